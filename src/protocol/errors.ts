@@ -1,0 +1,41 @@
+/**
+ * Stable error codes. Clients branch on `code`; `message` is for people and may change.
+ * Over HTTP the body is `{ error: { code, message } }`; over a socket the ack is
+ * `{ ok: false, error: { code, message } }`; a refused handshake is a `connect_error`
+ * whose `data` is `{ code, message }`.
+ */
+export const ERROR_CODES = [
+  'invalid_payload',
+  'message_too_long',
+  'invalid_text',
+  'unknown_event',
+  'unauthorized',
+  'forbidden_origin',
+  'invalid_credentials',
+  'too_many_attempts',
+  'rate_limited',
+  'not_found',
+  'internal',
+] as const;
+
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+export interface ErrorBody {
+  code: ErrorCode;
+  message: string;
+}
+
+/** HTTP status for each code, so REST and sockets agree on what an error means. */
+export const HTTP_STATUS: Record<ErrorCode, number> = {
+  invalid_payload: 400,
+  message_too_long: 400,
+  invalid_text: 400,
+  unknown_event: 400,
+  unauthorized: 401,
+  forbidden_origin: 403,
+  invalid_credentials: 401,
+  too_many_attempts: 429,
+  rate_limited: 429,
+  not_found: 404,
+  internal: 500,
+};

@@ -1,0 +1,74 @@
+/**
+ * The realtime event maps of both namespaces. Socket.IO's generics take these, so a misspelt
+ * event or a wrong payload is a compile error in server, widget and console alike.
+ */
+import type { ErrorBody } from './errors';
+import type { z } from 'zod';
+import type {
+  Conversation,
+  Message,
+  SyncResult,
+  VisitorConversation,
+  agentListPayload,
+  agentReadPayload,
+  agentResolvePayload,
+  agentSendPayload,
+  agentSyncPayload,
+  agentTypingPayload,
+  visitorReadPayload,
+  visitorSendPayload,
+  visitorSyncPayload,
+  visitorTypingPayload,
+} from './schemas';
+
+/** Every event a client sends takes an ack, called once with the outcome. */
+export type AckResult<T> = { ok: true; data: T } | { ok: false; error: ErrorBody };
+export type Ack<T> = (result: AckResult<T>) => void;
+
+type In<S extends z.ZodType> = z.input<S>;
+
+/** `/visitor` namespace: what the widget sends. */
+export interface VisitorClientEvents {
+  'message:send': (p: In<typeof visitorSendPayload>, ack: Ack<{ message: Message }>) => void;
+  'conversation:sync': (
+    p: In<typeof visitorSyncPayload>,
+    ack: Ack<SyncResult<VisitorConversation>>,
+  ) => void;
+  typing: (p: In<typeof visitorTypingPayload>, ack?: Ack<null>) => void;
+  'conversation:read': (p: In<typeof visitorReadPayload>, ack?: Ack<null>) => void;
+}
+
+/** `/visitor` namespace: what the server pushes to the widget. */
+export interface VisitorServerEvents {
+  'message:new': (message: Message) => void;
+  'conversation:updated': (conversation: VisitorConversation) => void;
+  typing: (p: { typing: boolean; agentName: string | null }) => void;
+}
+
+/** `/agent` namespace: what the console sends. */
+export interface AgentClientEvents {
+  'message:send': (p: In<typeof agentSendPayload>, ack: Ack<{ message: Message }>) => void;
+  'conversation:sync': (p: In<typeof agentSyncPayload>, ack: Ack<SyncResult<Conversation>>) => void;
+  'conversation:list': (
+    p: In<typeof agentListPayload>,
+    ack: Ack<{ conversations: Conversation[] }>,
+  ) => void;
+  'conversation:read': (p: In<typeof agentReadPayload>, ack?: Ack<null>) => void;
+  'conversation:resolve': (
+    p: In<typeof agentResolvePayload>,
+    ack: Ack<{ conversation: Conversation }>,
+  ) => void;
+  typing: (p: In<typeof agentTypingPayload>, ack?: Ack<null>) => void;
+}
+
+/** `/agent` namespace: what the server pushes to every agent of the organization. */
+export interface AgentServerEvents {
+  'conversation:created': (conversation: Conversation) => void;
+  'conversation:updated': (conversation: Conversation) => void;
+  'message:new': (message: Message) => void;
+  typing: (p: { conversationId: string; typing: boolean }) => void;
+}
+
+export const VISITOR_NAMESPACE = '/visitor';
+export const AGENT_NAMESPACE = '/agent';
+export const SESSION_COOKIE = 'parley_session';

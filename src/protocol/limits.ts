@@ -1,0 +1,16 @@
+/** Limits shared by server and clients. Plain constants: the widget imports them without zod. */
+
+/** Longest message body, in UTF-16 code units (what `String.length` counts). */
+export const MAX_MESSAGE_LENGTH = 10_000;
+
+/** Client-made message ids: 1–64 characters of `A-Z a-z 0-9 _ -` (a UUID fits). */
+export const CLIENT_ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
+
+/** Most messages one `conversation:sync` or history page returns; the client asks again while `hasMore`. */
+export const SYNC_PAGE_SIZE = 200;
+
+/** Realtime events a socket may send: a bucket of `burst` refilled at `perSecond`. */
+export const SOCKET_EVENT_RATE = { perSecond: 20, burst: 40 } as const;
+
+/** Longest display name of a visitor or agent. */
+export const MAX_NAME_LENGTH = 120;

@@ -1,0 +1,97 @@
+/**
+ * Table types for Kysely. Portable across SQLite, PostgreSQL and MySQL: ids are text (UUIDs),
+ * times are ISO 8601 UTC text (sortable, same in every dialect), booleans are 0/1 integers.
+ */
+import type { AgentRole, AuthorType, ConversationStatus } from '../../protocol/schemas';
+
+export interface OrganizationsTable {
+  id: string;
+  name: string;
+  created_at: string;
+}
+
+export interface SitesTable {
+  id: string;
+  org_id: string;
+  name: string;
+  /** Public: it is in the customer's page source. */
+  widget_key: string;
+  /** JSON array of origins (`https://shop.example`) allowed to embed the widget. */
+  allowed_origins: string;
+  created_at: string;
+}
+
+export interface AgentsTable {
+  id: string;
+  org_id: string;
+  email: string;
+  name: string;
+  password_hash: string;
+  role: AgentRole;
+  created_at: string;
+}
+
+export interface SessionsTable {
+  /** SHA-256 of the cookie's token; the token itself is never stored. */
+  token_hash: string;
+  agent_id: string;
+  org_id: string;
+  created_at: string;
+  expires_at: string;
+}
+
+export interface VisitorsTable {
+  id: string;
+  org_id: string;
+  site_id: string;
+  /** SHA-256 of the visitor's token; the token itself is never stored. */
+  token_hash: string;
+  name: string | null;
+  created_at: string;
+  last_seen_at: string;
+}
+
+export interface ConversationsTable {
+  id: string;
+  org_id: string;
+  site_id: string;
+  visitor_id: string;
+  status: ConversationStatus;
+  assignee_id: string | null;
+  /** The seq of the newest message; the next message takes last_seq + 1. */
+  last_seq: number;
+  last_message_body: string | null;
+  last_message_author: AuthorType | null;
+  last_message_at: string | null;
+  agent_unread_count: number;
+  agent_read_seq: number;
+  visitor_read_seq: number;
+  created_at: string;
+  updated_at: string;
+  resolved_at: string | null;
+}
+
+export interface MessagesTable {
+  id: string;
+  org_id: string;
+  conversation_id: string;
+  seq: number;
+  client_id: string | null;
+  author_type: AuthorType;
+  author_id: string | null;
+  /** The author's display name when the message was written. */
+  author_name: string | null;
+  body: string;
+  internal: number;
+  created_at: string;
+}
+
+export interface Database {
+  organizations: OrganizationsTable;
+  sites: SitesTable;
+  agents: AgentsTable;
+  sessions: SessionsTable;
+  visitors: VisitorsTable;
+  conversations: ConversationsTable;
+  messages: MessagesTable;
+}

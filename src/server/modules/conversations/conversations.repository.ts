@@ -1,0 +1,151 @@
+import type { Updateable } from 'kysely';
+import type { Db } from '../../db/database';
+import type { ConversationsTable, MessagesTable } from '../../db/schema';
+import type { ConversationView } from './presenters';
+
+/** Every query is scoped by the organization or by the visitor that owns the rows. */
+export class ConversationsRepository {
+  /** `db` may be the store or a transaction of it. */
+  constructor(private readonly db: Db) {}
+
+  withTransaction(trx: Db): ConversationsRepository {
+    return new ConversationsRepository(trx);
+  }
+
+  private views() {
+    return this.db
+      .selectFrom('conversations')
+      .innerJoin('visitors', 'visitors.id', 'conversations.visitor_id')
+      .selectAll('conversations')
+      .select('visitors.name as visitor_name');
+  }
+
+  findForOrg(orgId: string, id: string): Promise<ConversationView | undefined> {
+    return this.views()
+      .where('conversations.org_id', '=', orgId)
+      .where('conversations.id', '=', id)
+      .executeTakeFirst();
+  }
+
+  findForVisitor(visitorId: string, id: string): Promise<ConversationView | undefined> {
+    return this.views()
+      .where('conversations.visitor_id', '=', visitorId)
+      .where('conversations.id', '=', id)
+      .executeTakeFirst();
+  }
+
+  /** The visitor's current conversation: its newest one. */
+  findLatestForVisitor(visitorId: string): Promise<ConversationView | undefined> {
+    return this.views()
+      .where('conversations.visitor_id', '=', visitorId)
+      .orderBy('conversations.created_at', 'desc')
+      .limit(1)
+      .executeTakeFirst();
+  }
+
+  listForOrg(orgId: string, statuses: string[], limit: number): Promise<ConversationView[]> {
+    return this.views()
+      .where('conversations.org_id', '=', orgId)
+      .where('conversations.status', 'in', statuses as ConversationsTable['status'][])
+      .orderBy('conversations.updated_at', 'desc')
+      .limit(limit)
+      .execute();
+  }
+
+  async insert(row: ConversationsTable): Promise<void> {
+    await this.db.insertInto('conversations').values(row).execute();
+  }
+
+  async update(id: string, changes: Updateable<ConversationsTable>): Promise<void> {
+    await this.db.updateTable('conversations').set(changes).where('id', '=', id).execute();
+  }
+
+  /**
+   * Takes the next seq of a conversation and applies `changes` in the same UPDATE. Updating first
+   * takes the row lock (PostgreSQL, MySQL), so two writers never get the same seq.
+   */
+  async allocateSeq(
+    id: string,
+    changes: Updateable<ConversationsTable>,
+    unread: 'increment' | 'clear',
+  ): Promise<number> {
+    await this.db
+      .updateTable('conversations')
+      // agent_read_seq comes before last_seq: MySQL evaluates SET left to right with new values,
+      // SQLite and PostgreSQL with old ones; in this order both read the old last_seq.
+      .set((eb) => ({
+        ...changes,
+        ...(unread === 'increment'
+          ? { agent_unread_count: eb('agent_unread_count', '+', 1) }
+          : { agent_unread_count: 0, agent_read_seq: eb('last_seq', '+', 1) }),
+        last_seq: eb('last_seq', '+', 1),
+      }))
+      .where('id', '=', id)
+      .execute();
+    const row = await this.db
+      .selectFrom('conversations')
+      .select('last_seq')
+      .where('id', '=', id)
+      .executeTakeFirstOrThrow();
+    return row.last_seq;
+  }
+
+  /** Visitor messages an agent has not read: those after `seq`. */
+  async countVisitorMessagesAfter(conversationId: string, seq: number): Promise<number> {
+    const row = await this.db
+      .selectFrom('messages')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('conversation_id', '=', conversationId)
+      .where('seq', '>', seq)
+      .where('author_type', '=', 'visitor')
+      .executeTakeFirstOrThrow();
+    return Number(row.n);
+  }
+
+  async insertMessage(row: MessagesTable): Promise<void> {
+    await this.db.insertInto('messages').values(row).execute();
+  }
+
+  findMessageByClientId(
+    conversationId: string,
+    clientId: string,
+  ): Promise<MessagesTable | undefined> {
+    return this.db
+      .selectFrom('messages')
+      .selectAll()
+      .where('conversation_id', '=', conversationId)
+      .where('client_id', '=', clientId)
+      .executeTakeFirst();
+  }
+
+  /** A visitor's message by client id, in any of the visitor's conversations. */
+  findVisitorMessageByClientId(
+    visitorId: string,
+    clientId: string,
+  ): Promise<MessagesTable | undefined> {
+    return this.db
+      .selectFrom('messages')
+      .innerJoin('conversations', 'conversations.id', 'messages.conversation_id')
+      .selectAll('messages')
+      .where('conversations.visitor_id', '=', visitorId)
+      .where('messages.client_id', '=', clientId)
+      .where('messages.author_type', '=', 'visitor')
+      .executeTakeFirst();
+  }
+
+  /** Messages after `afterSeq` in seq order, at most `limit`; notes only when asked for. */
+  messagesAfter(
+    conversationId: string,
+    afterSeq: number,
+    limit: number,
+    includeInternal: boolean,
+  ): Promise<MessagesTable[]> {
+    let query = this.db
+      .selectFrom('messages')
+      .selectAll()
+      .where('conversation_id', '=', conversationId)
+      .where('seq', '>', afterSeq);
+    if (!includeInternal) query = query.where('internal', '=', 0);
+    return query.orderBy('seq', 'asc').limit(limit).execute();
+  }
+}

@@ -1,0 +1,365 @@
+import { randomUUID } from 'node:crypto';
+import { isUniqueViolation, type Db } from '../../db/database';
+import type { MessagesTable } from '../../db/schema';
+import type { DomainEvents } from '../../domain-events';
+import { notFound } from '../../errors';
+import { now } from '../../tokens';
+import { SYNC_PAGE_SIZE } from '../../../protocol/limits';
+import type {
+  Conversation,
+  Message,
+  SyncResult,
+  VisitorConversation,
+} from '../../../protocol/schemas';
+import type { AgentIdentity } from '../auth/auth.service';
+import type { VisitorIdentity } from '../visitors/visitors.service';
+import { ConversationsRepository } from './conversations.repository';
+import {
+  preview,
+  toConversation,
+  toMessage,
+  toVisitorConversation,
+  type ConversationView,
+} from './presenters';
+
+const LIST_LIMIT = 500;
+
+export interface NewMessage {
+  clientId: string;
+  body: string;
+}
+
+/** A visitor request names its conversation, or means its current one. */
+export interface VisitorTarget {
+  conversationId?: string | undefined;
+}
+
+/**
+ * The rules of conversations and their messages. Every write commits first and emits its domain
+ * events after; an acknowledgement therefore always means "stored" (delivery invariant 1).
+ */
+export class ConversationsService {
+  private readonly repo: ConversationsRepository;
+
+  constructor(
+    private readonly db: Db,
+    private readonly events: DomainEvents,
+  ) {
+    this.repo = new ConversationsRepository(db);
+  }
+
+  /**
+   * A visitor writes. The first message opens a conversation; a message to a resolved one reopens
+   * it. A client id seen before returns the stored message and changes nothing (invariant 2).
+   */
+  async sendVisitorMessage(
+    visitor: VisitorIdentity,
+    input: NewMessage & VisitorTarget,
+  ): Promise<Message> {
+    const outcome = await this.retryOnDuplicate(() =>
+      this.db.transaction().execute(async (trx) => {
+        const repo = this.repo.withTransaction(trx);
+        const at = now();
+        // Touching the visitor row first serializes this visitor's writers on every dialect,
+        // so two first messages sent at once cannot open two conversations.
+        await trx
+          .updateTable('visitors')
+          .set({ last_seen_at: at })
+          .where('id', '=', visitor.id)
+          .execute();
+        const existing = await repo.findVisitorMessageByClientId(visitor.id, input.clientId);
+        if (existing) return { message: existing, created: false, opened: false };
+
+        let conversation = await this.visitorConversation(repo, visitor, input);
+        const opened = !conversation;
+        if (!conversation) conversation = await this.open(repo, visitor, at);
+        const reopen =
+          conversation.status === 'resolved' ? { status: 'open' as const, resolved_at: null } : {};
+        const message = await this.append(
+          repo,
+          conversation.id,
+          visitor.orgId,
+          at,
+          'increment',
+          reopen,
+          {
+            client_id: input.clientId,
+            author_type: 'visitor',
+            author_id: visitor.id,
+            author_name: visitor.name,
+            body: input.body,
+            internal: 0,
+          },
+        );
+        return { message, created: true, opened };
+      }),
+    );
+    if (outcome.created) await this.announce(visitor.orgId, outcome.message, outcome.opened);
+    return toMessage(outcome.message);
+  }
+
+  /** An agent of the conversation's organization writes a reply or, with `internal`, a note. */
+  async sendAgentMessage(
+    agent: AgentIdentity,
+    conversationId: string,
+    input: NewMessage & { internal: boolean },
+  ): Promise<Message> {
+    const outcome = await this.retryOnDuplicate(() =>
+      this.db.transaction().execute(async (trx) => {
+        const repo = this.repo.withTransaction(trx);
+        const conversation = await repo.findForOrg(agent.orgId, conversationId);
+        if (!conversation) throw notFound('Conversation');
+        const existing = await repo.findMessageByClientId(conversation.id, input.clientId);
+        if (existing) return { message: existing, created: false };
+        const message = await this.append(
+          repo,
+          conversation.id,
+          agent.orgId,
+          now(),
+          'clear',
+          {},
+          {
+            client_id: input.clientId,
+            author_type: 'agent',
+            author_id: agent.id,
+            author_name: agent.name,
+            body: input.body,
+            internal: input.internal ? 1 : 0,
+          },
+        );
+        return { message, created: true };
+      }),
+    );
+    if (outcome.created) await this.announce(agent.orgId, outcome.message, false);
+    return toMessage(outcome.message);
+  }
+
+  async listForAgent(agent: AgentIdentity, status: 'open' | 'resolved'): Promise<Conversation[]> {
+    const statuses = status === 'open' ? ['open', 'pending'] : ['resolved'];
+    const rows = await this.repo.listForOrg(agent.orgId, statuses, LIST_LIMIT);
+    return rows.map(toConversation);
+  }
+
+  async getForAgent(agent: AgentIdentity, conversationId: string): Promise<Conversation> {
+    return toConversation(await this.agentConversation(agent, conversationId));
+  }
+
+  /** Messages after `afterSeq`, notes included: the resume step of an agent client (invariant 4). */
+  async syncForAgent(
+    agent: AgentIdentity,
+    conversationId: string,
+    afterSeq: number,
+  ): Promise<SyncResult<Conversation>> {
+    const conversation = await this.agentConversation(agent, conversationId);
+    return {
+      conversation: toConversation(conversation),
+      ...(await this.page(conversation.id, afterSeq, true)),
+    };
+  }
+
+  /** The visitor's conversation and its messages after `afterSeq`, notes never included. */
+  async syncForVisitor(
+    visitor: VisitorIdentity,
+    target: VisitorTarget & { afterSeq: number },
+  ): Promise<SyncResult<VisitorConversation>> {
+    const conversation = await this.visitorConversation(this.repo, visitor, target);
+    if (!conversation) return { conversation: null, messages: [], hasMore: false };
+    return {
+      conversation: toVisitorConversation(conversation),
+      ...(await this.page(conversation.id, target.afterSeq, false)),
+    };
+  }
+
+  async resolve(agent: AgentIdentity, conversationId: string): Promise<Conversation> {
+    const conversation = await this.agentConversation(agent, conversationId);
+    if (conversation.status === 'resolved') return toConversation(conversation);
+    const at = now();
+    await this.repo.update(conversation.id, {
+      status: 'resolved',
+      resolved_at: at,
+      updated_at: at,
+    });
+    return this.announceUpdate(agent.orgId, conversation.id);
+  }
+
+  /** The agents have read up to `seq`: clears their unread count and shows the visitor "read". */
+  async markReadByAgent(agent: AgentIdentity, conversationId: string, seq: number): Promise<void> {
+    const conversation = await this.agentConversation(agent, conversationId);
+    const readSeq = Math.min(seq, conversation.last_seq);
+    if (readSeq <= conversation.agent_read_seq) return;
+    const unread = await this.repo.countVisitorMessagesAfter(conversation.id, readSeq);
+    await this.repo.update(conversation.id, {
+      agent_read_seq: readSeq,
+      agent_unread_count: unread,
+    });
+    await this.announceUpdate(agent.orgId, conversation.id);
+  }
+
+  async markReadByVisitor(
+    visitor: VisitorIdentity,
+    target: VisitorTarget & { seq: number },
+  ): Promise<void> {
+    const conversation = await this.visitorConversation(this.repo, visitor, target);
+    const seq = target.seq;
+    if (!conversation) throw notFound('Conversation');
+    const readSeq = Math.min(seq, conversation.last_seq);
+    if (readSeq <= conversation.visitor_read_seq) return;
+    await this.repo.update(conversation.id, { visitor_read_seq: readSeq });
+    await this.announceUpdate(visitor.orgId, conversation.id);
+  }
+
+  async visitorTyping(
+    visitor: VisitorIdentity,
+    target: VisitorTarget & { typing: boolean },
+  ): Promise<void> {
+    const conversation = await this.visitorConversation(this.repo, visitor, target);
+    const typing = target.typing;
+    if (!conversation) return; // nobody to tell before the first message
+    this.events.emit('typing.changed', {
+      orgId: visitor.orgId,
+      visitorId: visitor.id,
+      conversationId: conversation.id,
+      by: { type: 'visitor' },
+      typing,
+    });
+  }
+
+  async agentTyping(agent: AgentIdentity, conversationId: string, typing: boolean): Promise<void> {
+    const conversation = await this.agentConversation(agent, conversationId);
+    this.events.emit('typing.changed', {
+      orgId: agent.orgId,
+      visitorId: conversation.visitor_id,
+      conversationId: conversation.id,
+      by: { type: 'agent', name: agent.name },
+      typing,
+    });
+  }
+
+  /** The named conversation if it is the visitor's own, else its current one (maybe none yet). */
+  private async visitorConversation(
+    repo: ConversationsRepository,
+    visitor: VisitorIdentity,
+    target: VisitorTarget,
+  ): Promise<ConversationView | undefined> {
+    if (target.conversationId === undefined) return repo.findLatestForVisitor(visitor.id);
+    const conversation = await repo.findForVisitor(visitor.id, target.conversationId);
+    if (!conversation) throw notFound('Conversation');
+    return conversation;
+  }
+
+  private async agentConversation(
+    agent: AgentIdentity,
+    conversationId: string,
+  ): Promise<ConversationView> {
+    const conversation = await this.repo.findForOrg(agent.orgId, conversationId);
+    if (!conversation) throw notFound('Conversation');
+    return conversation;
+  }
+
+  private async open(
+    repo: ConversationsRepository,
+    visitor: VisitorIdentity,
+    at: string,
+  ): Promise<ConversationView> {
+    const row = {
+      id: randomUUID(),
+      org_id: visitor.orgId,
+      site_id: visitor.siteId,
+      visitor_id: visitor.id,
+      status: 'open' as const,
+      assignee_id: null,
+      last_seq: 0,
+      last_message_body: null,
+      last_message_author: null,
+      last_message_at: null,
+      agent_unread_count: 0,
+      agent_read_seq: 0,
+      visitor_read_seq: 0,
+      created_at: at,
+      updated_at: at,
+      resolved_at: null,
+    };
+    await repo.insert(row);
+    return { ...row, visitor_name: visitor.name };
+  }
+
+  /** One message: the next seq, the list preview, then the row (invariant 3). */
+  private async append(
+    repo: ConversationsRepository,
+    conversationId: string,
+    orgId: string,
+    at: string,
+    unread: 'increment' | 'clear',
+    statusChange: { status?: 'open'; resolved_at?: null },
+    fields: Pick<
+      MessagesTable,
+      'client_id' | 'author_type' | 'author_id' | 'author_name' | 'body' | 'internal'
+    >,
+  ): Promise<MessagesTable> {
+    const seq = await repo.allocateSeq(
+      conversationId,
+      {
+        ...statusChange,
+        updated_at: at,
+        last_message_at: at,
+        last_message_body: preview(fields.body),
+        last_message_author: fields.author_type,
+      },
+      unread,
+    );
+    const row: MessagesTable = {
+      id: randomUUID(),
+      org_id: orgId,
+      conversation_id: conversationId,
+      seq,
+      created_at: at,
+      ...fields,
+    };
+    await repo.insertMessage(row);
+    return row;
+  }
+
+  /**
+   * Two sends with one client id can race past the duplicate check on a multi-writer store; the
+   * unique index stops the second, and a second try then finds the first one's message.
+   */
+  private async retryOnDuplicate<T>(attempt: () => Promise<T>): Promise<T> {
+    try {
+      return await attempt();
+    } catch (error) {
+      if (!isUniqueViolation(error)) throw error;
+      return attempt();
+    }
+  }
+
+  private async page(conversationId: string, afterSeq: number, includeInternal: boolean) {
+    const rows = await this.repo.messagesAfter(
+      conversationId,
+      afterSeq,
+      SYNC_PAGE_SIZE + 1,
+      includeInternal,
+    );
+    return {
+      messages: rows.slice(0, SYNC_PAGE_SIZE).map(toMessage),
+      hasMore: rows.length > SYNC_PAGE_SIZE,
+    };
+  }
+
+  private async announce(orgId: string, message: MessagesTable, opened: boolean): Promise<void> {
+    const view = await this.repo.findForOrg(orgId, message.conversation_id);
+    if (!view) return;
+    const conversation = toConversation(view);
+    const visitorId = view.visitor_id;
+    if (opened) this.events.emit('conversation.created', { orgId, visitorId, conversation });
+    this.events.emit('message.created', { orgId, visitorId, message: toMessage(message) });
+    if (!opened) this.events.emit('conversation.updated', { orgId, visitorId, conversation });
+  }
+
+  private async announceUpdate(orgId: string, conversationId: string): Promise<Conversation> {
+    const view = await this.repo.findForOrg(orgId, conversationId);
+    if (!view) throw notFound('Conversation');
+    const conversation = toConversation(view);
+    this.events.emit('conversation.updated', { orgId, visitorId: view.visitor_id, conversation });
+    return conversation;
+  }
+}

@@ -1,0 +1,29 @@
+import type { FastifyError, FastifyInstance } from 'fastify';
+import { AppError } from '../errors';
+import { HTTP_STATUS, type ErrorBody } from '../../protocol/errors';
+
+/** The one place HTTP errors become `{ error: { code, message } }`. */
+export function installErrorHandler(app: FastifyInstance): void {
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    const body = toErrorBody(error);
+    if (body.code === 'internal') request.log.error({ err: error }, 'request failed');
+    return reply.status(HTTP_STATUS[body.code]).send({ error: body });
+  });
+  app.setNotFoundHandler((request, reply) =>
+    reply
+      .status(404)
+      .send({
+        error: { code: 'not_found', message: `No route for ${request.method} ${request.url}` },
+      }),
+  );
+}
+
+function toErrorBody(error: FastifyError): ErrorBody {
+  if (error instanceof AppError) return error.toBody();
+  // Fastify's own refusals: unparsable JSON, wrong content type, a body over the limit.
+  if (error.statusCode === 429) return { code: 'rate_limited', message: error.message };
+  if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) {
+    return { code: 'invalid_payload', message: error.message };
+  }
+  return { code: 'internal', message: 'Something went wrong on our side' };
+}

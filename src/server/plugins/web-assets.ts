@@ -1,0 +1,85 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import fastifyStatic from '@fastify/static';
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { Db } from '../db/database';
+import { SitesRepository } from '../modules/sites/sites.repository';
+import { renderDemoPage } from './demo-page';
+
+/**
+ * Serves what Vite built into `dist/`: the loader at /widget.js, the widget frame at
+ * /widget/frame, the console at /console (history-mode fallback) and the /demo page.
+ */
+export async function webAssets(app: FastifyInstance, distDir: string, db: Db): Promise<void> {
+  const built = fs.existsSync(path.join(distDir, 'console', 'index.html'));
+  if (!built) {
+    app.log.warn(`no built web assets in ${distDir}: run "npm run build"`);
+    const notBuilt = async (_: unknown, reply: FastifyReply) =>
+      reply.status(503).type('text/plain').send('Web assets are not built: run "npm run build".');
+    for (const url of ['/widget.js', '/widget/frame', '/console', '/console/*', '/demo'])
+      app.get(url, notBuilt);
+    return;
+  }
+
+  await app.register(fastifyStatic, {
+    root: distDir,
+    prefix: '/',
+    wildcard: false,
+    index: false,
+    setHeaders: (res, filePath) => {
+      // Vite names assets by content hash, so they never change under the same URL.
+      if (filePath.includes(`${path.sep}assets${path.sep}`)) {
+        res.header('cache-control', 'public, max-age=31536000, immutable');
+      }
+    },
+  });
+
+  app.get('/widget.js', (_request, reply) =>
+    reply
+      .header('cross-origin-resource-policy', 'cross-origin')
+      .header('cache-control', 'public, max-age=300')
+      .sendFile('loader/widget.js'),
+  );
+
+  const frameHtml = fs.readFileSync(path.join(distDir, 'widget', 'index.html'), 'utf8');
+  const sites = new SitesRepository(db);
+  app.get<{ Querystring: { site?: string } }>('/widget/frame', async (request, reply) => {
+    const site = request.query.site ? await sites.findByWidgetKey(request.query.site) : undefined;
+    // Only the site's own pages may frame its chat (clickjacking defence).
+    const ancestors =
+      site && site.allowedOrigins.length > 0 ? site.allowedOrigins.join(' ') : "'none'";
+    reply.removeHeader('x-frame-options');
+    return reply
+      .header('content-security-policy', `${frameCsp}; frame-ancestors ${ancestors}`)
+      .header('cache-control', 'no-cache')
+      .type('text/html')
+      .send(frameHtml);
+  });
+
+  const consoleIndex = (_: unknown, reply: FastifyReply) =>
+    reply.header('cache-control', 'no-cache').sendFile('console/index.html');
+  app.get('/console', consoleIndex);
+  app.get('/console/*', consoleIndex);
+  app.get('/', (_request, reply) => reply.redirect('/console/'));
+
+  app.get('/demo', async (_request, reply) => {
+    const first = await db
+      .selectFrom('sites')
+      .select('widget_key')
+      .orderBy('created_at')
+      .limit(1)
+      .executeTakeFirst();
+    return reply.type('text/html').send(renderDemoPage(first?.widget_key ?? ''));
+  });
+}
+
+const frameCsp = [
+  "default-src 'self'",
+  "script-src 'self'",
+  "style-src 'self' 'unsafe-inline'",
+  "img-src 'self' data:",
+  "connect-src 'self'",
+  "base-uri 'self'",
+  "form-action 'self'",
+  "object-src 'none'",
+].join('; ');

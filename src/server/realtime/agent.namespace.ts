@@ -1,0 +1,93 @@
+import type { FastifyBaseLogger } from 'fastify';
+import type { Namespace, Server } from 'socket.io';
+import {
+  AGENT_NAMESPACE,
+  type AgentClientEvents,
+  type AgentServerEvents,
+} from '../../protocol/events';
+import {
+  agentListPayload,
+  agentReadPayload,
+  agentResolvePayload,
+  agentSendPayload,
+  agentSyncPayload,
+  agentTypingPayload,
+} from '../../protocol/schemas';
+import { AppError } from '../errors';
+import type { AgentIdentity, AuthService } from '../modules/auth/auth.service';
+import type { ConversationsService } from '../modules/conversations/conversations.service';
+import { orgAgentsRoom, sessionRoom } from './rooms';
+import {
+  handler,
+  handshakeError,
+  releaseHandshakeRequest,
+  serveEvents,
+  type Handlers,
+} from './serve-events';
+
+export type AgentNamespace = Namespace<
+  AgentClientEvents,
+  AgentServerEvents,
+  object,
+  { agent: AgentIdentity }
+>;
+
+/** `/agent`: the console. The handshake needs the session cookie, from a page of our own origin. */
+export function agentNamespace(
+  io: Server,
+  auth: AuthService,
+  conversations: ConversationsService,
+  readSessionToken: (cookieHeader: string | undefined) => string | undefined,
+  log: FastifyBaseLogger,
+): AgentNamespace {
+  const nsp: AgentNamespace = io.of(AGENT_NAMESPACE);
+
+  nsp.use(async (socket, next) => {
+    try {
+      const { origin, host, cookie } = socket.handshake.headers;
+      // Cross-site WebSocket hijacking: a foreign page must not ride the agent's cookie.
+      if (origin && new URL(origin).host !== host) {
+        throw new AppError(
+          'forbidden_origin',
+          'Origin not allowed: the console connects from its own origin',
+        );
+      }
+      const agent = await auth.authenticate(readSessionToken(cookie));
+      if (!agent) throw new AppError('unauthorized', 'Sign in first');
+      socket.data.agent = agent;
+      next();
+    } catch (error) {
+      next(handshakeError(error));
+    }
+  });
+
+  nsp.on('connection', (socket) => {
+    releaseHandshakeRequest(socket);
+    const agent = socket.data.agent;
+    void socket.join([orgAgentsRoom(agent.orgId), sessionRoom(agent.sessionHash)]);
+    const handlers: Handlers<AgentClientEvents> = {
+      'message:send': handler(agentSendPayload, async (p) => ({
+        message: await conversations.sendAgentMessage(agent, p.conversationId, p),
+      })),
+      'conversation:sync': handler(agentSyncPayload, (p) =>
+        conversations.syncForAgent(agent, p.conversationId, p.afterSeq),
+      ),
+      'conversation:list': handler(agentListPayload, async (p) => ({
+        conversations: await conversations.listForAgent(agent, p.status),
+      })),
+      'conversation:read': handler(agentReadPayload, async (p) => {
+        await conversations.markReadByAgent(agent, p.conversationId, p.seq);
+        return null;
+      }),
+      'conversation:resolve': handler(agentResolvePayload, async (p) => ({
+        conversation: await conversations.resolve(agent, p.conversationId),
+      })),
+      typing: handler(agentTypingPayload, async (p) => {
+        await conversations.agentTyping(agent, p.conversationId, p.typing);
+        return null;
+      }),
+    };
+    serveEvents(socket, handlers, log);
+  });
+  return nsp;
+}

@@ -1,0 +1,51 @@
+import type { DomainEvents } from '../domain-events';
+import type { Conversation, VisitorConversation } from '../../protocol/schemas';
+import type { AgentNamespace } from './agent.namespace';
+import type { VisitorNamespace } from './visitor.namespace';
+import { orgAgentsRoom, sessionRoom, visitorRoom } from './rooms';
+
+/** Agents of the organization hear everything in it, private notes included. */
+export function listenForAgents(events: DomainEvents, nsp: AgentNamespace): void {
+  events.on('conversation.created', (e) =>
+    nsp.to(orgAgentsRoom(e.orgId)).emit('conversation:created', e.conversation),
+  );
+  events.on('conversation.updated', (e) =>
+    nsp.to(orgAgentsRoom(e.orgId)).emit('conversation:updated', e.conversation),
+  );
+  events.on('message.created', (e) =>
+    nsp.to(orgAgentsRoom(e.orgId)).emit('message:new', e.message),
+  );
+  events.on('typing.changed', (e) => {
+    if (e.by.type !== 'visitor') return;
+    nsp
+      .to(orgAgentsRoom(e.orgId))
+      .emit('typing', { conversationId: e.conversationId, typing: e.typing });
+  });
+  events.on('session.ended', (e) => nsp.in(sessionRoom(e.tokenHash)).disconnectSockets(true));
+}
+
+/** A visitor hears only its own conversation, and never a private note. */
+export function listenForVisitors(events: DomainEvents, nsp: VisitorNamespace): void {
+  const toVisitor = (e: { visitorId: string; conversation: Conversation }) =>
+    nsp.to(visitorRoom(e.visitorId)).emit('conversation:updated', visitorView(e.conversation));
+  events.on('conversation.created', toVisitor);
+  events.on('conversation.updated', toVisitor);
+  events.on('message.created', (e) => {
+    if (e.message.internal) return;
+    nsp.to(visitorRoom(e.visitorId)).emit('message:new', e.message);
+  });
+  events.on('typing.changed', (e) => {
+    if (e.by.type !== 'agent') return;
+    nsp.to(visitorRoom(e.visitorId)).emit('typing', { typing: e.typing, agentName: e.by.name });
+  });
+}
+
+function visitorView(c: Conversation): VisitorConversation {
+  return {
+    id: c.id,
+    status: c.status,
+    lastSeq: c.lastSeq,
+    agentReadSeq: c.agentReadSeq,
+    visitorReadSeq: c.visitorReadSeq,
+  };
+}

@@ -1,0 +1,89 @@
+import type { FastifyBaseLogger } from 'fastify';
+import type { Socket } from 'socket.io';
+import type { z } from 'zod';
+import { AppError } from '../errors';
+import type { AckResult } from '../../protocol/events';
+import type { ErrorBody } from '../../protocol/errors';
+import { SOCKET_EVENT_RATE } from '../../protocol/limits';
+import { parseInput } from '../validation';
+import { TokenBucket } from './token-bucket';
+
+interface Handler<T> {
+  schema: z.ZodType;
+  run: (payload: never) => Promise<T>;
+}
+
+/** Pairs a payload schema with the service call it feeds; the payload type flows from the schema. */
+export function handler<S extends z.ZodType, T>(
+  schema: S,
+  run: (payload: z.output<S>) => Promise<T>,
+): Handler<T> {
+  return { schema, run: run as (payload: never) => Promise<T> };
+}
+
+/** What an event's ack is called with on success, read off a protocol event map. */
+type AckData<F> = F extends (payload: never, ack: infer A) => void
+  ? NonNullable<A> extends (result: AckResult<infer T>) => void
+    ? T
+    : never
+  : never;
+
+/** One handler for each client event of a namespace's protocol map: a missing one is a type error. */
+export type Handlers<Events> = { [E in keyof Events]: Handler<AckData<Events[E]>> };
+
+/**
+ * Serves a socket's events: rate limit, validate, run, and answer through the ack with
+ * `{ ok: true, data }` or `{ ok: false, error }`. Nothing a client sends can throw out of here.
+ */
+export function serveEvents<Events>(
+  socket: Socket,
+  handlers: Handlers<Events>,
+  log: FastifyBaseLogger,
+): void {
+  const bucket = new TokenBucket(SOCKET_EVENT_RATE);
+  const known = new Set(Object.keys(handlers));
+
+  for (const [event, { schema, run }] of Object.entries(handlers) as [string, Handler<unknown>][]) {
+    socket.on(event, async (payload: unknown, ack: unknown) => {
+      const reply = typeof ack === 'function' ? (ack as (r: AckResult<unknown>) => void) : () => {};
+      if (!bucket.take())
+        return reply(failure(new AppError('rate_limited', 'Too many events; slow down')));
+      try {
+        reply({ ok: true, data: await run(parseInput(schema, payload) as never) });
+      } catch (error) {
+        if (!(error instanceof AppError)) log.error({ err: error, event }, 'socket event failed');
+        reply(failure(error));
+      }
+    });
+  }
+
+  socket.onAny((event: unknown, ...args: unknown[]) => {
+    if (typeof event === 'string' && known.has(event)) return;
+    const ack = args.at(-1);
+    if (typeof ack !== 'function') return;
+    const error = bucket.take()
+      ? new AppError('unknown_event', `Unknown event ${JSON.stringify(event)}`)
+      : new AppError('rate_limited', 'Too many events; slow down');
+    ack(failure(error));
+  });
+}
+
+function failure(error: unknown): { ok: false; error: ErrorBody } {
+  if (error instanceof AppError) return { ok: false, error: error.toBody() };
+  return { ok: false, error: { code: 'internal', message: 'Something went wrong on our side' } };
+}
+
+/** A handshake refusal: the client's `connect_error` carries `data: { code, message }`. */
+export function handshakeError(error: unknown): Error & { data: ErrorBody } {
+  const body = failure(error).error;
+  return Object.assign(new Error(body.message), { data: body });
+}
+
+/**
+ * Drops the engine's reference to the handshake's HTTP request (about 4 KB a connection) once the
+ * namespace has authenticated it; `socket.handshake` keeps the headers we still read. Our clients
+ * open one namespace per connection, so no later handshake on this connection needs the request.
+ */
+export function releaseHandshakeRequest(socket: Socket): void {
+  (socket.conn as unknown as { request: unknown }).request = null;
+}

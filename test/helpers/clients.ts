@@ -1,0 +1,134 @@
+/** Real socket.io-client connections and HTTP calls, as the widget and the console make them. */
+import { io, type Socket } from 'socket.io-client';
+import type {
+  AckResult,
+  AgentClientEvents,
+  AgentServerEvents,
+  VisitorClientEvents,
+  VisitorServerEvents,
+} from '../../src/protocol/events';
+import { ADMIN, SITE_ORIGIN, type TestServer } from './server';
+
+export type VisitorSocket = Socket<VisitorServerEvents, VisitorClientEvents>;
+export type AgentSocket = Socket<AgentServerEvents, AgentClientEvents>;
+
+export interface VisitorCredentials {
+  visitorId: string;
+  token: string;
+}
+
+export async function createVisitor(
+  server: TestServer,
+  origin = SITE_ORIGIN,
+): Promise<VisitorCredentials> {
+  const res = await fetch(`${server.url}/api/v1/widget/visitors`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', origin },
+    body: JSON.stringify({ siteKey: server.widgetKey }),
+  });
+  if (res.status !== 201) throw new Error(`visitor not created: ${res.status} ${await res.text()}`);
+  return (await res.json()) as VisitorCredentials;
+}
+
+export function visitorSocket(
+  server: TestServer,
+  auth: Record<string, unknown>,
+  origin: string | undefined = SITE_ORIGIN,
+): VisitorSocket {
+  return io(`${server.url}/visitor`, {
+    auth: { siteKey: server.widgetKey, ...auth },
+    extraHeaders: origin ? { origin } : {},
+    transports: ['websocket'],
+    reconnection: false,
+    forceNew: true,
+  });
+}
+
+/** A visitor socket, connected: resolves on `connect`, rejects with the `connect_error`. */
+export async function connectVisitor(
+  server: TestServer,
+  visitor: VisitorCredentials,
+): Promise<VisitorSocket> {
+  return connected(visitorSocket(server, { token: visitor.token }));
+}
+
+export async function login(server: TestServer, credentials = ADMIN): Promise<string> {
+  const res = await fetch(`${server.url}/api/v1/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(credentials),
+  });
+  if (res.status !== 200) throw new Error(`login failed: ${res.status} ${await res.text()}`);
+  const cookie = res.headers.get('set-cookie') ?? '';
+  return cookie.split(';')[0] ?? '';
+}
+
+export function agentSocket(
+  server: TestServer,
+  cookie: string | undefined,
+  origin?: string,
+): AgentSocket {
+  const headers: Record<string, string> = {};
+  if (cookie) headers.cookie = cookie;
+  if (origin) headers.origin = origin;
+  return io(`${server.url}/agent`, {
+    extraHeaders: headers,
+    transports: ['websocket'],
+    reconnection: false,
+    forceNew: true,
+  });
+}
+
+export async function connectAgent(server: TestServer, cookie?: string): Promise<AgentSocket> {
+  return connected(agentSocket(server, cookie ?? (await login(server))));
+}
+
+export function connected<S extends Socket>(socket: S): Promise<S> {
+  return new Promise((resolve, reject) => {
+    socket.once('connect', () => resolve(socket));
+    socket.once('connect_error', (error) => {
+      socket.close();
+      reject(error);
+    });
+  });
+}
+
+/** Emits an event and resolves with its ack; every event must be acknowledged within 5 s. */
+export function request<T>(socket: Socket, event: string, payload: unknown): Promise<AckResult<T>> {
+  return socket.timeout(5000).emitWithAck(event, payload) as Promise<AckResult<T>>;
+}
+
+/** Like `request`, but fails the test unless the ack is `ok`. */
+export async function requestOk<T>(socket: Socket, event: string, payload: unknown): Promise<T> {
+  const result = await request<T>(socket, event, payload);
+  if (!result.ok) throw new Error(`${event} failed: ${result.error.code} ${result.error.message}`);
+  return result.data;
+}
+
+/** The next `event` the socket receives (that matches `where`), within 5 s. */
+export function nextEvent<T>(
+  socket: Socket,
+  event: string,
+  where: (payload: T) => boolean = () => true,
+): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      socket.off(event, listener);
+      reject(new Error(`no ${event} within 5 s`));
+    }, 5000);
+    const listener = (payload: T) => {
+      if (!where(payload)) return;
+      clearTimeout(timer);
+      socket.off(event, listener);
+      resolve(payload);
+    };
+    socket.on(event, listener);
+  });
+}
+
+/** Collects every `event` the socket receives from now on. */
+export function collect<T>(socket: Socket, event: string): T[] {
+  const seen: T[] = [];
+  socket.on(event, (payload: T) => seen.push(payload));
+  return seen;
+}
