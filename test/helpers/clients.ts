@@ -33,7 +33,8 @@ export async function createVisitor(
 export function visitorSocket(
   server: TestServer,
   auth: Record<string, unknown>,
-  origin: string | undefined = SITE_ORIGIN,
+  /** null sends no Origin header at all, as a non-browser client would. */
+  origin: string | null = SITE_ORIGIN,
 ): VisitorSocket {
   return io(`${server.url}/visitor`, {
     auth: { siteKey: server.widgetKey, ...auth },

@@ -10,11 +10,9 @@ export function installErrorHandler(app: FastifyInstance): void {
     return reply.status(HTTP_STATUS[body.code]).send({ error: body });
   });
   app.setNotFoundHandler((request, reply) =>
-    reply
-      .status(404)
-      .send({
-        error: { code: 'not_found', message: `No route for ${request.method} ${request.url}` },
-      }),
+    reply.status(404).send({
+      error: { code: 'not_found', message: `No route for ${request.method} ${request.url}` },
+    }),
   );
 }
 

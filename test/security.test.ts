@@ -1,0 +1,210 @@
+import { randomUUID } from 'node:crypto';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Conversation, Message } from '../src/protocol/schemas';
+import {
+  agentSocket,
+  collect,
+  connectAgent,
+  connectVisitor,
+  connected,
+  createVisitor,
+  login,
+  nextEvent,
+  request,
+  requestOk,
+  visitorSocket,
+} from './helpers/clients';
+import { createOrganization } from './helpers/factories';
+import { SITE_ORIGIN, startServer, type TestServer } from './helpers/server';
+
+let server: TestServer;
+
+beforeEach(async () => {
+  server = await startServer();
+});
+
+afterEach(async () => {
+  await server.close();
+});
+
+/** The `data` of a refused handshake: `{ code, message }`. */
+async function refusal(socket: Parameters<typeof connected>[0]): Promise<unknown> {
+  const error = await connected(socket).then(
+    () => undefined,
+    (e: Error & { data?: unknown }) => e.data,
+  );
+  socket.close();
+  return error;
+}
+
+describe('agent handshake', () => {
+  it('refuses a socket without a session', async () => {
+    expect(await refusal(agentSocket(server, undefined))).toMatchObject({ code: 'unauthorized' });
+  });
+
+  it('refuses a made-up session cookie', async () => {
+    expect(await refusal(agentSocket(server, 'parley_session=forged'))).toMatchObject({
+      code: 'unauthorized',
+    });
+  });
+
+  it('refuses a valid session from a foreign origin', async () => {
+    const cookie = await login(server);
+    expect(await refusal(agentSocket(server, cookie, 'https://evil.example'))).toMatchObject({
+      code: 'forbidden_origin',
+    });
+  });
+
+  it('disconnects the sockets of a session that signs out', async () => {
+    const cookie = await login(server);
+    const socket = await connectAgent(server, cookie);
+    const gone = new Promise((resolve) => socket.once('disconnect', resolve));
+
+    await fetch(`${server.url}/api/v1/auth/logout`, { method: 'POST', headers: { cookie } });
+
+    await gone;
+    expect(await refusal(agentSocket(server, cookie))).toMatchObject({ code: 'unauthorized' });
+  });
+});
+
+describe('visitor handshake', () => {
+  it('refuses a wrong token, a missing token and a wrong site key', async () => {
+    expect(await refusal(visitorSocket(server, { token: 'nope' }))).toMatchObject({
+      code: 'unauthorized',
+    });
+    expect(await refusal(visitorSocket(server, {}))).toMatchObject({ code: 'invalid_payload' });
+    const { token } = await createVisitor(server);
+    expect(await refusal(visitorSocket(server, { token, siteKey: 'other' }))).toMatchObject({
+      code: 'unauthorized',
+    });
+  });
+
+  it('refuses an origin the site does not allow, and a missing one', async () => {
+    const { token } = await createVisitor(server);
+    expect(await refusal(visitorSocket(server, { token }, 'https://evil.example'))).toMatchObject({
+      code: 'forbidden_origin',
+    });
+    expect(await refusal(visitorSocket(server, { token }, null))).toMatchObject({
+      code: 'forbidden_origin',
+    });
+  });
+
+  it('accepts our own widget frame only for an allowed embedding page', async () => {
+    const { token } = await createVisitor(server);
+    const ownOrigin = server.url; // the frame is served by Parley itself
+    expect(
+      await refusal(
+        visitorSocket(server, { token, pageOrigin: 'https://evil.example' }, ownOrigin),
+      ),
+    ).toMatchObject({ code: 'forbidden_origin' });
+    const ok = await connected(
+      visitorSocket(server, { token, pageOrigin: SITE_ORIGIN }, ownOrigin),
+    );
+    ok.close();
+  });
+
+  it('refuses to make visitor tokens for a foreign origin', async () => {
+    const res = await fetch(`${server.url}/api/v1/widget/visitors`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', origin: 'https://evil.example' },
+      body: JSON.stringify({ siteKey: server.widgetKey }),
+    });
+    expect(res.status).toBe(403);
+    expect(await res.json()).toMatchObject({ error: { code: 'forbidden_origin' } });
+  });
+
+  it('stores only a hash of the visitor token', async () => {
+    const { visitorId, token } = await createVisitor(server);
+    const row = await server.parley.db
+      .selectFrom('visitors')
+      .selectAll()
+      .where('id', '=', visitorId)
+      .executeTakeFirstOrThrow();
+    expect(JSON.stringify(row)).not.toContain(token);
+    expect(Buffer.from(token, 'base64url').length).toBeGreaterThanOrEqual(16);
+  });
+});
+
+describe('one visitor and another', () => {
+  it('cannot read or write the other visitor’s conversation', async () => {
+    const alice = await connectVisitor(server, await createVisitor(server));
+    const mallory = await connectVisitor(server, await createVisitor(server));
+    const secret = await requestOk<{ message: Message }>(alice, 'message:send', {
+      clientId: randomUUID(),
+      body: 'my card ends 4242',
+    });
+    const conversationId = secret.message.conversationId;
+    const malloryHears = collect(mallory, 'message:new');
+
+    const read = await request(mallory, 'conversation:sync', { conversationId, afterSeq: 0 });
+    const write = await request(mallory, 'message:send', {
+      conversationId,
+      clientId: randomUUID(),
+      body: 'hi',
+    });
+    const receipt = await request(mallory, 'conversation:read', { conversationId, seq: 1 });
+    const own = await requestOk<{ conversation: unknown; messages: Message[] }>(
+      mallory,
+      'conversation:sync',
+      {
+        afterSeq: 0,
+      },
+    );
+    await requestOk(alice, 'message:send', { clientId: randomUUID(), body: 'second secret' });
+
+    expect(read).toMatchObject({ ok: false, error: { code: 'not_found' } });
+    expect(write).toMatchObject({ ok: false, error: { code: 'not_found' } });
+    expect(receipt).toMatchObject({ ok: false, error: { code: 'not_found' } });
+    expect(own).toEqual({ conversation: null, messages: [], hasMore: false });
+    const stored = await server.parley.db.selectFrom('messages').select('body').execute();
+    expect(stored.map((m) => m.body)).toEqual(['my card ends 4242', 'second secret']);
+    expect(malloryHears).toEqual([]);
+    alice.close();
+    mallory.close();
+  });
+});
+
+describe('one organization and another', () => {
+  it('keeps each organization’s conversations from the other’s agents', async () => {
+    const other = { email: 'agent@other.test', password: 'another long password' };
+    await createOrganization(server.parley.db, 'other', other, 'https://other.test');
+    const widget = await connectVisitor(server, await createVisitor(server));
+    const ours = await connectAgent(server);
+    const theirs = await connectAgent(server, await login(server, other));
+    const theyHear = collect(theirs, 'message:new');
+    const weHear = nextEvent<Message>(ours, 'message:new');
+
+    const { message } = await requestOk<{ message: Message }>(widget, 'message:send', {
+      clientId: randomUUID(),
+      body: 'hello ours',
+    });
+    await weHear;
+    const { conversationId } = message;
+
+    const list = await requestOk<{ conversations: Conversation[] }>(theirs, 'conversation:list', {
+      status: 'open',
+    });
+    expect(list.conversations).toEqual([]);
+    for (const [event, payload] of [
+      ['conversation:sync', { conversationId, afterSeq: 0 }],
+      ['message:send', { conversationId, clientId: randomUUID(), body: 'x' }],
+      ['conversation:resolve', { conversationId }],
+      ['conversation:read', { conversationId, seq: 1 }],
+      ['typing', { conversationId, typing: true }],
+    ] as const) {
+      expect(await request(theirs, event, payload)).toMatchObject({
+        ok: false,
+        error: { code: 'not_found' },
+      });
+    }
+    const cookie = await login(server, other);
+    const rest = await fetch(`${server.url}/api/v1/conversations/${conversationId}/messages`, {
+      headers: { cookie },
+    });
+    expect(rest.status).toBe(404);
+    expect(theyHear).toEqual([]);
+    const stored = await server.parley.db.selectFrom('messages').select('body').execute();
+    expect(stored.map((m) => m.body)).toEqual(['hello ours']);
+    for (const s of [widget, ours, theirs]) s.close();
+  });
+});
