@@ -118,6 +118,20 @@ describe('bad realtime input', () => {
     await expectUnharmed();
   });
 
+  it('answers an event sent with only a callback, and a read before any conversation', async () => {
+    const untyped = widget as unknown as {
+      timeout: (ms: number) => { emitWithAck: (e: string) => Promise<unknown> };
+    };
+    const ack = await untyped.timeout(5000).emitWithAck('message:send');
+    expect(ack).toMatchObject({ ok: false, error: { code: 'invalid_payload' } });
+    const newcomer = await connectVisitor(server, await createVisitor(server));
+    expect(await request(newcomer, 'conversation:read', { seq: 5 })).toEqual({
+      ok: true,
+      data: null,
+    });
+    newcomer.close();
+  });
+
   it('survives events sent without an ack callback', async () => {
     const untyped = widget as unknown as { emit: (event: string, ...args: unknown[]) => void };
     untyped.emit('message:send', { clientId: 'no-ack', body: 'a'.repeat(MAX_MESSAGE_LENGTH + 1) });

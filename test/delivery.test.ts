@@ -38,12 +38,12 @@ afterEach(async () => {
   await server.close();
 });
 
-const send = (socket: VisitorSocket, body: string, clientId = randomUUID()) =>
+const send = (socket: VisitorSocket, body: string, clientId: string = randomUUID()) =>
   requestOk<{ message: Message }>(socket, 'message:send', { clientId, body }).then(
     (r) => r.message,
   );
 
-const reply = (conversationId: string, body: string, clientId = randomUUID()) =>
+const reply = (conversationId: string, body: string, clientId: string = randomUUID()) =>
   requestOk<{ message: Message }>(agent, 'message:send', { conversationId, clientId, body }).then(
     (r) => r.message,
   );
@@ -105,7 +105,7 @@ describe('delivery between a visitor and the agents', () => {
   });
 
   it('stores one message when the same client id is sent twice', async () => {
-    const clientId = randomUUID();
+    const clientId: string = randomUUID();
     const agentSaw = collect<Message>(agent, 'message:new');
 
     const a = await send(widget, 'only once', clientId);
@@ -119,9 +119,20 @@ describe('delivery between a visitor and the agents', () => {
     expect(agentSaw.map((m) => m.body)).toEqual(['only once', 'next']);
   });
 
+  it('keeps client ids apart per author: one side cannot collide with the other', async () => {
+    const mine = await send(widget, 'from the visitor', 'shared-id');
+
+    const theirs = await reply(mine.conversationId, 'from the agent', 'shared-id');
+    const visitorAgain = await send(widget, 'from the visitor', 'shared-id');
+
+    expect(theirs).toMatchObject({ seq: 2, body: 'from the agent', author: { type: 'agent' } });
+    expect(visitorAgain).toEqual(mine);
+    expect(await messageCount()).toBe(2);
+  });
+
   it('stores one message when an agent retries a client id', async () => {
     const { conversationId } = await send(widget, 'hi');
-    const clientId = randomUUID();
+    const clientId: string = randomUUID();
 
     const [a, b] = await Promise.all([
       reply(conversationId, 'hello', clientId),
@@ -176,6 +187,7 @@ describe('delivery between a visitor and the agents', () => {
   it('keeps private notes from the visitor, live and in history', async () => {
     const { conversationId } = await send(widget, 'hi');
     const visitorSaw = collect<Message>(widget, 'message:new');
+    const visitorUpdates = collect<VisitorConversation>(widget, 'conversation:updated');
 
     await requestOk(agent, 'message:send', {
       conversationId,
@@ -192,6 +204,7 @@ describe('delivery between a visitor and the agents', () => {
     await settled;
 
     expect(visitorSaw.map((m) => m.body)).toEqual(['Hello!']);
+    expect(visitorUpdates.map((c) => c.lastSeq)).toEqual([3]); // the note (seq 2) went unannounced
     expect((await visitorSync(widget, 0)).messages.map((m) => m.body)).toEqual(['hi', 'Hello!']);
     const agentHistory = await requestOk<SyncResult<Conversation>>(agent, 'conversation:sync', {
       conversationId,

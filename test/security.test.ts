@@ -14,6 +14,7 @@ import {
   requestOk,
   visitorSocket,
 } from './helpers/clients';
+import { hashToken } from '../src/server/tokens';
 import { createOrganization } from './helpers/factories';
 import { SITE_ORIGIN, startServer, type TestServer } from './helpers/server';
 
@@ -53,6 +54,38 @@ describe('agent handshake', () => {
     expect(await refusal(agentSocket(server, cookie, 'https://evil.example'))).toMatchObject({
       code: 'forbidden_origin',
     });
+  });
+
+  it('refuses a malformed or null Origin without failing', async () => {
+    const cookie = await login(server);
+    for (const origin of ['null', 'not a url']) {
+      expect(await refusal(agentSocket(server, cookie, origin))).toMatchObject({
+        code: 'forbidden_origin',
+      });
+    }
+  });
+
+  it('ends a socket whose session has expired at its next event', async () => {
+    const token = 'short-lived-session-token';
+    const agent = await server.parley.db.selectFrom('agents').selectAll().executeTakeFirstOrThrow();
+    await server.parley.db
+      .insertInto('sessions')
+      .values({
+        token_hash: hashToken(token),
+        agent_id: agent.id,
+        org_id: agent.org_id,
+        created_at: new Date().toISOString(),
+        expires_at: new Date(Date.now() + 1000).toISOString(),
+      })
+      .execute();
+    const socket = await connected(agentSocket(server, `parley_session=${token}`));
+    const gone = new Promise((resolve) => socket.once('disconnect', resolve));
+    await new Promise((resolve) => setTimeout(resolve, 1100));
+
+    const result = await request(socket, 'conversation:list', { status: 'open' });
+
+    expect(result).toMatchObject({ ok: false, error: { code: 'unauthorized' } });
+    await gone;
   });
 
   it('disconnects the sockets of a session that signs out', async () => {

@@ -7,7 +7,13 @@ import type { Conversation, Message } from '../protocol/schemas';
 
 export interface DomainEventMap {
   'conversation.created': { orgId: string; visitorId: string; conversation: Conversation };
-  'conversation.updated': { orgId: string; visitorId: string; conversation: Conversation };
+  'conversation.updated': {
+    orgId: string;
+    visitorId: string;
+    conversation: Conversation;
+    /** True when only agents may hear of this change (a private note was added). */
+    agentsOnly: boolean;
+  };
   'message.created': { orgId: string; visitorId: string; message: Message };
   'typing.changed': {
     orgId: string;

@@ -22,7 +22,11 @@ export async function freePort(): Promise<number> {
   return port;
 }
 
-export async function spawnServer(dataDir: string, port: number): Promise<ServerProcess> {
+export async function spawnServer(
+  dataDir: string,
+  port: number,
+  options: { publicUrl?: string } = {},
+): Promise<ServerProcess> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/server/main.ts'], {
     cwd: ROOT,
     env: {
@@ -30,7 +34,7 @@ export async function spawnServer(dataDir: string, port: number): Promise<Server
       PORT: String(port),
       HOST: '127.0.0.1',
       PARLEY_DATA_DIR: dataDir,
-      PARLEY_PUBLIC_URL: SITE_ORIGIN,
+      PARLEY_PUBLIC_URL: options.publicUrl ?? SITE_ORIGIN,
       PARLEY_ADMIN_EMAIL: ADMIN.email,
       PARLEY_ADMIN_PASSWORD: ADMIN.password,
       PARLEY_LOG_LEVEL: 'warn',

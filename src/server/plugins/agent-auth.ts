@@ -1,5 +1,6 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AppError } from '../errors';
+import { isSameHost } from '../origin';
 import { SESSION_COOKIE } from '../../protocol/events';
 import type { AgentIdentity, AuthService } from '../modules/auth/auth.service';
 
@@ -33,7 +34,7 @@ export async function requireSameOrigin(
   _reply: FastifyReply,
 ): Promise<void> {
   const origin = request.headers.origin;
-  if (origin && origin !== 'null' && new URL(origin).host !== request.headers.host) {
+  if (origin !== undefined && !isSameHost(origin, request.headers.host)) {
     throw new AppError('forbidden_origin', 'Cross-origin request refused');
   }
 }

@@ -7,7 +7,9 @@ export function installErrorHandler(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError, request, reply) => {
     const body = toErrorBody(error);
     if (body.code === 'internal') request.log.error({ err: error }, 'request failed');
-    return reply.status(HTTP_STATUS[body.code]).send({ error: body });
+    // Fastify's own refusals keep their precise status (413 too large, 415 wrong type).
+    const status = error instanceof AppError ? HTTP_STATUS[body.code] : (error.statusCode ?? 500);
+    return reply.status(status >= 400 ? status : 500).send({ error: body });
   });
   app.setNotFoundHandler((request, reply) =>
     reply.status(404).send({

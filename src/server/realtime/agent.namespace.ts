@@ -14,6 +14,7 @@ import {
   agentTypingPayload,
 } from '../../protocol/schemas';
 import { AppError } from '../errors';
+import { isSameHost } from '../origin';
 import type { AgentIdentity, AuthService } from '../modules/auth/auth.service';
 import type { ConversationsService } from '../modules/conversations/conversations.service';
 import { orgAgentsRoom, sessionRoom } from './rooms';
@@ -46,7 +47,7 @@ export function agentNamespace(
     try {
       const { origin, host, cookie } = socket.handshake.headers;
       // Cross-site WebSocket hijacking: a foreign page must not ride the agent's cookie.
-      if (origin && new URL(origin).host !== host) {
+      if (origin !== undefined && !isSameHost(origin, host)) {
         throw new AppError(
           'forbidden_origin',
           'Origin not allowed: the console connects from its own origin',
@@ -87,7 +88,12 @@ export function agentNamespace(
         return null;
       }),
     };
-    serveEvents(socket, handlers, log);
+    // A socket outliving its session must not keep acting for it.
+    const authorize = () =>
+      Date.parse(agent.sessionExpiresAt) <= Date.now()
+        ? new AppError('unauthorized', 'The session has expired; sign in again')
+        : undefined;
+    serveEvents(socket, handlers, log, { authorize });
   });
   return nsp;
 }

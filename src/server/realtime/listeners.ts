@@ -29,7 +29,9 @@ export function listenForVisitors(events: DomainEvents, nsp: VisitorNamespace): 
   const toVisitor = (e: { visitorId: string; conversation: Conversation }) =>
     nsp.to(visitorRoom(e.visitorId)).emit('conversation:updated', visitorView(e.conversation));
   events.on('conversation.created', toVisitor);
-  events.on('conversation.updated', toVisitor);
+  events.on('conversation.updated', (e) => {
+    if (!e.agentsOnly) toVisitor(e);
+  });
   events.on('message.created', (e) => {
     if (e.message.internal) return;
     nsp.to(visitorRoom(e.visitorId)).emit('message:new', e.message);

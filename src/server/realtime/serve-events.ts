@@ -31,6 +31,11 @@ type AckData<F> = F extends (payload: never, ack: infer A) => void
 /** One handler for each client event of a namespace's protocol map: a missing one is a type error. */
 export type Handlers<Events> = { [E in keyof Events]: Handler<AckData<Events[E]>> };
 
+export interface ServeOptions {
+  /** Checked before every event; an error refuses the event and ends the connection. */
+  authorize?: () => AppError | undefined;
+}
+
 /**
  * Serves a socket's events: rate limit, validate, run, and answer through the ack with
  * `{ ok: true, data }` or `{ ok: false, error }`. Nothing a client sends can throw out of here.
@@ -39,16 +44,26 @@ export function serveEvents<Events>(
   socket: Socket,
   handlers: Handlers<Events>,
   log: FastifyBaseLogger,
+  options: ServeOptions = {},
 ): void {
   const bucket = new TokenBucket(SOCKET_EVENT_RATE);
   const known = new Set(Object.keys(handlers));
 
   for (const [event, { schema, run }] of Object.entries(handlers) as [string, Handler<unknown>][]) {
-    socket.on(event, async (payload: unknown, ack: unknown) => {
+    socket.on(event, async (...args: unknown[]) => {
+      // The ack is the last argument; an event sent with only a callback has no payload.
+      const ack = args.at(-1);
       const reply = typeof ack === 'function' ? (ack as (r: AckResult<unknown>) => void) : () => {};
+      const payload = typeof args[0] === 'function' ? undefined : args[0];
       if (!bucket.take())
         return reply(failure(new AppError('rate_limited', 'Too many events; slow down')));
       try {
+        const refusal = options.authorize?.();
+        if (refusal) {
+          reply(failure(refusal));
+          socket.disconnect(true);
+          return;
+        }
         reply({ ok: true, data: await run(parseInput(schema, payload) as never) });
       } catch (error) {
         if (!(error instanceof AppError)) log.error({ err: error, event }, 'socket event failed');

@@ -95,8 +95,9 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('internal', 'integer', (c) => c.notNull().defaultTo(0))
     .addColumn('created_at', 'varchar(32)', (c) => c.notNull())
     // Delivery invariants 2 and 3: a retried client id never duplicates; seq is unique and ordered.
+    // Client ids are unique per author, so one side can never collide with (or probe) the other's.
     .addUniqueConstraint('messages_conversation_seq', ['conversation_id', 'seq'])
-    .addUniqueConstraint('messages_conversation_client_id', ['conversation_id', 'client_id'])
+    .addUniqueConstraint('messages_author_client_id', ['author_id', 'client_id', 'conversation_id'])
     .execute();
 }
 

@@ -26,7 +26,7 @@ export function authRoutes(app: FastifyInstance, auth: AuthService, secureCookie
   });
 
   app.get('/api/v1/me', { preHandler: requireAgent(auth) }, async (request) => {
-    const { sessionHash, ...agent } = agentOf(request);
+    const { sessionHash, sessionExpiresAt, ...agent } = agentOf(request);
     return { agent };
   });
 }

@@ -13,6 +13,7 @@ const FIFTEEN_MINUTES = 15 * 60 * 1000;
 /** The signed-in agent behind a request or a socket. */
 export interface AgentIdentity extends Agent {
   sessionHash: string;
+  sessionExpiresAt: string;
 }
 
 export class AuthService {
@@ -55,7 +56,7 @@ export class AuthService {
     if (!token) return undefined;
     const sessionHash = hashToken(token);
     const row = await this.sessions.findAgent(sessionHash, now());
-    return row && { ...toAgent(row), sessionHash };
+    return row && { ...toAgent(row), sessionHash, sessionExpiresAt: row.session_expires_at };
   }
 
   async logout(token: string): Promise<void> {

@@ -10,11 +10,15 @@ export class SessionsRepository {
   }
 
   /** The agent behind an unexpired session, or undefined. */
-  findAgent(tokenHash: string, at: string): Promise<AgentRow | undefined> {
+  findAgent(
+    tokenHash: string,
+    at: string,
+  ): Promise<(AgentRow & { session_expires_at: string }) | undefined> {
     return this.db
       .selectFrom('sessions')
       .innerJoin('agents', 'agents.id', 'sessions.agent_id')
       .selectAll('agents')
+      .select('sessions.expires_at as session_expires_at')
       .where('sessions.token_hash', '=', tokenHash)
       .where('sessions.expires_at', '>', at)
       .executeTakeFirst();

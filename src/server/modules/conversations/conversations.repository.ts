@@ -106,30 +106,32 @@ export class ConversationsRepository {
     await this.db.insertInto('messages').values(row).execute();
   }
 
+  /** An author's earlier message with this client id in the conversation (a retry). */
   findMessageByClientId(
     conversationId: string,
+    authorId: string,
     clientId: string,
   ): Promise<MessagesTable | undefined> {
     return this.db
       .selectFrom('messages')
       .selectAll()
-      .where('conversation_id', '=', conversationId)
+      .where('author_id', '=', authorId)
       .where('client_id', '=', clientId)
+      .where('conversation_id', '=', conversationId)
       .executeTakeFirst();
   }
 
-  /** A visitor's message by client id, in any of the visitor's conversations. */
+  /** A visitor's earlier message with this client id, in any of its conversations (a retry). */
   findVisitorMessageByClientId(
     visitorId: string,
     clientId: string,
   ): Promise<MessagesTable | undefined> {
     return this.db
       .selectFrom('messages')
-      .innerJoin('conversations', 'conversations.id', 'messages.conversation_id')
-      .selectAll('messages')
-      .where('conversations.visitor_id', '=', visitorId)
-      .where('messages.client_id', '=', clientId)
-      .where('messages.author_type', '=', 'visitor')
+      .selectAll()
+      .where('author_id', '=', visitorId)
+      .where('client_id', '=', clientId)
+      .where('author_type', '=', 'visitor')
       .executeTakeFirst();
   }
 

@@ -109,7 +109,11 @@ export class ConversationsService {
         const repo = this.repo.withTransaction(trx);
         const conversation = await repo.findForOrg(agent.orgId, conversationId);
         if (!conversation) throw notFound('Conversation');
-        const existing = await repo.findMessageByClientId(conversation.id, input.clientId);
+        const existing = await repo.findMessageByClientId(
+          conversation.id,
+          agent.id,
+          input.clientId,
+        );
         if (existing) return { message: existing, created: false };
         const message = await this.append(
           repo,
@@ -200,9 +204,8 @@ export class ConversationsService {
     target: VisitorTarget & { seq: number },
   ): Promise<void> {
     const conversation = await this.visitorConversation(this.repo, visitor, target);
-    const seq = target.seq;
-    if (!conversation) throw notFound('Conversation');
-    const readSeq = Math.min(seq, conversation.last_seq);
+    if (!conversation) return; // nothing to read before the first message
+    const readSeq = Math.min(target.seq, conversation.last_seq);
     if (readSeq <= conversation.visitor_read_seq) return;
     await this.repo.update(conversation.id, { visitor_read_seq: readSeq });
     await this.announceUpdate(visitor.orgId, conversation.id);
@@ -352,14 +355,18 @@ export class ConversationsService {
     const visitorId = view.visitor_id;
     if (opened) this.events.emit('conversation.created', { orgId, visitorId, conversation });
     this.events.emit('message.created', { orgId, visitorId, message: toMessage(message) });
-    if (!opened) this.events.emit('conversation.updated', { orgId, visitorId, conversation });
+    if (opened) return;
+    // A private note changes the conversation for agents only; the visitor must not learn of it.
+    const agentsOnly = message.internal === 1;
+    this.events.emit('conversation.updated', { orgId, visitorId, conversation, agentsOnly });
   }
 
   private async announceUpdate(orgId: string, conversationId: string): Promise<Conversation> {
     const view = await this.repo.findForOrg(orgId, conversationId);
     if (!view) throw notFound('Conversation');
     const conversation = toConversation(view);
-    this.events.emit('conversation.updated', { orgId, visitorId: view.visitor_id, conversation });
+    const visitorId = view.visitor_id;
+    this.events.emit('conversation.updated', { orgId, visitorId, conversation, agentsOnly: false });
     return conversation;
   }
 }

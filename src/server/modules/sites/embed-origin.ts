@@ -1,4 +1,5 @@
 import { AppError } from '../../errors';
+import { isSameHost, normalizeOrigin } from '../../origin';
 import type { Site } from './sites.repository';
 
 /**
@@ -16,25 +17,9 @@ export function checkEmbedOrigin(
 ): void {
   if (!origin) throw forbidden('the Origin header is missing');
   const claimed = isSameHost(origin, host) ? pageOrigin : origin;
-  if (!claimed || !site.allowedOrigins.includes(normalizeOrigin(claimed))) {
+  const normalized = claimed && normalizeOrigin(claimed);
+  if (!normalized || !site.allowedOrigins.includes(normalized)) {
     throw forbidden(`${claimed ?? 'an unknown page'} may not embed this site's widget`);
-  }
-}
-
-/** `https://Shop.example:443/` → `https://shop.example`; an unparsable value stays as given. */
-export function normalizeOrigin(value: string): string {
-  try {
-    return new URL(value).origin;
-  } catch {
-    return value;
-  }
-}
-
-function isSameHost(origin: string, host: string | undefined): boolean {
-  try {
-    return host !== undefined && new URL(origin).host === host.toLowerCase();
-  } catch {
-    return false;
   }
 }
 
