@@ -1,0 +1,230 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Server, type Namespace } from 'socket.io';
+import { io } from 'socket.io-client';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { VisitorClientEvents, VisitorServerEvents } from '../../protocol/events';
+import type { Message } from '../../protocol/schemas';
+import { ChatSession } from './chat-session';
+import { createMemoryStorage, type KeyValueStorage } from './storage';
+import type { VisitorSocket } from './visitor-connection';
+
+const SITE = 'site-1';
+const OUTBOX_KEY = `parley:outbox:${SITE}`;
+
+/** A stand-in for the server's /visitor namespace: one conversation, sync pages of two. */
+class FakeVisitorServer {
+  readonly messages: Message[] = [];
+  readonly received: string[] = [];
+  readonly reads: number[] = [];
+  readonly syncs: number[] = [];
+  agentReadSeq = 0;
+  private readonly io = new Server(createServer());
+  readonly namespace: Namespace<VisitorClientEvents, VisitorServerEvents> = this.io.of('/visitor');
+
+  constructor() {
+    this.namespace.on('connection', (socket) => {
+      socket.on('conversation:sync', ({ afterSeq }, ack) => {
+        this.syncs.push(afterSeq);
+        const after = this.messages.filter((m) => m.seq > afterSeq);
+        ack({
+          ok: true,
+          data: {
+            conversation: this.conversation(),
+            messages: after.slice(0, 2),
+            hasMore: after.length > 2,
+          },
+        });
+      });
+      socket.on('message:send', ({ clientId, body }, ack) => {
+        this.received.push(body);
+        if (body.includes('refuse')) {
+          return ack({ ok: false, error: { code: 'message_too_long', message: 'too long' } });
+        }
+        const known = this.messages.find((m) => m.clientId === clientId);
+        ack({ ok: true, data: { message: known ?? this.add('visitor', body, clientId) } });
+      });
+      socket.on('conversation:read', ({ seq }) => void this.reads.push(seq));
+    });
+  }
+
+  async listen(): Promise<number> {
+    const http = this.io.httpServer;
+    await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
+    return (http.address() as AddressInfo).port;
+  }
+
+  add(type: 'visitor' | 'agent', body: string, clientId: string | null = null): Message {
+    const message: Message = {
+      id: `m${this.messages.length + 1}`,
+      conversationId: 'c1',
+      seq: this.messages.length + 1,
+      clientId,
+      author: { type, id: type === 'agent' ? 'a1' : 'v1', name: type === 'agent' ? 'Ana' : null },
+      body,
+      internal: false,
+      createdAt: new Date(0).toISOString(),
+    };
+    this.messages.push(message);
+    return message;
+  }
+
+  close(): Promise<void> {
+    return new Promise((resolve) => void this.io.close(() => resolve()));
+  }
+
+  private conversation() {
+    const lastSeq = this.messages.length;
+    return {
+      id: 'c1',
+      status: 'open' as const,
+      lastSeq,
+      agentReadSeq: this.agentReadSeq,
+      visitorReadSeq: 0,
+    };
+  }
+}
+
+async function waitFor(check: () => boolean): Promise<void> {
+  for (let waited = 0; !check(); waited += 10) {
+    if (waited > 3000) throw new Error('timed out waiting for the condition');
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
+describe('ChatSession', () => {
+  let server: FakeVisitorServer;
+  let socket: VisitorSocket;
+  let storage: KeyValueStorage;
+
+  /** The session wired to a real socket, as visitor-connection.ts would do it. */
+  function startSession(): ChatSession {
+    const session = new ChatSession(storage, SITE, () => undefined);
+    socket.on('connect', () => {
+      session.status('connected');
+      session.connected();
+    });
+    socket.on('disconnect', () => session.status('reconnecting'));
+    session.attach(socket);
+    return session;
+  }
+
+  const bodies = (session: ChatSession): string[] => session.state().messages.map((m) => m.body);
+
+  beforeEach(async () => {
+    server = new FakeVisitorServer();
+    const port = await server.listen();
+    socket = io(`http://127.0.0.1:${port}/visitor`, {
+      transports: ['websocket'],
+      autoConnect: false,
+    });
+    storage = createMemoryStorage();
+  });
+
+  afterEach(async () => {
+    socket.disconnect();
+    await server.close();
+  });
+
+  it('syncs every page on connect, then sends the stored outbox in order', async () => {
+    for (const body of ['one', 'two', 'three', 'four', 'five']) server.add('agent', body);
+    storage.setItem(
+      OUTBOX_KEY,
+      JSON.stringify([
+        { clientId: 'k1', body: 'written before the reload' },
+        { clientId: 'k2', body: 'and another' },
+      ]),
+    );
+    const session = startSession();
+    expect(session.state().local.map((l) => l.state)).toEqual(['sending', 'sending']);
+
+    socket.connect();
+    await waitFor(() => session.state().local.length === 0);
+    expect(server.syncs).toEqual([0, 2, 4]);
+    expect(server.received).toEqual(['written before the reload', 'and another']);
+    expect(bodies(session)).toEqual([
+      'one',
+      'two',
+      'three',
+      'four',
+      'five',
+      'written before the reload',
+      'and another',
+    ]);
+    expect(storage.getItem(OUTBOX_KEY)).toBeNull();
+  });
+
+  it('fills a gap in pushed messages by syncing, and ignores a repeated push', async () => {
+    const session = startSession();
+    socket.connect();
+    await waitFor(() => server.syncs.length === 1);
+
+    const first = server.add('agent', 'first');
+    server.add('agent', 'missed');
+    const third = server.add('agent', 'third');
+    server.namespace.emit('message:new', first);
+    server.namespace.emit('message:new', third);
+    server.namespace.emit('message:new', first);
+
+    await waitFor(() => session.state().messages.length === 3);
+    expect(bodies(session)).toEqual(['first', 'missed', 'third']);
+  });
+
+  it('keeps what is written offline and sends it after reconnecting', async () => {
+    const session = startSession();
+    session.send('written offline');
+    expect(session.state().local).toMatchObject([{ body: 'written offline', state: 'sending' }]);
+    expect(server.received).toEqual([]);
+
+    socket.connect();
+    await waitFor(() => session.state().messages.length === 1);
+    expect(server.received).toEqual(['written offline']);
+    expect(session.state().local).toEqual([]);
+  });
+
+  it('shows a refused message as failed, and goes on with the next', async () => {
+    const session = startSession();
+    socket.connect();
+    await waitFor(() => socket.connected);
+
+    session.send('please refuse this');
+    session.send('fine');
+    await waitFor(() => session.state().messages.length === 1);
+    expect(session.state().local).toMatchObject([
+      { state: 'failed', errorCode: 'message_too_long' },
+    ]);
+    expect(bodies(session)).toEqual(['fine']);
+    expect(storage.getItem(OUTBOX_KEY)).toBeNull();
+  });
+
+  it('reports agent messages as read only while the chat is visible', async () => {
+    server.add('agent', 'hello');
+    const session = startSession();
+    socket.connect();
+    await waitFor(() => session.state().messages.length === 1);
+    expect(session.state().unread).toBe(1);
+    expect(server.reads).toEqual([]);
+
+    session.setVisible(true);
+    await waitFor(() => server.reads.length === 1);
+    expect(server.reads).toEqual([1]);
+    expect(session.state().unread).toBe(0);
+  });
+
+  it('shows the agent’s read mark from conversation:updated', async () => {
+    const session = startSession();
+    socket.connect();
+    await waitFor(() => socket.connected);
+    session.send('did you see this?');
+    await waitFor(() => session.state().messages.length === 1);
+
+    server.namespace.emit('conversation:updated', {
+      id: 'c1',
+      status: 'open',
+      lastSeq: 1,
+      agentReadSeq: 1,
+      visitorReadSeq: 0,
+    });
+    await waitFor(() => session.state().agentReadSeq === 1);
+  });
+});

@@ -1,0 +1,67 @@
+/**
+ * The chat frame, served at /widget/frame?site=SITE_KEY inside the loader's iframe. The visitor
+ * can read and write at once; the connection follows once the page told us its origin.
+ */
+import './styles.css';
+import { language, t } from '../i18n/chat';
+import { ChatSession } from './chat-session';
+import { connectToHost } from './host-bridge';
+import { openFrameStorage } from './storage';
+import { TypingReporter } from './typing-reporter';
+import { mountChatView } from './view/chat-view';
+import { element } from './view/dom';
+import { connectVisitor } from './visitor-connection';
+
+document.documentElement.lang = language;
+document.title = t('documentTitle');
+
+const siteKey = new URLSearchParams(location.search).get('site');
+if (siteKey) startChat(siteKey);
+else document.body.append(element('p', { class: 'fatal' }, t('unavailable')));
+
+function startChat(siteKey: string): void {
+  const storage = openFrameStorage();
+  let renderQueued = false;
+  let reportedUnread = 0;
+  let hostOpen = false;
+
+  // Many changes come in one burst (a sync page, an ack and its push): draw once per burst.
+  // Not requestAnimationFrame: it stops while the panel is hidden, and the unread badge on the
+  // launcher must update then too.
+  const changed = (): void => {
+    if (renderQueued) return;
+    renderQueued = true;
+    queueMicrotask(() => {
+      renderQueued = false;
+      const state = session.state();
+      view.render(state);
+      if (state.unread !== reportedUnread) host.reportUnread((reportedUnread = state.unread));
+    });
+  };
+
+  const session = new ChatSession(storage, siteKey, changed);
+  const typing = new TypingReporter((isTyping) => session.reportTyping(isTyping));
+
+  const updateVisibility = (): void =>
+    session.setVisible(hostOpen && document.visibilityState === 'visible');
+
+  const host = connectToHost(siteKey, (open) => {
+    hostOpen = open;
+    updateVisibility();
+    // Opening the on-screen keyboard unasked would hide half the chat on a phone.
+    if (open && matchMedia('(pointer: fine)').matches) view.focusComposer();
+  });
+  document.addEventListener('visibilitychange', updateVisibility);
+
+  const view = mountChatView(document.body, {
+    send: (body) => session.send(body),
+    typing: () => typing.input(),
+    stopTyping: () => typing.stop(),
+    close: () => host.close(),
+  });
+  changed();
+
+  void host.pageOrigin.then((pageOrigin) => {
+    session.attach(connectVisitor({ siteKey, pageOrigin, storage }, session));
+  });
+}

@@ -1,0 +1,188 @@
+import { describe, expect, it } from 'vitest';
+import type { Message } from '../../protocol/schemas';
+import { Outbox, deliveryOf, type Deliver, type Delivery, type OutboxItem } from './outbox';
+import { createMemoryStorage, type KeyValueStorage } from './storage';
+
+const KEY = 'parley:outbox:site-1';
+
+function serverCopy(item: OutboxItem, seq: number): Message {
+  return {
+    id: `m${seq}`,
+    conversationId: 'c1',
+    seq,
+    clientId: item.clientId,
+    author: { type: 'visitor', id: 'v1', name: null },
+    body: item.body,
+    internal: false,
+    createdAt: '2025-01-01T00:00:00.000Z',
+  };
+}
+
+function sequentialIds(): () => string {
+  let next = 0;
+  return () => `id-${++next}`;
+}
+
+/** A deliver function that answers each item with the next scripted status, recording the calls. */
+function scriptedDeliver(statuses: Delivery['status'][]) {
+  const sent: string[] = [];
+  let inFlight = 0;
+  let maxInFlight = 0;
+  const deliver: Deliver = async (item) => {
+    sent.push(item.body);
+    inFlight += 1;
+    maxInFlight = Math.max(maxInFlight, inFlight);
+    await new Promise((resolve) => setTimeout(resolve, 1));
+    inFlight -= 1;
+    const status = statuses.shift() ?? 'delivered';
+    if (status === 'delivered') return { status, message: serverCopy(item, sent.length) };
+    if (status === 'rejected') {
+      return { status, error: { code: 'message_too_long', message: 'too long' } };
+    }
+    return { status };
+  };
+  return { deliver, sent, maxInFlight: () => maxInFlight };
+}
+
+function outboxOn(storage: KeyValueStorage, deliver: Deliver): Outbox {
+  return new Outbox(storage, KEY, deliver, sequentialIds());
+}
+
+describe('Outbox', () => {
+  it('stores a message before anything is sent, and keeps it across a reload', () => {
+    const storage = createMemoryStorage();
+    const first = outboxOn(storage, scriptedDeliver([]).deliver);
+    first.enqueue('hello');
+    first.enqueue('second');
+
+    const afterReload = outboxOn(storage, scriptedDeliver([]).deliver);
+    expect(afterReload.items()).toEqual([
+      { clientId: 'id-1', body: 'hello' },
+      { clientId: 'id-2', body: 'second' },
+    ]);
+  });
+
+  it('sends one item at a time, in order, and empties on success', async () => {
+    const storage = createMemoryStorage();
+    const script = scriptedDeliver([]);
+    const outbox = outboxOn(storage, script.deliver);
+    outbox.enqueue('a');
+    outbox.enqueue('b');
+    outbox.enqueue('c');
+
+    await expect(outbox.flush()).resolves.toBe(true);
+    expect(script.sent).toEqual(['a', 'b', 'c']);
+    expect(script.maxInFlight()).toBe(1);
+    expect(outbox.items()).toEqual([]);
+    expect(storage.getItem(KEY)).toBeNull();
+  });
+
+  it('keeps a deferred item and everything after it, and resends it first next time', async () => {
+    const script = scriptedDeliver(['delivered', 'deferred']);
+    const outbox = outboxOn(createMemoryStorage(), script.deliver);
+    outbox.enqueue('a');
+    outbox.enqueue('b');
+    outbox.enqueue('c');
+
+    await expect(outbox.flush()).resolves.toBe(false);
+    expect(script.sent).toEqual(['a', 'b']);
+    expect(outbox.items().map((item) => item.body)).toEqual(['b', 'c']);
+
+    await expect(outbox.flush()).resolves.toBe(true);
+    expect(script.sent).toEqual(['a', 'b', 'b', 'c']);
+  });
+
+  it('drops a rejected item and goes on with the next', async () => {
+    const script = scriptedDeliver(['rejected', 'delivered']);
+    const outbox = outboxOn(createMemoryStorage(), script.deliver);
+    outbox.enqueue('far too long');
+    outbox.enqueue('fine');
+
+    await expect(outbox.flush()).resolves.toBe(true);
+    expect(script.sent).toEqual(['far too long', 'fine']);
+    expect(outbox.items()).toEqual([]);
+  });
+
+  it('never overlaps flushes, and sends what was written during one in the same order', async () => {
+    const script = scriptedDeliver([]);
+    const outbox = outboxOn(createMemoryStorage(), script.deliver);
+    outbox.enqueue('a');
+    const first = outbox.flush();
+    outbox.enqueue('b');
+    const second = outbox.flush();
+
+    await Promise.all([first, second]);
+    expect(script.sent).toEqual(['a', 'b']);
+    expect(script.maxInFlight()).toBe(1);
+    expect(outbox.items()).toEqual([]);
+  });
+
+  it('skips an item removed because its server copy arrived another way', async () => {
+    const script = scriptedDeliver([]);
+    const outbox = outboxOn(createMemoryStorage(), script.deliver);
+    const seen = outbox.enqueue('already delivered');
+    outbox.enqueue('next');
+    outbox.remove(seen.clientId);
+
+    await outbox.flush();
+    expect(script.sent).toEqual(['next']);
+  });
+
+  it('keeps items another tab added to the same storage', () => {
+    const storage = createMemoryStorage();
+    const tabA = outboxOn(storage, scriptedDeliver([]).deliver);
+    const tabB = new Outbox(storage, KEY, scriptedDeliver([]).deliver, () => 'from-b');
+    tabA.enqueue('from tab A');
+    tabB.enqueue('from tab B');
+    expect(tabA.items().map((item) => item.body)).toEqual(['from tab A', 'from tab B']);
+  });
+
+  it('recovers when a delivery throws, keeping the item for the next flush', async () => {
+    let calls = 0;
+    const outbox = outboxOn(createMemoryStorage(), async (item) => {
+      calls += 1;
+      if (calls === 1) throw new Error('boom');
+      return { status: 'delivered', message: serverCopy(item, calls) };
+    });
+    outbox.enqueue('survives');
+
+    await expect(outbox.flush()).rejects.toThrow('boom');
+    expect(outbox.items().map((item) => item.body)).toEqual(['survives']);
+    await expect(outbox.flush()).resolves.toBe(true);
+  });
+
+  it('treats unreadable storage as an empty outbox and ignores malformed entries', () => {
+    const storage = createMemoryStorage();
+    const outbox = outboxOn(storage, scriptedDeliver([]).deliver);
+    storage.setItem(KEY, '{not json');
+    expect(outbox.items()).toEqual([]);
+    storage.setItem(KEY, JSON.stringify([{ clientId: 'ok', body: 'kept' }, { body: 1 }, null]));
+    expect(outbox.items()).toEqual([{ clientId: 'ok', body: 'kept' }]);
+  });
+});
+
+describe('deliveryOf', () => {
+  const item = { clientId: 'id-1', body: 'hi' };
+
+  it('delivers on an ok ack', () => {
+    const message = serverCopy(item, 1);
+    expect(deliveryOf({ ok: true, data: { message } })).toEqual({ status: 'delivered', message });
+  });
+
+  it.each(['message_too_long', 'invalid_text', 'invalid_payload'] as const)(
+    'rejects on %s, which a retry cannot fix',
+    (code) => {
+      const error = { code, message: 'no' };
+      expect(deliveryOf({ ok: false, error })).toEqual({ status: 'rejected', error });
+    },
+  );
+
+  it.each(['rate_limited', 'internal', 'unauthorized', 'not_found'] as const)(
+    'defers on %s, to try again later',
+    (code) => {
+      expect(deliveryOf({ ok: false, error: { code, message: 'later' } })).toEqual({
+        status: 'deferred',
+      });
+    },
+  );
+});

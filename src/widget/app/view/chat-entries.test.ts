@@ -1,0 +1,78 @@
+import { describe, expect, it } from 'vitest';
+import type { Message } from '../../../protocol/schemas';
+import type { ChatState, LocalMessage } from '../chat-session';
+import { chatEntries } from './chat-entries';
+
+function message(seq: number, author: Message['author'], clientId: string | null = null): Message {
+  return {
+    id: `m${seq}`,
+    conversationId: 'c1',
+    seq,
+    clientId,
+    author,
+    body: `body ${seq}`,
+    internal: false,
+    createdAt: '2025-01-01T10:00:00.000Z',
+  };
+}
+
+const visitor = { type: 'visitor', id: 'v1', name: null } as const;
+const ana = { type: 'agent', id: 'a1', name: 'Ana' } as const;
+
+function local(clientId: string, afterSeq: number, state: LocalMessage['state']): LocalMessage {
+  const errorCode = state === 'failed' ? 'message_too_long' : null;
+  return { clientId, body: clientId, state, errorCode, afterSeq };
+}
+
+function state(overrides: Partial<ChatState>): ChatState {
+  return {
+    status: 'connected',
+    messages: [],
+    local: [],
+    agentReadSeq: 0,
+    agentTyping: null,
+    unread: 0,
+    ...overrides,
+  };
+}
+
+describe('chatEntries', () => {
+  it('marks the visitor’s messages read up to the agent’s read seq', () => {
+    const entries = chatEntries(
+      state({
+        messages: [message(1, visitor, 'a'), message(2, ana), message(3, visitor, 'b')],
+        agentReadSeq: 2,
+      }),
+    );
+    expect(entries.map((e) => [e.key, e.status])).toEqual([
+      ['c:a', 'read'],
+      ['s:2', null],
+      ['c:b', 'sent'],
+    ]);
+  });
+
+  it('keys a sent message like its pending self, so the row is kept', () => {
+    const pending = chatEntries(state({ local: [local('x', 0, 'sending')] }));
+    const sent = chatEntries(state({ messages: [message(1, visitor, 'x')] }));
+    expect(pending[0]?.key).toBe(sent[0]?.key);
+  });
+
+  it('shows unsent messages where they were written, in their order', () => {
+    const entries = chatEntries(
+      state({
+        messages: [message(1, ana), message(2, ana), message(3, ana)],
+        local: [local('late', Number.MAX_SAFE_INTEGER, 'sending'), local('failed', 1, 'failed')],
+      }),
+    );
+    expect(entries.map((e) => e.key)).toEqual(['s:1', 'c:failed', 's:2', 's:3', 'c:late']);
+    expect(entries[1]?.errorCode).toBe('message_too_long');
+  });
+
+  it('starts a run when the author changes', () => {
+    const bob = { type: 'agent', id: 'a2', name: 'Bob' } as const;
+    const entries = chatEntries(
+      state({ messages: [message(1, ana), message(2, ana), message(3, bob), message(4, visitor)] }),
+    );
+    expect(entries.map((e) => e.startsRun)).toEqual([true, false, true, true]);
+  });
+});

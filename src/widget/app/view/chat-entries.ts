@@ -1,0 +1,68 @@
+import type { ErrorCode } from '../../../protocol/errors';
+import type { AuthorType, Message } from '../../../protocol/schemas';
+import type { ChatState, LocalMessage } from '../chat-session';
+
+export type DeliveryStatus = 'sending' | 'sent' | 'read' | 'failed';
+
+/** One row of the message list, in display order. */
+export interface ChatEntry {
+  /** Stable across the sending → sent change, so the row is updated, not replaced. */
+  key: string;
+  authorType: AuthorType;
+  authorName: string | null;
+  body: string;
+  createdAt: string | null;
+  /** Only on the visitor's own messages. */
+  status: DeliveryStatus | null;
+  errorCode: ErrorCode | null;
+  /** The first of a run by the same author: its name shows above it. */
+  startsRun: boolean;
+}
+
+type Placed = Omit<ChatEntry, 'startsRun'>;
+
+/** Server messages in seq order, with the visitor's unsent ones where they were written. */
+export function chatEntries(state: ChatState): ChatEntry[] {
+  const placed = [
+    ...state.messages.map((message) => ({
+      position: message.seq,
+      entry: serverEntry(message, state.agentReadSeq),
+    })),
+    // Half a step after the message they follow; the stable sort keeps their own order.
+    ...state.local.map((local) => ({ position: local.afterSeq + 0.5, entry: localEntry(local) })),
+  ]
+    .sort((a, b) => a.position - b.position)
+    .map(({ entry }) => entry);
+
+  return placed.map((entry, index) => {
+    const previous = placed[index - 1];
+    const startsRun =
+      previous?.authorType !== entry.authorType || previous.authorName !== entry.authorName;
+    return { ...entry, startsRun };
+  });
+}
+
+function serverEntry(message: Message, agentReadSeq: number): Placed {
+  const own = message.author.type === 'visitor';
+  return {
+    key: own && message.clientId ? `c:${message.clientId}` : `s:${message.seq}`,
+    authorType: message.author.type,
+    authorName: message.author.name,
+    body: message.body,
+    createdAt: message.createdAt,
+    status: own ? (message.seq <= agentReadSeq ? 'read' : 'sent') : null,
+    errorCode: null,
+  };
+}
+
+function localEntry(local: LocalMessage): Placed {
+  return {
+    key: `c:${local.clientId}`,
+    authorType: 'visitor',
+    authorName: null,
+    body: local.body,
+    createdAt: null,
+    status: local.state,
+    errorCode: local.errorCode,
+  };
+}

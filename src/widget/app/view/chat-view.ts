@@ -1,0 +1,101 @@
+import { t, type ChatKey } from '../../i18n/chat';
+import { ICON_CLOSE, createIcon } from '../../icons';
+import type { ChatState } from '../chat-session';
+import type { ConnectionStatus } from '../visitor-connection';
+import { chatEntries } from './chat-entries';
+import { createComposer, type ComposerActions } from './composer';
+import { element, setText } from './dom';
+import { createMessageList } from './message-list';
+
+export interface ChatViewActions extends ComposerActions {
+  close(): void;
+}
+
+export interface ChatView {
+  render(state: ChatState): void;
+  focusComposer(): void;
+}
+
+const BANNER_TEXT = {
+  connecting: 'connecting',
+  reconnecting: 'reconnecting',
+  unavailable: 'unavailable',
+} as const satisfies Record<Exclude<ConnectionStatus, 'connected'>, ChatKey>;
+
+/** Distance from the bottom (px) within which new messages keep the list scrolled down. */
+const PINNED_SLACK = 48;
+
+export function mountChatView(root: HTMLElement, actions: ChatViewActions): ChatView {
+  const closeButton = element(
+    'button',
+    { type: 'button', class: 'close', 'aria-label': t('closeChat') },
+    createIcon(ICON_CLOSE).svg,
+  );
+  const header = element(
+    'header',
+    { class: 'header' },
+    element(
+      'div',
+      { class: 'heading' },
+      element('h1', { class: 'title' }, t('title')),
+      element('p', { class: 'subtitle' }, t('subtitle')),
+    ),
+    closeButton,
+  );
+  // Live regions must exist before their text changes, so these stay in the DOM when empty.
+  const banner = element('div', { class: 'banner', role: 'status' });
+  const log = element('div', {
+    class: 'log',
+    role: 'log',
+    'aria-live': 'polite',
+    'aria-label': t('messagesLabel'),
+  });
+  const scroller = element(
+    'div',
+    { class: 'scroller' },
+    element('p', { class: 'welcome' }, t('welcome')),
+    log,
+  );
+  const typing = element('div', { class: 'typing', 'aria-live': 'polite' });
+  const composer = createComposer(actions);
+  root.append(element('div', { class: 'chat' }, header, banner, scroller, typing, composer.root));
+
+  closeButton.addEventListener('click', () => actions.close());
+  document.addEventListener('keydown', (event) => {
+    if (event.key === 'Escape') actions.close();
+  });
+
+  const renderMessages = createMessageList(log);
+  let lastKey: string | undefined;
+
+  return {
+    focusComposer: composer.focus,
+    render(state) {
+      renderBanner(banner, state.status);
+      composer.setDisabled(state.status === 'unavailable');
+      setText(
+        typing,
+        !state.agentTyping
+          ? ''
+          : state.agentTyping.name
+            ? t('agentTyping', { name: state.agentTyping.name })
+            : t('someoneTyping'),
+      );
+
+      const pinned =
+        scroller.scrollHeight - scroller.scrollTop - scroller.clientHeight < PINNED_SLACK;
+      const entries = chatEntries(state);
+      renderMessages(entries);
+      const last = entries.at(-1);
+      // Follow new messages when the visitor was at the bottom, and always after they sent one.
+      const sentNow = last !== undefined && last.key !== lastKey && last.authorType === 'visitor';
+      if (pinned || sentNow) scroller.scrollTop = scroller.scrollHeight;
+      lastKey = last?.key;
+    },
+  };
+}
+
+function renderBanner(banner: HTMLElement, status: ConnectionStatus): void {
+  banner.className = `banner is-${status}`;
+  setText(banner, status === 'connected' ? '' : t(BANNER_TEXT[status]));
+}

@@ -1,0 +1,107 @@
+import type { ErrorCode } from '../../../protocol/errors';
+import { language, t, type ChatKey } from '../../i18n/chat';
+import type { ChatEntry, DeliveryStatus } from './chat-entries';
+import { element, setText } from './dom';
+
+interface Row {
+  root: HTMLElement;
+  author: HTMLElement;
+  bubble: HTMLElement;
+  time: HTMLTimeElement;
+  status: HTMLElement;
+}
+
+const STATUS_TEXT: Record<Exclude<DeliveryStatus, 'failed'>, ChatKey> = {
+  sending: 'statusSending',
+  sent: 'statusSent',
+  read: 'statusRead',
+};
+
+const FAILURE_TEXT: Partial<Record<ErrorCode, ChatKey>> = {
+  message_too_long: 'errorTooLong',
+  invalid_text: 'errorInvalidText',
+};
+
+const timeFormat = new Intl.DateTimeFormat(language, { hour: 'numeric', minute: '2-digit' });
+
+/**
+ * Keeps the log's rows in step with the entries, by key: rows are created once and then only
+ * updated or moved, so the live region announces new messages, not the whole list again.
+ */
+export function createMessageList(log: HTMLElement): (entries: readonly ChatEntry[]) => void {
+  const rows = new Map<string, Row>();
+
+  return (entries) => {
+    const shown = new Set<string>();
+    let previous: Element | null = null;
+    for (const entry of entries) {
+      shown.add(entry.key);
+      let row = rows.get(entry.key);
+      if (!row) {
+        row = createRow();
+        rows.set(entry.key, row);
+      }
+      updateRow(row, entry);
+      const expected: ChildNode | null = previous ? previous.nextSibling : log.firstChild;
+      if (row.root !== expected) log.insertBefore(row.root, expected);
+      previous = row.root;
+    }
+    for (const [key, row] of rows) {
+      if (shown.has(key)) continue;
+      row.root.remove();
+      rows.delete(key);
+    }
+  };
+}
+
+function createRow(): Row {
+  const author = element('span', { class: 'author' });
+  const bubble = element('p', { class: 'bubble' });
+  const time = element('time', { class: 'time' });
+  const status = element('span', { class: 'status' });
+  const root = element('div', {}, author, bubble, element('span', { class: 'meta' }, time, status));
+  return { root, author, bubble, time, status };
+}
+
+function updateRow(row: Row, entry: ChatEntry): void {
+  const side =
+    entry.authorType === 'visitor'
+      ? 'visitor'
+      : entry.authorType === 'system'
+        ? 'system'
+        : 'support';
+  const className = [
+    'row',
+    `from-${side}`,
+    entry.startsRun ? 'starts-run' : '',
+    entry.status ? `is-${entry.status}` : '',
+  ].join(' ');
+  if (row.root.className !== className) row.root.className = className;
+
+  setText(row.author, authorName(entry));
+  setText(row.bubble, entry.body);
+  if (entry.createdAt && row.time.dateTime !== entry.createdAt) {
+    row.time.dateTime = entry.createdAt;
+    setText(row.time, timeFormat.format(new Date(entry.createdAt)));
+  }
+  setText(row.status, statusText(entry));
+}
+
+function authorName(entry: ChatEntry): string {
+  switch (entry.authorType) {
+    case 'visitor':
+      return t('you');
+    case 'agent':
+      return entry.authorName ?? t('agentFallbackName');
+    case 'bot':
+      return entry.authorName ?? t('botFallbackName');
+    case 'system':
+      return '';
+  }
+}
+
+function statusText({ status, errorCode }: ChatEntry): string {
+  if (status === null) return '';
+  if (status !== 'failed') return t(STATUS_TEXT[status]);
+  return t((errorCode && FAILURE_TEXT[errorCode]) || 'errorRejected');
+}

@@ -1,0 +1,115 @@
+import { io, type Socket } from 'socket.io-client';
+import type { VisitorClientEvents, VisitorServerEvents } from '../../protocol/events';
+import type { VisitorHandshake } from '../../protocol/schemas';
+import { retryDelay } from './retry-delay';
+import type { KeyValueStorage } from './storage';
+import { createVisitor, isErrorBody, VisitorApiError } from './visitor-api';
+import { forgetIdentity, loadIdentity, saveIdentity } from './visitor-identity';
+
+export type VisitorSocket = Socket<VisitorServerEvents, VisitorClientEvents>;
+
+/** `connecting` before the first connect, `unavailable` when the server refuses this page for good. */
+export type ConnectionStatus = 'connecting' | 'connected' | 'reconnecting' | 'unavailable';
+
+export interface ConnectionListener {
+  status(status: ConnectionStatus): void;
+  /** Fired on every (re)connect, after `status('connected')`. */
+  connected(): void;
+  /** The visitor got a new identity: the old one's conversation is not theirs any more. */
+  identityReplaced(): void;
+}
+
+export interface ConnectionOptions {
+  siteKey: string;
+  pageOrigin: string;
+  storage: KeyValueStorage;
+}
+
+/** Namespace of VISITOR_NAMESPACE in protocol/events.ts, which the widget may only import types from. */
+const VISITOR_NAMESPACE = '/visitor';
+
+/**
+ * The visitor's socket, and the work around it: get a token when there is none, renew it once
+ * when the server no longer knows it, and retry what socket.io does not retry by itself (a
+ * handshake the server refused, or a disconnect the server initiated).
+ */
+export function connectVisitor(
+  { siteKey, pageOrigin, storage }: ConnectionOptions,
+  listener: ConnectionListener,
+): VisitorSocket {
+  let everConnected = false;
+  let renewedToken = false;
+  let attempt = 0;
+  let tokenInUse: string | null = null;
+
+  const socket: VisitorSocket = io(`${location.origin}${VISITOR_NAMESPACE}`, {
+    autoConnect: false,
+    // Read at every handshake: another tab of this site may have renewed the token meanwhile.
+    auth: (send) => {
+      tokenInUse = loadIdentity(storage, siteKey)?.token ?? null;
+      send({ siteKey, token: tokenInUse ?? '', pageOrigin } satisfies VisitorHandshake);
+    },
+    transports: ['websocket', 'polling'],
+    // Without this, socket.io never falls back to polling when a proxy blocks WebSockets.
+    tryAllTransports: true,
+  });
+
+  const setWaiting = (): void => listener.status(everConnected ? 'reconnecting' : 'connecting');
+
+  const retryLater = (action: () => void): void => {
+    setWaiting();
+    setTimeout(action, retryDelay(attempt++));
+  };
+
+  const connectWithIdentity = async (): Promise<void> => {
+    if (!loadIdentity(storage, siteKey)) {
+      try {
+        saveIdentity(storage, siteKey, await createVisitor({ siteKey, pageOrigin }));
+      } catch (error) {
+        if (error instanceof VisitorApiError && !error.transient) {
+          listener.status('unavailable');
+          return;
+        }
+        retryLater(() => void connectWithIdentity());
+        return;
+      }
+    }
+    socket.connect();
+  };
+
+  socket.on('connect', () => {
+    everConnected = true;
+    renewedToken = false;
+    attempt = 0;
+    listener.status('connected');
+    listener.connected();
+  });
+
+  socket.on('disconnect', (reason) => {
+    // A server-side disconnect is final for socket.io; anything else it retries by itself.
+    if (reason === 'io server disconnect') retryLater(() => socket.connect());
+    else setWaiting();
+  });
+
+  socket.on('connect_error', (error) => {
+    if (socket.active) {
+      setWaiting(); // a transport failure, which socket.io retries by itself
+      return;
+    }
+    const refusal = 'data' in error && isErrorBody(error.data) ? error.data : null;
+    if (refusal?.code === 'forbidden_origin') {
+      listener.status('unavailable');
+    } else if (refusal?.code === 'unauthorized' && !renewedToken) {
+      renewedToken = true;
+      // Another tab may already have replaced the token this handshake used; else drop it.
+      if (loadIdentity(storage, siteKey)?.token === tokenInUse) forgetIdentity(storage, siteKey);
+      listener.identityReplaced();
+      void connectWithIdentity();
+    } else {
+      retryLater(() => socket.connect());
+    }
+  });
+
+  void connectWithIdentity();
+  return socket;
+}

@@ -1,0 +1,30 @@
+import type { CreateVisitorReply } from '../../protocol/schemas';
+import { readJson, type KeyValueStorage } from './storage';
+
+/** The anonymous visitor's credential for one site, kept in the frame's localStorage. */
+export type VisitorIdentity = CreateVisitorReply;
+
+const storageKey = (siteKey: string): string => `parley:visitor:${siteKey}`;
+
+export function loadIdentity(storage: KeyValueStorage, siteKey: string): VisitorIdentity | null {
+  const stored = readJson(storage, storageKey(siteKey));
+  return isVisitorIdentity(stored) ? stored : null;
+}
+
+export function saveIdentity(
+  storage: KeyValueStorage,
+  siteKey: string,
+  identity: VisitorIdentity,
+): void {
+  storage.setItem(storageKey(siteKey), JSON.stringify(identity));
+}
+
+export function forgetIdentity(storage: KeyValueStorage, siteKey: string): void {
+  storage.removeItem(storageKey(siteKey));
+}
+
+export function isVisitorIdentity(value: unknown): value is VisitorIdentity {
+  if (typeof value !== 'object' || value === null) return false;
+  const { visitorId, token } = value as Partial<Record<keyof VisitorIdentity, unknown>>;
+  return typeof visitorId === 'string' && typeof token === 'string' && token.length > 0;
+}

@@ -1,0 +1,39 @@
+/**
+ * The postMessage protocol between the loader (on the customer's page) and the chat frame.
+ * The frame learns the page's origin from the browser-given `event.origin` of `parley:init`,
+ * never from the message body, so a page cannot claim to be another site.
+ */
+
+/** Frame → loader, posted to `window.parent` with target origin '*' (the frame cannot know it yet). */
+export type FrameMessage =
+  | { type: 'parley:ready' }
+  | { type: 'parley:close' }
+  /** Agent messages the visitor has not seen, for a badge on the launcher while the chat is closed. */
+  | { type: 'parley:unread'; count: number };
+
+/** Loader → frame, posted with the Parley origin as target origin. */
+export type HostMessage =
+  | { type: 'parley:init'; siteKey: string }
+  /** Whether the panel is shown: the frame reports messages as read only while it is. */
+  | { type: 'parley:visibility'; open: boolean };
+
+export function isFrameMessage(data: unknown): data is FrameMessage {
+  if (!isRecord(data)) return false;
+  return (
+    data.type === 'parley:ready' ||
+    data.type === 'parley:close' ||
+    (data.type === 'parley:unread' && typeof data.count === 'number')
+  );
+}
+
+export function isHostMessage(data: unknown): data is HostMessage {
+  if (!isRecord(data)) return false;
+  return (
+    (data.type === 'parley:init' && typeof data.siteKey === 'string') ||
+    (data.type === 'parley:visibility' && typeof data.open === 'boolean')
+  );
+}
+
+function isRecord(data: unknown): data is Record<string, unknown> {
+  return typeof data === 'object' && data !== null;
+}

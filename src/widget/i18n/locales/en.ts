@@ -1,0 +1,38 @@
+/**
+ * English, the reference catalog: complete, and the fallback for every key another language lacks.
+ * A new language is a new file beside this one exporting the same two objects (keys may be missing).
+ * `launcher` is split from `chat` so the loader on the host page bundles only its few strings.
+ */
+export const launcher = {
+  openChat: 'Open chat',
+  openChatUnread: 'Open chat ({count} unread)',
+  closeChat: 'Close chat',
+  frameTitle: 'Parley chat',
+};
+
+export const chat = {
+  documentTitle: 'Chat',
+  title: 'Chat with us',
+  subtitle: 'We usually reply within a few minutes',
+  welcome: 'Hi! Ask us anything, we are here to help.',
+  closeChat: 'Close chat',
+  messagesLabel: 'Messages',
+  messageLabel: 'Message',
+  messagePlaceholder: 'Write a message…',
+  send: 'Send',
+  lengthCount: '{used} / {max}',
+  connecting: 'Connecting…',
+  reconnecting: 'Reconnecting…',
+  unavailable: 'Chat is not available on this page.',
+  agentTyping: '{name} is typing…',
+  someoneTyping: 'Agent is typing…',
+  agentFallbackName: 'Support',
+  botFallbackName: 'Assistant',
+  you: 'You',
+  statusSending: 'Sending…',
+  statusSent: 'Sent',
+  statusRead: 'Read',
+  errorTooLong: 'Not sent: the message is too long.',
+  errorInvalidText: 'Not sent: the message contains characters that cannot be sent.',
+  errorRejected: 'Not sent: the message was refused.',
+};

@@ -1,0 +1,88 @@
+import { isFrameMessage, type HostMessage } from '../host-messages';
+import { t } from '../i18n/launcher';
+import { ICON_CHAT, ICON_CLOSE, createIcon } from '../icons';
+import launcherStyles from './launcher.css?inline';
+import { rememberOpen, wasOpen } from './open-state';
+
+/**
+ * The launcher button and, from the first open on, the chat iframe, in a shadow root.
+ * `parleyOrigin` is where the frame lives; it is the only origin the loader talks to.
+ */
+export function mountLauncher(siteKey: string, parleyOrigin: string): void {
+  const host = document.createElement('parley-widget');
+  const root = host.attachShadow({ mode: 'open' });
+  // A constructed sheet is not subject to the host page's CSP `style-src`, unlike a <style>.
+  const sheet = new CSSStyleSheet();
+  sheet.replaceSync(launcherStyles);
+  root.adoptedStyleSheets = [sheet];
+
+  const button = document.createElement('button');
+  const icon = createIcon(ICON_CHAT);
+  const badge = document.createElement('span');
+  button.type = 'button';
+  button.className = 'launcher';
+  badge.className = 'badge';
+  badge.hidden = true;
+  button.append(icon.svg, badge);
+  root.append(button);
+
+  let frame: HTMLIFrameElement | undefined;
+  let frameReady = false;
+  let open = false;
+  let unread = 0;
+
+  // Until the frame said it is ready its window may still be about:blank, which would refuse it.
+  const post = (message: HostMessage): void => {
+    if (frameReady) frame?.contentWindow?.postMessage(message, parleyOrigin);
+  };
+
+  const render = (): void => {
+    button.setAttribute(
+      'aria-label',
+      open ? t('closeChat') : unread ? t('openChatUnread', { count: unread }) : t('openChat'),
+    );
+    button.setAttribute('aria-expanded', String(open));
+    icon.path.setAttribute('d', open ? ICON_CLOSE : ICON_CHAT);
+    badge.hidden = open || !unread;
+    badge.textContent = String(unread);
+  };
+
+  const setOpen = (next: boolean, moveFocus: boolean): void => {
+    open = next;
+    if (!frame) {
+      frame = document.createElement('iframe');
+      frame.className = 'panel';
+      frame.title = t('frameTitle');
+      frame.src = `${parleyOrigin}/widget/frame?site=${encodeURIComponent(siteKey)}`;
+      root.append(frame);
+    }
+    frame.classList.toggle('open', open);
+    render();
+    rememberOpen(siteKey, open);
+    post({ type: 'parley:visibility', open });
+    if (moveFocus) (open ? frame : button).focus();
+  };
+
+  button.addEventListener('click', () => setOpen(!open, true));
+
+  window.addEventListener('message', (event) => {
+    const message: unknown = event.data;
+    if (!frame || event.source !== frame.contentWindow || event.origin !== parleyOrigin) return;
+    if (!isFrameMessage(message)) return;
+    if (message.type === 'parley:ready') {
+      frameReady = true;
+      post({ type: 'parley:init', siteKey });
+      post({ type: 'parley:visibility', open });
+    } else if (message.type === 'parley:close') {
+      setOpen(false, true);
+    } else {
+      unread = message.count;
+      render();
+    }
+  });
+
+  render();
+  // <html> exists even while the parser has not reached <body>, and survives body swaps by SPAs.
+  document.documentElement.append(host);
+  if (wasOpen(siteKey)) setOpen(true, false);
+}

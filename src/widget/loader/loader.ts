@@ -1,0 +1,20 @@
+/**
+ * The embed script: `<script src="https://HOST/widget.js" data-site="SITE_KEY" async>`.
+ * It runs on every page of the customer's site, so it only draws the launcher; the chat
+ * itself loads in an iframe on first open.
+ */
+import { mountLauncher } from './launcher';
+
+function findEmbedScript(): HTMLScriptElement | null {
+  const current = document.currentScript;
+  if (current instanceof HTMLScriptElement && current.dataset.site) return current;
+  // Some tag managers run scripts in a way that leaves currentScript null.
+  return document.querySelector<HTMLScriptElement>('script[data-site][src]');
+}
+
+const script = findEmbedScript();
+const siteKey = script?.dataset.site;
+// An embed snippet pasted twice must not draw two launchers.
+if (script && siteKey && !document.querySelector('parley-widget')) {
+  mountLauncher(siteKey, new URL(script.src).origin);
+}
