@@ -1,0 +1,28 @@
+import type { Agent } from '../../protocol/schemas';
+import { requestJson } from './http';
+import { RequestError } from './request-error';
+
+export async function signIn(email: string, password: string): Promise<Agent> {
+  const { agent } = await requestJson<{ agent: Agent }>('POST', '/api/v1/auth/login', {
+    body: { email, password },
+    unauthorizedIsExpected: true,
+  });
+  return agent;
+}
+
+export async function signOut(): Promise<void> {
+  await requestJson<null>('POST', '/api/v1/auth/logout');
+}
+
+/** The signed-in agent, or null when there is no valid session. */
+export async function fetchCurrentAgent(): Promise<Agent | null> {
+  try {
+    const { agent } = await requestJson<{ agent: Agent }>('GET', '/api/v1/me', {
+      unauthorizedIsExpected: true,
+    });
+    return agent;
+  } catch (error) {
+    if (error instanceof RequestError && error.code === 'unauthorized') return null;
+    throw error;
+  }
+}

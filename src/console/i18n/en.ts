@@ -1,0 +1,113 @@
+/**
+ * The English catalog, and the shape every other catalog follows: a new language is a file
+ * beside this one named by its tag (`de.ts`, `pt-BR.ts`) whose default export
+ * `satisfies MessageSchema`. vue-i18n syntax: `{name}` is a value; `|` separates plural forms;
+ * a literal `@`, `{`, `}`, `|` or `$` is written as `{'@'}`.
+ */
+const en = {
+  app: {
+    name: 'Parley',
+    titleWithUnread: '({count}) Parley',
+  },
+  signIn: {
+    title: 'Sign in to Parley',
+    subtitle: 'Agent console',
+    email: 'Email',
+    password: 'Password',
+    submit: 'Sign in',
+    submitting: 'Signing in…',
+    tooManyAttemptsWait: 'Too many sign-in attempts. Try again in {minutes} min.',
+  },
+  header: {
+    signOut: 'Sign out',
+    signOutFailed: 'Could not sign out. {reason}',
+  },
+  notifications: {
+    enable: 'Enable notifications',
+    disable: 'Turn off notifications',
+    blocked: 'Notifications blocked',
+    blockedHint:
+      'Your browser blocks notifications from this site. Allow them in its site settings.',
+    newConversation: 'New conversation',
+    newMessage: 'New message from {name}',
+  },
+  connection: {
+    connecting: 'Connecting…',
+    offline: 'Connection lost. Reconnecting… Missed messages will appear once it is back.',
+  },
+  inbox: {
+    conversations: 'Conversations',
+    statusTabs: 'Conversation status',
+    tabOpen: 'Open',
+    tabResolved: 'Resolved',
+    loading: 'Loading conversations…',
+    emptyOpen: 'No open conversations. New chats will show up here.',
+    emptyResolved: 'No resolved conversations yet.',
+    noMessages: 'No messages yet',
+    previewByAgent: 'Agent: {body}',
+    unread: '{count} unread',
+    selectTitle: 'Select a conversation',
+    selectHint: 'Pick a conversation from the list to read it and reply.',
+  },
+  visitor: {
+    anonymous: 'Visitor {id}',
+    someone: 'A visitor',
+  },
+  conversation: {
+    label: 'Conversation',
+    back: 'Back to conversations',
+    statusOpen: 'Open',
+    statusPending: 'Pending',
+    statusResolved: 'Resolved',
+    resolve: 'Resolve',
+    resolveFailed: 'Could not resolve the conversation. {reason}',
+    loading: 'Loading messages…',
+    loadFailed: 'The messages could not be loaded.',
+    notFound: 'This conversation does not exist, or you cannot see it.',
+    loadOlder: 'Load earlier messages',
+    loadingOlder: 'Loading…',
+    messages: 'Messages',
+    empty: 'No messages yet.',
+    visitorTyping: 'Visitor is typing…',
+  },
+  message: {
+    agent: 'Agent',
+    bot: 'Bot',
+    system: 'System',
+    privateNote: 'Private note',
+  },
+  composer: {
+    label: 'Reply',
+    placeholder: 'Write a reply… Enter sends, Shift+Enter starts a new line.',
+    notePlaceholder: 'Write a private note. Only agents will see it.',
+    privateNote: 'Private note',
+    send: 'Send',
+    sending: 'Sending…',
+    failed: 'Not sent. {reason} Your text is kept: press Send to try again.',
+    tooLong: 'Too long: {length} characters, at most {max}.',
+  },
+  common: {
+    retry: 'Try again',
+  },
+  /** One sentence per failure code (see api/request-error.ts), shown as a request's reason. */
+  errors: {
+    invalid_payload: 'The server did not accept the request.',
+    message_too_long: 'The message is too long.',
+    invalid_text: 'The message contains characters that cannot be sent.',
+    unknown_event: 'The server did not understand the request.',
+    unauthorized: 'Your session has ended. Please sign in again.',
+    forbidden_origin: 'This address is not allowed to connect.',
+    invalid_credentials: 'Wrong email or password.',
+    too_many_attempts: 'Too many sign-in attempts. Wait a few minutes and try again.',
+    rate_limited: 'Too many requests at once. Wait a moment and try again.',
+    not_found: 'It no longer exists.',
+    internal: 'Something went wrong on the server.',
+    network: 'The server cannot be reached. Check your connection.',
+    timeout: 'The server did not answer in time.',
+    offline: 'You are offline; the connection is being restored.',
+  },
+};
+
+export type MessageSchema = typeof en;
+
+export default en;

@@ -1,0 +1,53 @@
+import type { AckResult } from '../../protocol/events';
+import type { Conversation, Message } from '../../protocol/schemas';
+import { RequestError } from '../api/request-error';
+import { type AgentSocket, currentSocket } from './connector';
+
+export interface OutgoingMessage {
+  conversationId: string;
+  /** Kept across retries of the same text, so a send that landed late is never doubled. */
+  clientId: string;
+  body: string;
+  internal: boolean;
+}
+
+export async function sendMessage(outgoing: OutgoingMessage): Promise<Message> {
+  const { message } = await settle(connectedSocket().emitWithAck('message:send', outgoing));
+  return message;
+}
+
+export async function resolveConversation(conversationId: string): Promise<Conversation> {
+  const { conversation } = await settle(
+    connectedSocket().emitWithAck('conversation:resolve', { conversationId }),
+  );
+  return conversation;
+}
+
+export async function markConversationRead(conversationId: string, seq: number): Promise<void> {
+  await settle<null>(connectedSocket().emitWithAck('conversation:read', { conversationId, seq }));
+}
+
+/** Typing is a hint: dropped rather than queued while offline, and never acknowledged. */
+export function signalTyping(conversationId: string, typing: boolean): void {
+  currentSocket()?.volatile.emit('typing', { conversationId, typing });
+}
+
+// Emitting while disconnected would buffer the event and replay it on reconnect, possibly long
+// after the agent was told it failed; we fail at once instead.
+function connectedSocket(): AgentSocket {
+  const socket = currentSocket();
+  if (!socket?.connected) throw new RequestError('offline', 'Not connected to the server');
+  return socket;
+}
+
+/** The socket rejects an ack that has not come within its ackTimeout (see connector). */
+async function settle<T>(ack: Promise<AckResult<T>>): Promise<T> {
+  let result: AckResult<T>;
+  try {
+    result = await ack;
+  } catch {
+    throw new RequestError('timeout', 'The server did not answer in time');
+  }
+  if (!result.ok) throw RequestError.fromBody(result.error);
+  return result.data;
+}

@@ -1,0 +1,113 @@
+import { readonly, ref } from 'vue';
+import { io, type Socket } from 'socket.io-client';
+import {
+  AGENT_NAMESPACE,
+  type AgentClientEvents,
+  type AgentServerEvents,
+} from '../../protocol/events';
+import type { Message } from '../../protocol/schemas';
+import { reportBackgroundFailure } from '../report';
+import { isErrorBody } from '../api/request-error';
+import { alertNewConversation, alertVisitorMessage } from '../notifications/alerts';
+import { leaveForSignIn } from '../session-exit';
+import { useConversationsStore } from '../stores/conversations';
+import { useMessagesStore } from '../stores/messages';
+
+export type AgentSocket = Socket<AgentServerEvents, AgentClientEvents>;
+
+/** `connecting` until the first handshake succeeds; `offline` after a working connection broke. */
+type ConnectionState = 'connecting' | 'online' | 'offline';
+
+/** Long enough for a slow commit, short enough that the agent learns a send did not land. */
+const ACK_TIMEOUT_MS = 10_000;
+/** A handshake the server refused for another reason than the session is not retried by Socket.IO. */
+const REFUSED_HANDSHAKE_RETRY_MS = 5_000;
+
+const state = ref<ConnectionState>('connecting');
+export const connectionState = readonly(state);
+
+let socket: AgentSocket | null = null;
+let retryTimer: ReturnType<typeof setTimeout> | undefined;
+
+export function currentSocket(): AgentSocket | null {
+  return socket;
+}
+
+/**
+ * The console's one realtime connection: maps every server push to store actions and, after
+ * each (re)connect, catches up by REST. The server never replays pushes missed while we were
+ * away; the lists and each thread's seq are what make the picture whole again.
+ */
+export function connectRealtime(openConversation: (id: string) => void): void {
+  if (socket) return;
+  const conversations = useConversationsStore();
+  const messages = useMessagesStore();
+  const agentSocket: AgentSocket = io(AGENT_NAMESPACE, {
+    withCredentials: true,
+    transports: ['websocket', 'polling'],
+    ackTimeout: ACK_TIMEOUT_MS,
+  });
+  socket = agentSocket;
+
+  function catchUp(): void {
+    conversations.refreshLoadedTabs().catch(reportBackgroundFailure);
+    const openId = conversations.selectedId;
+    if (openId) messages.catchUp(openId).catch(reportBackgroundFailure);
+  }
+
+  function receiveMessage(message: Message): void {
+    messages.ingest(message);
+    if (message.author.type === 'visitor' && document.hidden) {
+      alertVisitorMessage(conversations.get(message.conversationId), message, openConversation);
+    }
+  }
+
+  agentSocket.on('connect', () => {
+    state.value = 'online';
+    catchUp();
+  });
+  agentSocket.on('disconnect', (reason) => {
+    if (state.value === 'online') state.value = 'offline';
+    // The server hung up on purpose (a restart, a revoked session): Socket.IO leaves it there,
+    // so we knock again and the handshake tells us which it was.
+    if (reason === 'io server disconnect') agentSocket.connect();
+  });
+  agentSocket.on('connect_error', (error) => {
+    const refusal: unknown = error.data;
+    if (isErrorBody(refusal) && refusal.code === 'unauthorized') {
+      disconnectRealtime();
+      leaveForSignIn({ returnHere: true });
+      return;
+    }
+    if (!agentSocket.active) {
+      retryTimer = setTimeout(() => agentSocket.connect(), REFUSED_HANDSHAKE_RETRY_MS);
+    }
+  });
+
+  agentSocket.on('conversation:created', (conversation) => {
+    conversations.upsert(conversation);
+    alertNewConversation(conversation, openConversation);
+  });
+  agentSocket.on('conversation:updated', (conversation) => conversations.upsert(conversation));
+  agentSocket.on('message:new', receiveMessage);
+  agentSocket.on('typing', ({ conversationId, typing }) =>
+    conversations.setVisitorTyping(conversationId, typing),
+  );
+}
+
+/** Hangs up for a moment (signing out) without forgetting the connection. */
+export function suspendRealtime(): void {
+  socket?.disconnect();
+}
+
+export function resumeRealtime(): void {
+  socket?.connect();
+}
+
+export function disconnectRealtime(): void {
+  clearTimeout(retryTimer);
+  socket?.removeAllListeners();
+  socket?.disconnect();
+  socket = null;
+  state.value = 'connecting';
+}

@@ -1,0 +1,141 @@
+import { defineStore } from 'pinia';
+import { computed, ref } from 'vue';
+import type { Conversation, Message } from '../../protocol/schemas';
+import { type ConversationTab, fetchConversations } from '../api/conversations';
+import {
+  byNewestActivity,
+  mergeConversation,
+  tabOf,
+  withMessage,
+  withReadUpTo,
+} from './conversation-merge';
+
+/** How long a visitor's "typing" lasts without news, in case the "stopped" push never comes. */
+const VISITOR_TYPING_TIMEOUT_MS = 8_000;
+
+export const useConversationsStore = defineStore('conversations', () => {
+  const byId = ref<Record<string, Conversation>>({});
+  const loadedTabs = ref<Record<ConversationTab, boolean>>({ open: false, resolved: false });
+  const activeTab = ref<ConversationTab>('open');
+  const selectedId = ref<string | null>(null);
+  const visitorTyping = ref<Record<string, boolean>>({});
+
+  // A list reply must not delete what a push added while the list was on its way: each write
+  // gets a number, and a list removes only entries written before it was asked for.
+  let writeCount = 0;
+  const writtenAt = new Map<string, number>();
+  const typingTimers = new Map<string, ReturnType<typeof setTimeout>>();
+
+  const newestFirst = computed(() => Object.values(byId.value).sort(byNewestActivity));
+  const openConversations = computed(() =>
+    newestFirst.value.filter((c) => tabOf(c.status) === 'open'),
+  );
+  const resolvedConversations = computed(() =>
+    newestFirst.value.filter((c) => tabOf(c.status) === 'resolved'),
+  );
+  const activeList = computed(() =>
+    activeTab.value === 'open' ? openConversations.value : resolvedConversations.value,
+  );
+  const totalUnread = computed(() =>
+    openConversations.value.reduce((sum, c) => sum + c.unreadCount, 0),
+  );
+
+  function get(id: string): Conversation | undefined {
+    return byId.value[id];
+  }
+
+  function write(conversation: Conversation): void {
+    byId.value[conversation.id] = conversation;
+    writtenAt.set(conversation.id, ++writeCount);
+  }
+
+  function upsert(incoming: Conversation): void {
+    const current = byId.value[incoming.id];
+    write(current ? mergeConversation(current, incoming) : incoming);
+  }
+
+  /** Counts a new message in its conversation; false when the conversation is not known here. */
+  function applyMessage(message: Message): boolean {
+    const current = byId.value[message.conversationId];
+    if (!current) return false;
+    if (message.author.type === 'visitor') setVisitorTyping(message.conversationId, false);
+    const next = withMessage(current, message);
+    if (next !== current) write(next);
+    return true;
+  }
+
+  function markReadUpTo(id: string, seq: number): void {
+    const current = byId.value[id];
+    if (current) write(withReadUpTo(current, seq));
+  }
+
+  /** A token to pass to replaceTab with the reply of a list request made after taking it. */
+  function listRequestToken(): number {
+    return writeCount;
+  }
+
+  function replaceTab(tab: ConversationTab, list: readonly Conversation[], token: number): void {
+    const listed = new Set(list.map((c) => c.id));
+    for (const c of Object.values(byId.value)) {
+      const writtenSince = (writtenAt.get(c.id) ?? 0) > token;
+      if (
+        tabOf(c.status) === tab &&
+        !listed.has(c.id) &&
+        !writtenSince &&
+        c.id !== selectedId.value
+      ) {
+        delete byId.value[c.id];
+        writtenAt.delete(c.id);
+      }
+    }
+    list.forEach(upsert);
+    loadedTabs.value[tab] = true;
+  }
+
+  async function loadTab(tab: ConversationTab): Promise<void> {
+    const token = listRequestToken();
+    replaceTab(tab, await fetchConversations(tab), token);
+  }
+
+  /** After a reconnect: the open list always (new chats land there), others once loaded. */
+  async function refreshLoadedTabs(): Promise<void> {
+    const tabs: ConversationTab[] = ['open'];
+    if (loadedTabs.value.resolved) tabs.push('resolved');
+    await Promise.all(tabs.map(loadTab));
+  }
+
+  function setVisitorTyping(id: string, typing: boolean): void {
+    clearTimeout(typingTimers.get(id));
+    typingTimers.delete(id);
+    if (!typing) {
+      delete visitorTyping.value[id];
+      return;
+    }
+    visitorTyping.value[id] = true;
+    typingTimers.set(
+      id,
+      setTimeout(() => setVisitorTyping(id, false), VISITOR_TYPING_TIMEOUT_MS),
+    );
+  }
+
+  return {
+    byId,
+    loadedTabs,
+    activeTab,
+    selectedId,
+    visitorTyping,
+    openConversations,
+    resolvedConversations,
+    activeList,
+    totalUnread,
+    get,
+    upsert,
+    applyMessage,
+    markReadUpTo,
+    listRequestToken,
+    replaceTab,
+    loadTab,
+    refreshLoadedTabs,
+    setVisitorTyping,
+  };
+});

@@ -1,0 +1,171 @@
+import { createPinia, setActivePinia } from 'pinia';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { SYNC_PAGE_SIZE } from '../../protocol/limits';
+import type { Conversation, Message, SyncResult } from '../../protocol/schemas';
+import { fetchMessagesAfter } from '../api/conversations';
+import { useConversationsStore } from './conversations';
+import { useMessagesStore } from './messages';
+import { aConversation, aMessage, seqs } from './test-factories';
+
+vi.mock('../api/conversations', () => ({ fetchMessagesAfter: vi.fn() }));
+const fetchMock = vi.mocked(fetchMessagesAfter);
+
+/** A fake server holding messages 1..lastSeq of conversation c1. */
+function serveHistory(lastSeq: number): void {
+  fetchMock.mockImplementation(async (_id, afterSeq): Promise<SyncResult<Conversation>> => {
+    const after: Message[] = [];
+    for (let seq = afterSeq + 1; seq <= lastSeq; seq++) after.push(aMessage(seq));
+    return {
+      conversation: aConversation({ lastSeq }),
+      messages: after.slice(0, SYNC_PAGE_SIZE),
+      hasMore: after.length > SYNC_PAGE_SIZE,
+    };
+  });
+}
+
+const range = (from: number, to: number): Message[] =>
+  Array.from({ length: to - from + 1 }, (_, i) => aMessage(from + i));
+
+beforeEach(() => {
+  setActivePinia(createPinia());
+  fetchMock.mockReset();
+});
+
+describe('merging messages by seq', () => {
+  it('appends the next seq, ignores one it holds, and reports a gap', () => {
+    const store = useMessagesStore();
+    store.applyNewer('c1', 0, range(1, 3));
+
+    expect(store.receive(aMessage(4))).toBe('appended');
+    expect(store.receive(aMessage(4))).toBe('known');
+    expect(store.receive(aMessage(2))).toBe('known');
+    expect(store.receive(aMessage(6))).toBe('gap');
+    expect(seqs(store.thread('c1')?.messages ?? [])).toEqual([1, 2, 3, 4]);
+    expect(store.thread('c1')?.topSeq).toBe(4);
+  });
+
+  it('does not track conversations that were never opened', () => {
+    expect(useMessagesStore().receive(aMessage(1))).toBe('untracked');
+  });
+
+  it('merges overlapping and unordered pages into one ascending list without duplicates', () => {
+    const store = useMessagesStore();
+    store.applyNewer('c1', 0, range(1, 4));
+    store.applyNewer('c1', 2, [aMessage(6), aMessage(3), aMessage(5), aMessage(4)]);
+
+    const thread = store.thread('c1');
+    expect(seqs(thread?.messages ?? [])).toEqual([1, 2, 3, 4, 5, 6]);
+    expect(thread?.topSeq).toBe(6);
+  });
+
+  it('refuses a page that starts past its top, which would hide a hole', () => {
+    const store = useMessagesStore();
+    store.applyNewer('c1', 0, range(1, 2));
+    store.applyNewer('c1', 5, range(6, 7));
+    expect(seqs(store.thread('c1')?.messages ?? [])).toEqual([1, 2]);
+    expect(store.thread('c1')?.topSeq).toBe(2);
+  });
+
+  it('takes older pages only below its window', () => {
+    const store = useMessagesStore();
+    store.applyNewer('c1', 10, range(11, 12));
+    store.applyOlder('c1', 5, range(6, 13));
+
+    const thread = store.thread('c1');
+    expect(seqs(thread?.messages ?? [])).toEqual([6, 7, 8, 9, 10, 11, 12]);
+    expect(thread).toMatchObject({ fromSeq: 5, topSeq: 12 });
+  });
+});
+
+describe('syncing with the server', () => {
+  it('opens a long conversation at its latest page, then loads older pages on demand', async () => {
+    const lastSeq = SYNC_PAGE_SIZE + 50;
+    serveHistory(lastSeq);
+    useConversationsStore().upsert(aConversation({ lastSeq }));
+    const store = useMessagesStore();
+
+    await store.open('c1');
+    expect(fetchMock).toHaveBeenCalledWith('c1', 50);
+    expect(store.thread('c1')).toMatchObject({ fromSeq: 50, topSeq: lastSeq });
+
+    await store.loadOlder('c1');
+    const thread = store.thread('c1');
+    expect(thread?.fromSeq).toBe(0);
+    expect(seqs(thread?.messages ?? [])).toEqual(range(1, lastSeq).map((m) => m.seq));
+  });
+
+  it('follows hasMore until it has everything', async () => {
+    serveHistory(2 * SYNC_PAGE_SIZE + 1);
+    const store = useMessagesStore();
+
+    await store.open('c1');
+
+    expect(fetchMock.mock.calls.map(([, afterSeq]) => afterSeq)).toEqual([
+      0,
+      SYNC_PAGE_SIZE,
+      2 * SYNC_PAGE_SIZE,
+    ]);
+    expect(store.thread('c1')?.messages).toHaveLength(2 * SYNC_PAGE_SIZE + 1);
+    expect(useConversationsStore().get('c1')?.lastSeq).toBe(2 * SYNC_PAGE_SIZE + 1);
+  });
+
+  it('fills a gap from its last seq when a pushed message skips ahead', async () => {
+    serveHistory(3);
+    const store = useMessagesStore();
+    await store.open('c1');
+
+    serveHistory(7);
+    store.ingest(aMessage(7));
+    await vi.waitFor(() => expect(store.thread('c1')?.topSeq).toBe(7));
+
+    expect(fetchMock).toHaveBeenLastCalledWith('c1', 3);
+    expect(seqs(store.thread('c1')?.messages ?? [])).toEqual([1, 2, 3, 4, 5, 6, 7]);
+  });
+
+  it('runs one sync at a time per conversation, and once more if asked meanwhile', async () => {
+    serveHistory(2);
+    const store = useMessagesStore();
+    await store.open('c1');
+    fetchMock.mockClear();
+
+    serveHistory(4);
+    const first = store.syncNewer('c1');
+    const second = store.syncNewer('c1');
+    const third = store.syncNewer('c1');
+    await Promise.all([first, second, third]);
+
+    expect(fetchMock.mock.calls.map(([, afterSeq]) => afterSeq)).toEqual([2, 4]);
+    expect(store.thread('c1')?.topSeq).toBe(4);
+  });
+
+  it('fetches again when a push lands while the first page is on its way', async () => {
+    let answerFirstPage: (result: SyncResult<Conversation>) => void = () => {};
+    fetchMock.mockImplementationOnce(() => new Promise((resolve) => (answerFirstPage = resolve)));
+    const store = useMessagesStore();
+    const opening = store.open('c1');
+
+    store.ingest(aMessage(3));
+    serveHistory(3);
+    answerFirstPage({
+      conversation: aConversation({ lastSeq: 2 }),
+      messages: range(1, 2),
+      hasMore: false,
+    });
+    await opening;
+
+    expect(fetchMock.mock.calls.map(([, afterSeq]) => afterSeq)).toEqual([0, 2]);
+    expect(seqs(store.thread('c1')?.messages ?? [])).toEqual([1, 2, 3]);
+  });
+
+  it('catches up after a reconnect only what it holds or is loading', async () => {
+    serveHistory(2);
+    const store = useMessagesStore();
+    await store.catchUp('never-opened');
+    expect(fetchMock).not.toHaveBeenCalled();
+
+    await store.open('c1');
+    serveHistory(5);
+    await store.catchUp('c1');
+    expect(store.thread('c1')?.topSeq).toBe(5);
+  });
+});

@@ -1,0 +1,28 @@
+import { defineStore } from 'pinia';
+import { ref } from 'vue';
+import type { Agent } from '../../protocol/schemas';
+import { fetchCurrentAgent, signIn, signOut } from '../api/auth';
+
+export const useSessionStore = defineStore('session', () => {
+  const me = ref<Agent | null>(null);
+  const checked = ref(false);
+
+  /** Asks the server once per page load who is signed in. */
+  async function ensureChecked(): Promise<void> {
+    if (checked.value) return;
+    me.value = await fetchCurrentAgent();
+    checked.value = true;
+  }
+
+  async function login(email: string, password: string): Promise<void> {
+    me.value = await signIn(email, password);
+    checked.value = true;
+  }
+
+  async function logout(): Promise<void> {
+    await signOut();
+    me.value = null;
+  }
+
+  return { me, checked, ensureChecked, login, logout };
+});
