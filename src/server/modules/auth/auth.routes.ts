@@ -5,14 +5,19 @@ import { agentOf, requireAgent, requireSameOrigin } from '../../plugins/agent-au
 import { parseInput } from '../../validation';
 import { SESSION_TTL_MS, type AuthService } from './auth.service';
 
-export function authRoutes(app: FastifyInstance, auth: AuthService, secureCookies: boolean): void {
+/**
+ * `httpsOnly`: the public URL is https, so the cookie is always Secure. Otherwise it is Secure
+ * whenever the request itself came over HTTPS (directly, or per X-Forwarded-Proto when
+ * PARLEY_TRUST_PROXY is on).
+ */
+export function authRoutes(app: FastifyInstance, auth: AuthService, httpsOnly: boolean): void {
   app.post('/api/v1/auth/login', { preHandler: requireSameOrigin }, async (request, reply) => {
     const { agent, token } = await auth.login(parseInput(loginBody, request.body), request.ip);
     reply.setCookie(SESSION_COOKIE, token, {
       path: '/',
       httpOnly: true,
       sameSite: 'lax',
-      secure: secureCookies,
+      secure: httpsOnly || request.protocol === 'https',
       maxAge: SESSION_TTL_MS / 1000,
     });
     return { agent };

@@ -1,5 +1,12 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ADMIN, startServer, type TestServer } from '../../../../test/helpers/server';
+import {
+  ADMIN,
+  startServer,
+  tempDataDir,
+  testConfig,
+  type TestServer,
+} from '../../../../test/helpers/server';
+import { buildApp } from '../../app';
 import { LoginThrottle } from './login-throttle';
 
 let server: TestServer;
@@ -78,6 +85,23 @@ describe('sign in', () => {
     const me = await fetch(`${server.url}/api/v1/me`, { headers: { cookie } });
     expect(me.status).toBe(401);
     expect(await me.json()).toMatchObject({ error: { code: 'unauthorized' } });
+  });
+
+  it('marks the cookie Secure when Parley is served over HTTPS, and not on plain HTTP', async () => {
+    const plain = await signIn({ email: ADMIN.email, password: ADMIN.password });
+    expect(plain.headers.get('set-cookie')).not.toMatch(/Secure/i);
+
+    const https = await buildApp(
+      testConfig(tempDataDir(), { publicUrl: 'https://chat.shop.test' }),
+    );
+    const res = await https.http.inject({
+      method: 'POST',
+      url: '/api/v1/auth/login',
+      payload: { email: ADMIN.email, password: ADMIN.password },
+    });
+    expect(res.statusCode).toBe(200);
+    expect(String(res.headers['set-cookie'])).toMatch(/; Secure/i);
+    await https.http.close();
   });
 
   it('stores the password as an argon2id hash', async () => {
