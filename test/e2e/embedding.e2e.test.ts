@@ -1,0 +1,84 @@
+import http from 'node:http';
+import path from 'node:path';
+import type { AddressInfo } from 'node:net';
+import SQLite from 'better-sqlite3';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser } from 'playwright-core';
+import { freePort, spawnServer, type ServerProcess } from '../helpers/process';
+import { tempDataDir } from '../helpers/server';
+import { launchBrowser, visible } from './browser';
+
+/**
+ * The realistic case: the customer's shop runs on another origin than Parley and embeds the
+ * widget with one script tag. Two "shops" on their own ports: one allowed, one not.
+ */
+let parley: ServerProcess;
+let browser: Browser;
+let allowedShop: http.Server;
+let otherShop: http.Server;
+
+function shopServer(scriptTag: string): Promise<http.Server> {
+  const server = http.createServer((_req, res) => {
+    res.setHeader('content-type', 'text/html');
+    res.end(
+      `<!doctype html><html><head><title>Shop</title></head><body><h1>Shop</h1>${scriptTag}</body></html>`,
+    );
+  });
+  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
+}
+
+const urlOf = (server: http.Server) => `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+
+beforeAll(async () => {
+  const dataDir = tempDataDir();
+  const port = await freePort();
+  parley = await spawnServer(dataDir, port, { publicUrl: `http://127.0.0.1:${port}` });
+  const db = new SQLite(path.join(dataDir, 'parley.sqlite'));
+  const { widget_key: key } = db.prepare('select widget_key from sites').get() as {
+    widget_key: string;
+  };
+  const tag = `<script src="${parley.url}/widget.js" data-site="${key}" async></script>`;
+  allowedShop = await shopServer(tag);
+  otherShop = await shopServer(tag);
+  // The site owner allows the first shop's origin (there is no settings screen yet).
+  db.prepare('update sites set allowed_origins = ?').run(JSON.stringify([urlOf(allowedShop)]));
+  db.close();
+  browser = await launchBrowser();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  allowedShop?.close();
+  otherShop?.close();
+  parley?.child.kill('SIGTERM');
+  await parley?.exited;
+});
+
+describe('the widget on a customer site of another origin', () => {
+  it('chats from an allowed origin', async () => {
+    const page = await browser.newPage();
+    await page.goto(urlOf(allowedShop));
+    await (await visible(page.getByRole('button', { name: /open chat/i }))).click();
+    const frame = page.frameLocator('iframe[title*="chat" i]');
+    await (await visible(frame.getByRole('textbox', { name: 'Message' }))).fill('Hi from the shop');
+    await frame.getByRole('button', { name: 'Send' }).click();
+    await visible(frame.getByText('Sent'));
+    await page.close();
+  });
+
+  it('does not run on an origin the site does not allow', async () => {
+    const page = await browser.newPage();
+    // The frame's CSP frame-ancestors names only allowed origins, so the browser refuses to show it.
+    const refused = page.waitForEvent('console', {
+      predicate: (m) => m.text().includes('frame-ancestors'),
+      timeout: 10_000,
+    });
+    await page.goto(urlOf(otherShop));
+    await (await visible(page.getByRole('button', { name: /open chat/i }))).click();
+    await refused;
+    const frame = page.frames().find((f) => f.url().includes('/widget/frame'));
+    const textboxes = frame ? await frame.getByRole('textbox', { name: 'Message' }).count() : 0;
+    expect(textboxes).toBe(0);
+    await page.close();
+  });
+});
