@@ -48,7 +48,12 @@ export async function spawnServer(
     child.once('exit', (code, signal) => resolve(signal ?? code)),
   );
   const url = `http://127.0.0.1:${port}`;
-  await waitUntilHealthy(url, exited, () => output);
+  try {
+    await waitUntilHealthy(url, exited, () => output);
+  } catch (error) {
+    child.kill('SIGKILL'); // never leave a half-started server behind
+    throw error;
+  }
   return { url, child, output: () => output, exited };
 }
 

@@ -1,0 +1,44 @@
+/**
+ * Makes the bench's visitors straight in the store, through Parley's own VisitorsService. The
+ * REST route that normally makes them allows 30 a minute per address, and every bench client
+ * comes from 127.0.0.1; the store is SQLite in WAL mode, so a second process may write to it.
+ */
+import { openSqlite } from '../../src/server/db/database';
+import { SitesRepository } from '../../src/server/modules/sites/sites.repository';
+import { VisitorsRepository } from '../../src/server/modules/visitors/visitors.repository';
+import { VisitorsService } from '../../src/server/modules/visitors/visitors.service';
+import type { CreateVisitorReply } from '../../src/protocol/schemas';
+import { SITE_ORIGIN } from '../../test/helpers/server';
+
+export interface SeededVisitors {
+  widgetKey: string;
+  visitors: CreateVisitorReply[];
+}
+
+export async function seedVisitors(sqliteFile: string, count: number): Promise<SeededVisitors> {
+  const db = openSqlite(sqliteFile);
+  try {
+    const site = await db
+      .selectFrom('sites')
+      .select('widget_key')
+      .orderBy('created_at')
+      .executeTakeFirstOrThrow();
+    // One transaction: one commit for all of them, not one fsync each.
+    const visitors = await db.transaction().execute(async (trx) => {
+      const service = new VisitorsService(new SitesRepository(trx), new VisitorsRepository(trx));
+      const made: CreateVisitorReply[] = [];
+      for (let i = 0; i < count; i++) {
+        made.push(
+          await service.create(
+            { siteKey: site.widget_key },
+            { origin: SITE_ORIGIN, host: undefined },
+          ),
+        );
+      }
+      return made;
+    });
+    return { widgetKey: site.widget_key, visitors };
+  } finally {
+    await db.destroy();
+  }
+}

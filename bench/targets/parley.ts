@@ -1,0 +1,105 @@
+/**
+ * Parley as a chat target: `src/server/main.ts` in its own child process, as `npm start` runs it,
+ * on a fresh data directory; real socket.io-client connections, as the widget and console make.
+ */
+import path from 'node:path';
+import { io } from 'socket.io-client';
+import { AGENT_NAMESPACE, VISITOR_NAMESPACE } from '../../src/protocol/events';
+import { connected, type AgentSocket, type VisitorSocket } from '../../test/helpers/clients';
+import { freePort } from '../../test/helpers/process';
+import { ADMIN, SITE_ORIGIN } from '../../test/helpers/server';
+import { startChildServer } from '../children';
+import { ACK_TIMEOUT_MS, type ChatTarget, type VisitorConnection } from '../target';
+import { seedVisitors } from './parley-visitors';
+
+/**
+ * Not `spawnServer` from test/helpers/process.ts: when the server is slow to become healthy it
+ * throws without handing back the child, which would then outlive the bench.
+ */
+export async function startParley(options: {
+  name: string;
+  dataDir: string;
+  visitorCount: number;
+  /** Where to write a CPU profile of the server when it stops; none when unset. */
+  profileDir?: string | undefined;
+}): Promise<ChatTarget> {
+  const { name, dataDir, visitorCount, profileDir } = options;
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const server = await startChildServer({
+    name,
+    script: 'src/server/main.ts',
+    env: {
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      PARLEY_DATA_DIR: dataDir,
+      PARLEY_PUBLIC_URL: SITE_ORIGIN,
+      PARLEY_ADMIN_EMAIL: ADMIN.email,
+      PARLEY_ADMIN_PASSWORD: ADMIN.password,
+      PARLEY_LOG_LEVEL: 'warn',
+    },
+    isReady: async () => (await fetch(`${url}/healthz`)).ok,
+    nodeArgs: profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [],
+  });
+  const { widgetKey, visitors } = await seedVisitors(
+    path.join(dataDir, 'parley.sqlite'),
+    visitorCount,
+  );
+  const cookie = await login(url);
+
+  return {
+    name,
+    pid: server.pid,
+    stop: server.stop,
+    connectAgent: async (onMessage) => {
+      const socket: AgentSocket = io(`${url}${AGENT_NAMESPACE}`, {
+        extraHeaders: { cookie },
+        transports: ['websocket'],
+        reconnection: false,
+        forceNew: true,
+      });
+      await connected(socket);
+      socket.on('message:new', (message) => {
+        if (message.clientId) onMessage(message.clientId);
+      });
+      return { close: () => socket.close() };
+    },
+    connectVisitor: async (index) => {
+      const visitor = visitors[index];
+      if (!visitor) throw new Error(`only ${visitors.length} visitors were seeded`);
+      const socket: VisitorSocket = io(`${url}${VISITOR_NAMESPACE}`, {
+        auth: { siteKey: widgetKey, token: visitor.token },
+        extraHeaders: { origin: SITE_ORIGIN },
+        transports: ['websocket'],
+        reconnection: false,
+        forceNew: true,
+      });
+      return visitorConnection(await connected(socket));
+    },
+  };
+}
+
+function visitorConnection(socket: VisitorSocket): VisitorConnection {
+  return {
+    close: () => socket.close(),
+    send: async (clientId, body) => {
+      // The ack comes after the commit: resolving here means "stored".
+      const result = await socket
+        .timeout(ACK_TIMEOUT_MS)
+        .emitWithAck('message:send', { clientId, body });
+      if (!result.ok) throw new Error(result.error.code);
+    },
+  };
+}
+
+async function login(url: string): Promise<string> {
+  const res = await fetch(`${url}/api/v1/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(ADMIN),
+  });
+  if (res.status !== 200) throw new Error(`login failed: ${res.status} ${await res.text()}`);
+  const cookie = res.headers.get('set-cookie')?.split(';')[0];
+  if (!cookie) throw new Error('login set no session cookie');
+  return cookie;
+}
