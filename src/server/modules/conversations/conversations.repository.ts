@@ -61,14 +61,15 @@ export class ConversationsRepository {
   }
 
   /**
-   * Takes the next seq of a conversation and applies `changes` in the same UPDATE. Updating first
-   * takes the row lock (PostgreSQL, MySQL), so two writers never get the same seq.
+   * Takes the next seq of a conversation and applies `changes` in the same UPDATE, then returns
+   * the updated conversation (its `last_seq` is the new seq). Updating first takes the row lock
+   * (PostgreSQL, MySQL), so two writers never get the same seq.
    */
   async allocateSeq(
     id: string,
     changes: Updateable<ConversationsTable>,
     unread: 'increment' | 'clear',
-  ): Promise<number> {
+  ): Promise<ConversationView> {
     await this.db
       .updateTable('conversations')
       // agent_read_seq comes before last_seq: MySQL evaluates SET left to right with new values,
@@ -82,12 +83,7 @@ export class ConversationsRepository {
       }))
       .where('id', '=', id)
       .execute();
-    const row = await this.db
-      .selectFrom('conversations')
-      .select('last_seq')
-      .where('id', '=', id)
-      .executeTakeFirstOrThrow();
-    return row.last_seq;
+    return this.views().where('conversations.id', '=', id).executeTakeFirstOrThrow();
   }
 
   /** Visitor messages an agent has not read: those after `seq`. */

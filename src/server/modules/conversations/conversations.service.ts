@@ -24,6 +24,12 @@ import {
 
 const LIST_LIMIT = 500;
 
+/** A committed message and its conversation as the same transaction left it. */
+interface Appended {
+  message: MessagesTable;
+  conversation: ConversationView;
+}
+
 export interface NewMessage {
   clientId: string;
   body: string;
@@ -68,14 +74,14 @@ export class ConversationsService {
           .where('id', '=', visitor.id)
           .execute();
         const existing = await repo.findVisitorMessageByClientId(visitor.id, input.clientId);
-        if (existing) return { message: existing, created: false, opened: false };
+        if (existing) return { message: existing };
 
         let conversation = await this.visitorConversation(repo, visitor, input);
         const opened = !conversation;
         if (!conversation) conversation = await this.open(repo, visitor, at);
         const reopen =
           conversation.status === 'resolved' ? { status: 'open' as const, resolved_at: null } : {};
-        const message = await this.append(
+        const appended = await this.append(
           repo,
           conversation.id,
           visitor.orgId,
@@ -91,10 +97,10 @@ export class ConversationsService {
             internal: 0,
           },
         );
-        return { message, created: true, opened };
+        return { ...appended, opened };
       }),
     );
-    if (outcome.created) await this.announce(visitor.orgId, outcome.message, outcome.opened);
+    if ('conversation' in outcome) this.announce(visitor.orgId, outcome, outcome.opened);
     return toMessage(outcome.message);
   }
 
@@ -114,8 +120,8 @@ export class ConversationsService {
           agent.id,
           input.clientId,
         );
-        if (existing) return { message: existing, created: false };
-        const message = await this.append(
+        if (existing) return { message: existing };
+        return this.append(
           repo,
           conversation.id,
           agent.orgId,
@@ -131,10 +137,9 @@ export class ConversationsService {
             internal: input.internal ? 1 : 0,
           },
         );
-        return { message, created: true };
       }),
     );
-    if (outcome.created) await this.announce(agent.orgId, outcome.message, false);
+    if ('conversation' in outcome) this.announce(agent.orgId, outcome, false);
     return toMessage(outcome.message);
   }
 
@@ -298,8 +303,8 @@ export class ConversationsService {
       MessagesTable,
       'client_id' | 'author_type' | 'author_id' | 'author_name' | 'body' | 'internal'
     >,
-  ): Promise<MessagesTable> {
-    const seq = await repo.allocateSeq(
+  ): Promise<Appended> {
+    const conversation = await repo.allocateSeq(
       conversationId,
       {
         ...statusChange,
@@ -314,12 +319,12 @@ export class ConversationsService {
       id: randomUUID(),
       org_id: orgId,
       conversation_id: conversationId,
-      seq,
+      seq: conversation.last_seq,
       created_at: at,
       ...fields,
     };
     await repo.insertMessage(row);
-    return row;
+    return { message: row, conversation };
   }
 
   /**
@@ -348,9 +353,12 @@ export class ConversationsService {
     };
   }
 
-  private async announce(orgId: string, message: MessagesTable, opened: boolean): Promise<void> {
-    const view = await this.repo.findForOrg(orgId, message.conversation_id);
-    if (!view) return;
+  /** Tells who may hear of a committed message, from the state the transaction left. */
+  private announce(
+    orgId: string,
+    { message, conversation: view }: Appended,
+    opened: boolean,
+  ): void {
     const conversation = toConversation(view);
     const visitorId = view.visitor_id;
     if (opened) this.events.emit('conversation.created', { orgId, visitorId, conversation });
