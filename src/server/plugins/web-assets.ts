@@ -1,7 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import fastifyStatic from '@fastify/static';
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { notFound } from '../errors';
 import type { Db } from '../db/database';
 import { SitesRepository } from '../modules/sites/sites.repository';
 import { renderDemoPage } from './demo-page';
@@ -56,8 +57,11 @@ export async function webAssets(app: FastifyInstance, distDir: string, db: Db): 
       .send(frameHtml);
   });
 
-  const consoleIndex = (_: unknown, reply: FastifyReply) =>
-    reply.header('cache-control', 'no-cache').sendFile('console/index.html');
+  const consoleIndex = (request: FastifyRequest, reply: FastifyReply) => {
+    // Client-side routes get the app; a missing file (a stale asset URL) must not get HTML.
+    if (/\.\w+$/.test(request.url.split('?')[0] ?? '')) throw notFound('File');
+    return reply.header('cache-control', 'no-cache').sendFile('console/index.html');
+  };
   app.get('/console', consoleIndex);
   app.get('/console/*', consoleIndex);
   app.get('/', (_request, reply) => reply.redirect('/console/'));
