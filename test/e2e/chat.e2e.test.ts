@@ -71,6 +71,12 @@ describe('a visitor and an agent chat through the browser', () => {
 
   it('the agent replies and the visitor sees it without reloading', async () => {
     await agentPage.getByText('I have a question about my order').first().click();
+    // Opening the conversation reads it: the visitor's messages turn from Sent to Read.
+    await visible(
+      chatFrame(visitorPage)
+        .getByText(/\bRead\b/)
+        .first(),
+    );
     await (
       await visible(agentPage.getByRole('textbox', { name: 'Reply' }))
     ).fill('Hi! Happy to help.');

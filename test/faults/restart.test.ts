@@ -1,5 +1,3 @@
-import path from 'node:path';
-import SQLite from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Message, SyncResult, VisitorConversation } from '../../src/protocol/schemas';
 import {
@@ -9,30 +7,14 @@ import {
   requestOk,
   type VisitorSocket,
 } from '../helpers/clients';
-import { freePort, spawnServer, type ServerProcess } from '../helpers/process';
-import { startServer, tempDataDir, type TestServer } from '../helpers/server';
+import { asTestServer, freePort, spawnServer, type ServerProcess } from '../helpers/process';
+import { startServer, tempDataDir } from '../helpers/server';
 
 const running: ServerProcess[] = [];
 
 afterEach(() => {
   for (const p of running.splice(0)) p.child.kill('SIGKILL');
 });
-
-/** The test helpers need a TestServer: a child process is one at a URL, with the seeded site key. */
-function asTestServer(p: ServerProcess, dataDir: string): TestServer {
-  const db = new SQLite(path.join(dataDir, 'parley.sqlite'), { readonly: true });
-  const site = db.prepare('select widget_key from sites order by created_at limit 1').get() as {
-    widget_key: string;
-  };
-  db.close();
-  return {
-    url: p.url,
-    dataDir,
-    widgetKey: site.widget_key,
-    parley: undefined as never,
-    close: async () => {},
-  };
-}
 
 const PER_VISITOR = 60;
 

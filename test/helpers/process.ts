@@ -2,7 +2,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import net from 'node:net';
 import path from 'node:path';
-import { ADMIN, SITE_ORIGIN } from './server';
+import SQLite from 'better-sqlite3';
+import { ADMIN, SITE_ORIGIN, type TestServer } from './server';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 
@@ -74,4 +75,20 @@ async function waitUntilHealthy(
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   throw new Error(`server did not become healthy:\n${output()}`);
+}
+
+/** A server process seen as a TestServer, so the client helpers work on it (no in-process app). */
+export function asTestServer(p: ServerProcess, dataDir: string): TestServer {
+  const db = new SQLite(path.join(dataDir, 'parley.sqlite'), { readonly: true });
+  const site = db.prepare('select widget_key from sites order by created_at limit 1').get() as {
+    widget_key: string;
+  };
+  db.close();
+  return {
+    url: p.url,
+    dataDir,
+    widgetKey: site.widget_key,
+    parley: undefined as never,
+    close: async () => {},
+  };
 }

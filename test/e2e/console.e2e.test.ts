@@ -1,0 +1,119 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import {
+  createVisitor,
+  requestOk,
+  visitorSocket,
+  connected,
+  type VisitorSocket,
+} from '../helpers/clients';
+import { asTestServer, freePort, spawnServer, type ServerProcess } from '../helpers/process';
+import { ADMIN, tempDataDir, type TestServer } from '../helpers/server';
+import { launchBrowser, visible } from './browser';
+
+/**
+ * The agent's side: notifications, the visitor's typing, and a resolved conversation that the
+ * visitor reopens. The visitor is a plain socket.io-client here, as any SDK could be.
+ */
+let process: ServerProcess;
+let server: TestServer;
+let browser: Browser;
+let agent: Page;
+let visitor: VisitorSocket;
+
+/** A visitor on a page of the demo site's other allowed origin (localhost, the 127.0.0.1 twin). */
+async function newVisitor(): Promise<VisitorSocket> {
+  const page = server.url.replace('127.0.0.1', 'localhost');
+  const { token } = await createVisitor(server, page);
+  return connected(visitorSocket(server, { token }, page));
+}
+
+const say = (socket: VisitorSocket, body: string) =>
+  requestOk(socket, 'message:send', { clientId: crypto.randomUUID(), body });
+
+beforeAll(async () => {
+  const dataDir = tempDataDir();
+  const port = await freePort();
+  process = await spawnServer(dataDir, port, { publicUrl: `http://127.0.0.1:${port}` });
+  server = asTestServer(process, dataDir);
+  browser = await launchBrowser();
+  const context = await browser.newContext();
+  await context.grantPermissions(['notifications'], { origin: server.url });
+  // Record what the console shows the desktop and plays, instead of asking the OS.
+  await context.addInitScript(() => {
+    const shown: { title: string; body: string }[] = [];
+    const chimes: number[] = [];
+    Object.assign(window, { shownNotifications: shown, chimeNotes: chimes });
+    const Real = window.Notification;
+    class Recorded extends Real {
+      constructor(title: string, options?: NotificationOptions) {
+        super(title, options);
+        shown.push({ title, body: options?.body ?? '' });
+      }
+    }
+    Object.defineProperty(window, 'Notification', { value: Recorded });
+    const start = OscillatorNode.prototype.start;
+    OscillatorNode.prototype.start = function (when?: number) {
+      chimes.push(when ?? 0);
+      return start.call(this, when);
+    };
+  });
+  agent = await context.newPage();
+  await agent.goto(`${server.url}/console`);
+  await (await visible(agent.getByRole('textbox', { name: 'Email' }))).fill(ADMIN.email);
+  await agent.getByRole('textbox', { name: 'Password' }).fill(ADMIN.password);
+  await agent.getByRole('button', { name: 'Sign in' }).click();
+  await visible(agent.getByRole('tab', { name: /open/i }));
+});
+
+afterAll(async () => {
+  visitor?.close();
+  await browser?.close();
+  process?.child.kill('SIGTERM');
+  await process?.exited;
+});
+
+describe('the console alerts and follows the visitor', () => {
+  it('shows a desktop notification and plays a sound for a new conversation once allowed', async () => {
+    await agent.getByRole('button', { name: 'Enable notifications' }).click();
+    visitor = await newVisitor();
+
+    await say(visitor, 'Is the shop open on Sunday?');
+
+    await agent.waitForFunction(
+      () => (window as unknown as { shownNotifications: unknown[] }).shownNotifications.length > 0,
+    );
+    const shown = await agent.evaluate(
+      () =>
+        (window as unknown as { shownNotifications: { title: string; body: string }[] })
+          .shownNotifications,
+    );
+    expect(shown[0]?.title).toBe('New conversation');
+    expect(shown[0]?.body).toContain('Is the shop open on Sunday?');
+    const notes = await agent.evaluate(
+      () => (window as unknown as { chimeNotes: number[] }).chimeNotes.length,
+    );
+    expect(notes).toBeGreaterThan(0);
+  });
+
+  it('shows the visitor typing in the open conversation', async () => {
+    await agent.getByText('Is the shop open on Sunday?').first().click();
+    await visible(agent.getByRole('textbox', { name: 'Reply' }));
+
+    await requestOk(visitor, 'typing', { typing: true });
+
+    await visible(agent.getByText('Visitor is typing…').first());
+  });
+
+  it('moves a resolved conversation back to Open when the visitor writes again', async () => {
+    await agent.getByRole('button', { name: 'Resolve' }).click();
+    await agent.getByRole('tab', { name: /resolved/i }).click();
+    await visible(agent.getByText('Is the shop open on Sunday?').first());
+
+    await say(visitor, 'One more thing: do you gift-wrap?');
+    await agent.getByRole('tab', { name: /open/i }).click();
+
+    await visible(agent.getByText('One more thing: do you gift-wrap?').first());
+    await visible(agent.getByRole('button', { name: 'Resolve' }));
+  });
+});
