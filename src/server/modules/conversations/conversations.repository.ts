@@ -20,6 +20,18 @@ export class ConversationsRepository {
       .select('visitors.name as visitor_name');
   }
 
+  /**
+   * Marks the visitor seen and, in doing so, locks its row: this visitor's writers queue up on
+   * every dialect, so two first messages sent at once cannot open two conversations.
+   */
+  async lockVisitor(visitorId: string, at: string): Promise<void> {
+    await this.db
+      .updateTable('visitors')
+      .set({ last_seen_at: at })
+      .where('id', '=', visitorId)
+      .execute();
+  }
+
   findForOrg(orgId: string, id: string): Promise<ConversationView | undefined> {
     return this.views()
       .where('conversations.org_id', '=', orgId)

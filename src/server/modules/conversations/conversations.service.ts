@@ -66,13 +66,7 @@ export class ConversationsService {
       this.db.transaction().execute(async (trx) => {
         const repo = this.repo.withTransaction(trx);
         const at = now();
-        // Touching the visitor row first serializes this visitor's writers on every dialect,
-        // so two first messages sent at once cannot open two conversations.
-        await trx
-          .updateTable('visitors')
-          .set({ last_seen_at: at })
-          .where('id', '=', visitor.id)
-          .execute();
+        await repo.lockVisitor(visitor.id, at);
         const existing = await repo.findVisitorMessageByClientId(visitor.id, input.clientId);
         if (existing) return { message: existing };
 
