@@ -104,6 +104,13 @@ describe('delivery between a visitor and the agents', () => {
     ]);
   });
 
+  it('opens one conversation when a visitor’s first messages arrive at once', async () => {
+    const sent = await Promise.all(['a', 'b', 'c', 'd', 'e'].map((body) => send(widget, body)));
+
+    expect(new Set(sent.map((m) => m.conversationId)).size).toBe(1);
+    expect(sent.map((m) => m.seq).sort()).toEqual([1, 2, 3, 4, 5]);
+  });
+
   it('stores one message when the same client id is sent twice', async () => {
     const clientId: string = randomUUID();
     const agentSaw = collect<Message>(agent, 'message:new');
