@@ -1,0 +1,41 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { describe, expect, it } from 'vitest';
+
+/**
+ * Size budgets for what `npm run build` made (test:e2e builds first). The loader runs on every page
+ * of every customer's site, so it is held tight; the frame loads only when the chat is opened.
+ * Raise a budget only with a reason in the commit.
+ */
+const DIST = path.resolve(import.meta.dirname, '../../dist');
+
+function gzippedKiB(files: string[]): number {
+  const bytes = files.reduce((sum, file) => sum + gzipSync(fs.readFileSync(file)).length, 0);
+  return bytes / 1024;
+}
+
+function assetsOf(dir: string, extension: string): string[] {
+  const assets = path.join(DIST, dir, 'assets');
+  return fs
+    .readdirSync(assets)
+    .filter((f) => f.endsWith(extension))
+    .map((f) => path.join(assets, f));
+}
+
+describe('bundle size budgets (gzip)', () => {
+  it('keeps the loader under 2.5 KiB', () => {
+    expect(gzippedKiB([path.join(DIST, 'loader', 'widget.js')])).toBeLessThan(2.5);
+  });
+
+  it('keeps the chat frame under 25 KiB of script and 3 KiB of CSS', () => {
+    expect(gzippedKiB(assetsOf('widget', '.js'))).toBeLessThan(25);
+    expect(gzippedKiB(assetsOf('widget', '.css'))).toBeLessThan(3);
+  });
+
+  it('keeps the whole console under 120 KiB', () => {
+    expect(
+      gzippedKiB([...assetsOf('console', '.js'), ...assetsOf('console', '.css')]),
+    ).toBeLessThan(120);
+  });
+});
