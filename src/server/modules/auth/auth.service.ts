@@ -33,7 +33,8 @@ export class AuthService {
       throw new AppError('too_many_attempts', 'Too many failed sign-ins; try again in 15 minutes');
     }
     const row = await this.agents.findByEmail(credentials.email);
-    if (!(await verifyPassword(row?.password_hash, credentials.password)) || !row) {
+    const passwordMatches = await verifyPassword(row?.password_hash, credentials.password);
+    if (!row || !passwordMatches) {
       this.perIp.recordFailure(ip);
       this.perAccount.recordFailure(accountKey);
       throw new AppError('invalid_credentials', 'Wrong email or password');

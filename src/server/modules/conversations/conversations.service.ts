@@ -70,28 +70,17 @@ export class ConversationsService {
         const existing = await repo.findVisitorMessageByClientId(visitor.id, input.clientId);
         if (existing) return { message: existing };
 
-        let conversation = await this.visitorConversation(repo, visitor, input);
-        const opened = !conversation;
-        if (!conversation) conversation = await this.open(repo, visitor, at);
-        const reopen =
-          conversation.status === 'resolved' ? { status: 'open' as const, resolved_at: null } : {};
-        const appended = await this.append(
-          repo,
-          conversation.id,
-          visitor.orgId,
-          at,
-          'increment',
-          reopen,
-          {
-            client_id: input.clientId,
-            author_type: 'visitor',
-            author_id: visitor.id,
-            author_name: visitor.name,
-            body: input.body,
-            internal: 0,
-          },
-        );
-        return { ...appended, opened };
+        const current = await this.visitorConversation(repo, visitor, input);
+        const conversation = current ?? (await this.open(repo, visitor, at));
+        const appended = await this.append(repo, conversation, at, {
+          client_id: input.clientId,
+          author_type: 'visitor',
+          author_id: visitor.id,
+          author_name: visitor.name,
+          body: input.body,
+          internal: 0,
+        });
+        return { ...appended, opened: !current };
       }),
     );
     if ('conversation' in outcome) this.announce(visitor.orgId, outcome, outcome.opened);
@@ -115,22 +104,14 @@ export class ConversationsService {
           input.clientId,
         );
         if (existing) return { message: existing };
-        return this.append(
-          repo,
-          conversation.id,
-          agent.orgId,
-          now(),
-          'clear',
-          {},
-          {
-            client_id: input.clientId,
-            author_type: 'agent',
-            author_id: agent.id,
-            author_name: agent.name,
-            body: input.body,
-            internal: input.internal ? 1 : 0,
-          },
-        );
+        return this.append(repo, conversation, now(), {
+          client_id: input.clientId,
+          author_type: 'agent',
+          author_id: agent.id,
+          author_name: agent.name,
+          body: input.body,
+          internal: input.internal ? 1 : 0,
+        });
       }),
     );
     if ('conversation' in outcome) this.announce(agent.orgId, outcome, false);
@@ -288,31 +269,32 @@ export class ConversationsService {
   /** One message: the next seq, the list preview, then the row (invariant 3). */
   private async append(
     repo: ConversationsRepository,
-    conversationId: string,
-    orgId: string,
+    target: ConversationView,
     at: string,
-    unread: 'increment' | 'clear',
-    statusChange: { status?: 'open'; resolved_at?: null },
     fields: Pick<
       MessagesTable,
       'client_id' | 'author_type' | 'author_id' | 'author_name' | 'body' | 'internal'
     >,
   ): Promise<Appended> {
+    // A visitor's message is unread by agents and reopens a resolved conversation; an agent's
+    // message means the agents have read everything before it.
+    const fromVisitor = fields.author_type === 'visitor';
+    const reopen = fromVisitor && target.status === 'resolved';
     const conversation = await repo.allocateSeq(
-      conversationId,
+      target.id,
       {
-        ...statusChange,
+        ...(reopen ? { status: 'open' as const, resolved_at: null } : {}),
         updated_at: at,
         last_message_at: at,
         last_message_body: preview(fields.body),
         last_message_author: fields.author_type,
       },
-      unread,
+      fromVisitor ? 'increment' : 'clear',
     );
     const row: MessagesTable = {
       id: randomUUID(),
-      org_id: orgId,
-      conversation_id: conversationId,
+      org_id: target.org_id,
+      conversation_id: target.id,
       seq: conversation.last_seq,
       created_at: at,
       ...fields,
