@@ -146,6 +146,22 @@ describe('visitor handshake', () => {
     expect(await res.json()).toMatchObject({ error: { code: 'forbidden_origin' } });
   });
 
+  it('limits how many visitor tokens one address can make', async () => {
+    const statuses: number[] = [];
+    for (let i = 0; i < 31; i++) {
+      const res = await fetch(`${server.url}/api/v1/widget/visitors`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', origin: SITE_ORIGIN },
+        body: JSON.stringify({ siteKey: server.widgetKey }),
+      });
+      statuses.push(res.status);
+      if (res.status === 429)
+        expect(await res.json()).toMatchObject({ error: { code: 'rate_limited' } });
+    }
+    expect(statuses.filter((s) => s === 201)).toHaveLength(30);
+    expect(statuses.at(-1)).toBe(429);
+  });
+
   it('stores only a hash of the visitor token', async () => {
     const { visitorId, token } = await createVisitor(server);
     const row = await server.parley.db

@@ -21,7 +21,7 @@ export function installErrorHandler(app: FastifyInstance): void {
 function toErrorBody(error: FastifyError): ErrorBody {
   if (error instanceof AppError) return error.toBody();
   // Fastify's own refusals: unparsable JSON, wrong content type, a body over the limit.
-  if (error.statusCode === 429) return { code: 'rate_limited', message: error.message };
+  // (Rate limits arrive as AppError: app.ts gives @fastify/rate-limit an errorResponseBuilder.)
   if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) {
     return { code: 'invalid_payload', message: error.message };
   }
