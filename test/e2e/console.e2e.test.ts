@@ -7,8 +7,8 @@ import {
   connected,
   type VisitorSocket,
 } from '../helpers/clients';
-import { asTestServer, freePort, spawnServer, type ServerProcess } from '../helpers/process';
-import { ADMIN, tempDataDir, type TestServer } from '../helpers/server';
+import { endpointOf, freePort, spawnServer, type ServerProcess } from '../helpers/process';
+import { ADMIN, tempDataDir, type ServerEndpoint } from '../helpers/server';
 import { launchBrowser, visible } from './browser';
 
 /**
@@ -16,7 +16,7 @@ import { launchBrowser, visible } from './browser';
  * visitor reopens. The visitor is a plain socket.io-client here, as any SDK could be.
  */
 let process: ServerProcess;
-let server: TestServer;
+let server: ServerEndpoint;
 let browser: Browser;
 let agent: Page;
 let visitor: VisitorSocket;
@@ -35,7 +35,7 @@ beforeAll(async () => {
   const dataDir = tempDataDir();
   const port = await freePort();
   process = await spawnServer(dataDir, port, { publicUrl: `http://127.0.0.1:${port}` });
-  server = asTestServer(process, dataDir);
+  server = endpointOf(process, dataDir);
   browser = await launchBrowser();
   const context = await browser.newContext();
   await context.grantPermissions(['notifications'], { origin: server.url });

@@ -7,7 +7,7 @@ import {
   requestOk,
   type VisitorSocket,
 } from '../helpers/clients';
-import { asTestServer, freePort, spawnServer, type ServerProcess } from '../helpers/process';
+import { endpointOf, freePort, spawnServer, type ServerProcess } from '../helpers/process';
 import { startServer, tempDataDir } from '../helpers/server';
 
 const running: ServerProcess[] = [];
@@ -68,7 +68,7 @@ describe('restarts', () => {
     const port = await freePort();
     const first = await spawnServer(dataDir, port);
     running.push(first);
-    const server = asTestServer(first, dataDir);
+    const server = endpointOf(first, dataDir);
     const visitors = await Promise.all(Array.from({ length: 4 }, () => createVisitor(server)));
     const sockets = await Promise.all(visitors.map((v) => connectVisitor(server, v)));
 

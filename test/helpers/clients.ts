@@ -7,7 +7,7 @@ import type {
   VisitorClientEvents,
   VisitorServerEvents,
 } from '../../src/protocol/events';
-import { ADMIN, SITE_ORIGIN, type TestServer } from './server';
+import { ADMIN, SITE_ORIGIN, type ServerEndpoint } from './server';
 
 export type VisitorSocket = Socket<VisitorServerEvents, VisitorClientEvents>;
 export type AgentSocket = Socket<AgentServerEvents, AgentClientEvents>;
@@ -18,7 +18,7 @@ export interface VisitorCredentials {
 }
 
 export async function createVisitor(
-  server: TestServer,
+  server: ServerEndpoint,
   origin = SITE_ORIGIN,
 ): Promise<VisitorCredentials> {
   const res = await fetch(`${server.url}/api/v1/widget/visitors`, {
@@ -31,7 +31,7 @@ export async function createVisitor(
 }
 
 export function visitorSocket(
-  server: TestServer,
+  server: ServerEndpoint,
   auth: Record<string, unknown>,
   /** null sends no Origin header at all, as a non-browser client would. */
   origin: string | null = SITE_ORIGIN,
@@ -47,13 +47,13 @@ export function visitorSocket(
 
 /** A visitor socket, connected: resolves on `connect`, rejects with the `connect_error`. */
 export async function connectVisitor(
-  server: TestServer,
+  server: ServerEndpoint,
   visitor: VisitorCredentials,
 ): Promise<VisitorSocket> {
   return connected(visitorSocket(server, { token: visitor.token }));
 }
 
-export async function login(server: TestServer, credentials = ADMIN): Promise<string> {
+export async function login(server: ServerEndpoint, credentials = ADMIN): Promise<string> {
   const res = await fetch(`${server.url}/api/v1/auth/login`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
@@ -65,7 +65,7 @@ export async function login(server: TestServer, credentials = ADMIN): Promise<st
 }
 
 export function agentSocket(
-  server: TestServer,
+  server: ServerEndpoint,
   cookie: string | undefined,
   origin?: string,
 ): AgentSocket {
@@ -80,7 +80,7 @@ export function agentSocket(
   });
 }
 
-export async function connectAgent(server: TestServer, cookie?: string): Promise<AgentSocket> {
+export async function connectAgent(server: ServerEndpoint, cookie?: string): Promise<AgentSocket> {
   return connected(agentSocket(server, cookie ?? (await login(server))));
 }
 

@@ -3,7 +3,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import net from 'node:net';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
-import { ADMIN, SITE_ORIGIN, type TestServer } from './server';
+import { ADMIN, SITE_ORIGIN, type ServerEndpoint } from './server';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 
@@ -77,18 +77,12 @@ async function waitUntilHealthy(
   throw new Error(`server did not become healthy:\n${output()}`);
 }
 
-/** A server process seen as a TestServer, so the client helpers work on it (no in-process app). */
-export function asTestServer(p: ServerProcess, dataDir: string): TestServer {
+/** Where the client helpers reach a server process: its URL and the seeded site's key. */
+export function endpointOf(p: ServerProcess, dataDir: string): ServerEndpoint {
   const db = new SQLite(path.join(dataDir, 'parley.sqlite'), { readonly: true });
   const site = db.prepare('select widget_key from sites order by created_at limit 1').get() as {
     widget_key: string;
   };
   db.close();
-  return {
-    url: p.url,
-    dataDir,
-    widgetKey: site.widget_key,
-    parley: undefined as never,
-    close: async () => {},
-  };
+  return { url: p.url, widgetKey: site.widget_key };
 }

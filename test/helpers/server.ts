@@ -9,10 +9,14 @@ import type { Config } from '../../src/server/env';
 export const SITE_ORIGIN = 'http://shop.test';
 export const ADMIN = { email: 'admin@shop.test', password: 'correct horse battery staple' };
 
-export interface TestServer {
+/** What the client helpers need of a server, in-process or a child process. */
+export interface ServerEndpoint {
   url: string;
-  dataDir: string;
   widgetKey: string;
+}
+
+export interface TestServer extends ServerEndpoint {
+  dataDir: string;
   parley: Parley;
   close(): Promise<void>;
 }
