@@ -51,6 +51,10 @@ describe('web assets', () => {
 
     const unknown = await parley.http.inject('/widget/frame?site=nope');
     expect(unknown.headers['content-security-policy']).toMatch("frame-ancestors 'none'");
+
+    const repeated = await parley.http.inject(`/widget/frame?site=${widgetKey}&site=other`);
+    expect(repeated.statusCode).toBe(400);
+    expect(repeated.json()).toMatchObject({ error: { code: 'invalid_payload' } });
   });
 
   it('serves the console for its routes, but not for a missing file', async () => {

@@ -2,7 +2,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import fastifyStatic from '@fastify/static';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { z } from 'zod';
 import { notFound } from '../errors';
+import { parseInput } from '../validation';
 import type { Db } from '../db/database';
 import { SitesRepository } from '../modules/sites/sites.repository';
 import { renderDemoPage } from './demo-page';
@@ -44,8 +46,9 @@ export async function webAssets(app: FastifyInstance, distDir: string, db: Db): 
 
   const frameHtml = fs.readFileSync(path.join(distDir, 'widget', 'index.html'), 'utf8');
   const sites = new SitesRepository(db);
-  app.get<{ Querystring: { site?: string } }>('/widget/frame', async (request, reply) => {
-    const site = request.query.site ? await sites.findByWidgetKey(request.query.site) : undefined;
+  app.get('/widget/frame', async (request, reply) => {
+    const { site: key } = parseInput(frameQuery, request.query);
+    const site = key ? await sites.findByWidgetKey(key) : undefined;
     // Only the site's own pages may frame its chat (clickjacking defence).
     const ancestors =
       site && site.allowedOrigins.length > 0 ? site.allowedOrigins.join(' ') : "'none'";
@@ -76,6 +79,9 @@ export async function webAssets(app: FastifyInstance, distDir: string, db: Db): 
     return reply.type('text/html').send(renderDemoPage(first?.widget_key ?? ''));
   });
 }
+
+// A repeated `?site=` arrives as an array: refuse it rather than look it up.
+const frameQuery = z.object({ site: z.string().max(64).optional() });
 
 const frameCsp = [
   "default-src 'self'",
