@@ -8,8 +8,12 @@ import { mountLauncher } from './launcher';
 function findEmbedScript(): HTMLScriptElement | null {
   const current = document.currentScript;
   if (current instanceof HTMLScriptElement && current.dataset.site) return current;
-  // Some tag managers run scripts in a way that leaves currentScript null.
-  return document.querySelector<HTMLScriptElement>('script[data-site][src]');
+  // Some tag managers run scripts in a way that leaves currentScript null. Other vendors' embeds
+  // use data-site too (Fathom Analytics does), so only a script whose path is /widget.js counts.
+  for (const script of document.querySelectorAll<HTMLScriptElement>('script[data-site][src]')) {
+    if (/\/widget\.js(?:[?#]|$)/.test(script.src)) return script;
+  }
+  return null;
 }
 
 const script = findEmbedScript();
