@@ -2,6 +2,7 @@ import type { ErrorCode } from '../../../protocol/errors';
 import { language, t, type ChatKey } from '../../i18n/chat';
 import type { ChatEntry, DeliveryStatus } from './chat-entries';
 import { element, setText } from './dom';
+import { timeFormatter } from './time-format';
 
 interface Row {
   root: HTMLElement;
@@ -22,7 +23,7 @@ const FAILURE_TEXT: Partial<Record<ErrorCode, ChatKey>> = {
   invalid_text: 'errorInvalidText',
 };
 
-const timeFormat = new Intl.DateTimeFormat(language, { hour: 'numeric', minute: '2-digit' });
+const formatTime = timeFormatter(language);
 
 /**
  * Keeps the log's rows in step with the entries, by key: rows are created once and then only
@@ -82,7 +83,16 @@ function updateRow(row: Row, entry: ChatEntry): void {
   setText(row.bubble, entry.body);
   if (entry.createdAt && row.time.dateTime !== entry.createdAt) {
     row.time.dateTime = entry.createdAt;
-    setText(row.time, timeFormat.format(new Date(entry.createdAt)));
+    setText(row.time, formatTime(entry.createdAt));
+  }
+  // The row sits in the log's live region, so each change of its text is read out. "Sent" and
+  // "Read" come to every message of the visitor's and would be heard over and over: they are
+  // for the eyes only. "Sending" comes with the new row, and a failure replaces it: both heard.
+  // Hidden before the text changes, so the new text is never announced.
+  if (entry.status === 'sent' || entry.status === 'read') {
+    row.status.setAttribute('aria-hidden', 'true');
+  } else {
+    row.status.removeAttribute('aria-hidden');
   }
   setText(row.status, statusText(entry));
 }
