@@ -3,6 +3,7 @@
  * The frame learns the page's origin from the browser-given `event.origin` of `parley:init`,
  * never from the message body, so a page cannot claim to be another site.
  */
+import { isRecord } from './is-record';
 
 /** Frame → loader, posted to `window.parent` with target origin '*' (the frame cannot know it yet). */
 export type FrameMessage =
@@ -32,8 +33,4 @@ export function isHostMessage(data: unknown): data is HostMessage {
     (data.type === 'parley:init' && typeof data.siteKey === 'string') ||
     (data.type === 'parley:visibility' && typeof data.open === 'boolean')
   );
-}
-
-function isRecord(data: unknown): data is Record<string, unknown> {
-  return typeof data === 'object' && data !== null;
 }

@@ -2,10 +2,11 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Server, type Namespace } from 'socket.io';
 import { io } from 'socket.io-client';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { VisitorClientEvents, VisitorServerEvents } from '../../protocol/events';
 import type { Message } from '../../protocol/schemas';
 import { ChatSession } from './chat-session';
+import { Outbox } from './outbox';
 import { createMemoryStorage, type KeyValueStorage } from './storage';
 import type { VisitorSocket } from './visitor-connection';
 
@@ -18,6 +19,8 @@ class FakeVisitorServer {
   readonly received: string[] = [];
   readonly reads: number[] = [];
   readonly syncs: number[] = [];
+  /** Raw acks for the next syncs, sent instead of the real page (to test malformed replies). */
+  readonly syncReplies: unknown[] = [];
   agentReadSeq = 0;
   private readonly io = new Server(createServer());
   readonly namespace: Namespace<VisitorClientEvents, VisitorServerEvents> = this.io.of('/visitor');
@@ -26,6 +29,7 @@ class FakeVisitorServer {
     this.namespace.on('connection', (socket) => {
       socket.on('conversation:sync', ({ afterSeq }, ack) => {
         this.syncs.push(afterSeq);
+        if (this.syncReplies.length > 0) return ack(this.syncReplies.shift() as never);
         const after = this.messages.filter((m) => m.seq > afterSeq);
         ack({
           ok: true,
@@ -122,9 +126,46 @@ describe('ChatSession', () => {
   });
 
   afterEach(async () => {
+    vi.restoreAllMocks();
     socket.disconnect();
     await server.close();
   });
+
+  /** Records unhandled rejections until the returned function is called; it returns them. */
+  function recordUnhandledRejections(): () => unknown[] {
+    const reasons: unknown[] = [];
+    const record = (reason: unknown): void => void reasons.push(reason);
+    process.on('unhandledRejection', record);
+    return () => {
+      process.off('unhandledRejection', record);
+      return reasons;
+    };
+  }
+
+  const conversation = { id: 'c1', status: 'open', lastSeq: 1, agentReadSeq: 0, visitorReadSeq: 0 };
+  const malformedSyncReplies: [string, unknown][] = [
+    ['no ack body', null],
+    ['no data', { ok: true, data: null }],
+    [
+      'a message that is null',
+      { ok: true, data: { conversation, messages: [null], hasMore: false } },
+    ],
+    [
+      'a conversation without read marks',
+      { ok: true, data: { conversation: { id: 'c1' }, messages: [], hasMore: false } },
+    ],
+    [
+      'a message without a seq',
+      {
+        ok: true,
+        data: {
+          conversation,
+          messages: [{ id: 'm1', conversationId: 'c1', author: { type: 'agent' } }],
+          hasMore: false,
+        },
+      },
+    ],
+  ];
 
   it('syncs every page on connect, then sends the stored outbox in order', async () => {
     for (const body of ['one', 'two', 'three', 'four', 'five']) server.add('agent', body);
@@ -209,6 +250,98 @@ describe('ChatSession', () => {
     await waitFor(() => server.reads.length === 1);
     expect(server.reads).toEqual([1]);
     expect(session.state().unread).toBe(0);
+  });
+
+  it.each(malformedSyncReplies)(
+    'counts a sync reply with %s as a failed sync, and retries it',
+    async (_, reply) => {
+      const unhandled = recordUnhandledRejections();
+      server.add('agent', 'hello');
+      server.agentReadSeq = 1;
+      server.syncReplies.push(reply);
+      const session = startSession();
+
+      socket.connect();
+      await waitFor(() => session.state().messages.length === 1);
+      expect(server.syncs).toEqual([0, 0]);
+      expect(bodies(session)).toEqual(['hello']);
+      expect(session.state().agentReadSeq).toBe(1);
+      expect(unhandled()).toEqual([]);
+    },
+  );
+
+  it('still sends the outbox after a malformed sync reply', async () => {
+    const unhandled = recordUnhandledRejections();
+    server.syncReplies.push({ ok: true, data: null });
+    storage.setItem(OUTBOX_KEY, JSON.stringify([{ clientId: 'k1', body: 'queued' }]));
+    const session = startSession();
+
+    socket.connect();
+    await waitFor(() => server.received.length === 1);
+    await waitFor(() => session.state().messages.length === 1 && server.syncs.length === 2);
+    expect(bodies(session)).toEqual(['queued']);
+    expect(session.state().local).toEqual([]);
+    expect(storage.getItem(OUTBOX_KEY)).toBeNull();
+    expect(unhandled()).toEqual([]);
+  });
+
+  it('retries the sync of a gap whose reply was malformed', async () => {
+    const unhandled = recordUnhandledRejections();
+    const session = startSession();
+    socket.connect();
+    await waitFor(() => server.syncs.length === 1);
+    await waitFor(() => session.state().status === 'connected');
+
+    server.syncReplies.push({ ok: true, data: { conversation: null, messages: 'oops' } });
+    const first = server.add('agent', 'first');
+    server.add('agent', 'missed');
+    const third = server.add('agent', 'third');
+    server.namespace.emit('message:new', first);
+    server.namespace.emit('message:new', third);
+
+    await waitFor(() => session.state().messages.length === 3);
+    expect(bodies(session)).toEqual(['first', 'missed', 'third']);
+    expect(server.syncs).toEqual([0, 1, 1]);
+    expect(unhandled()).toEqual([]);
+  });
+
+  it('forgets the visitor’s messages of a sync page with one outbox update per page', async () => {
+    const remove = vi.spyOn(Outbox.prototype, 'remove');
+    // Sent before a reload, stored by the server, but the acks never arrived.
+    storage.setItem(
+      OUTBOX_KEY,
+      JSON.stringify([
+        { clientId: 'k1', body: 'one' },
+        { clientId: 'k2', body: 'two' },
+        { clientId: 'k3', body: 'three' },
+      ]),
+    );
+    for (const [index, body] of ['one', 'two', 'three'].entries()) {
+      server.add('visitor', body, `k${index + 1}`);
+    }
+    const session = startSession();
+
+    socket.connect();
+    await waitFor(() => session.state().local.length === 0 && server.syncs.length === 2);
+    await waitFor(() => storage.getItem(OUTBOX_KEY) === null);
+    expect(remove.mock.calls).toEqual([['k1', 'k2'], ['k3']]);
+    expect(server.received).toEqual([]);
+    expect(bodies(session)).toEqual(['one', 'two', 'three']);
+  });
+
+  it('removes a message from the outbox once when its send is acknowledged', async () => {
+    const remove = vi.spyOn(Outbox.prototype, 'remove');
+    const session = startSession();
+    socket.connect();
+    await waitFor(() => socket.connected);
+
+    session.send('hello');
+    await waitFor(() => session.state().messages.length === 1);
+    await waitFor(() => storage.getItem(OUTBOX_KEY) === null);
+    const clientId = session.state().messages[0]?.clientId;
+    // Sync pages without the visitor's messages remove nothing (and read no storage).
+    expect(remove.mock.calls.filter((ids) => ids.length > 0)).toEqual([[clientId]]);
+    expect(session.state().local).toEqual([]);
   });
 
   it('shows the agent’s read mark from conversation:updated', async () => {

@@ -5,6 +5,7 @@ import { ConversationTimeline, isFromSupport } from './conversation-timeline';
 import { Outbox, deliveryOf, type Delivery, type OutboxItem } from './outbox';
 import { retryDelay } from './retry-delay';
 import type { KeyValueStorage } from './storage';
+import { syncPageOf, type SyncPage } from './sync-reply';
 import type { ConnectionListener, ConnectionStatus, VisitorSocket } from './visitor-connection';
 
 /** How long a request waits for its ack before it counts as lost (and is retried). */
@@ -42,7 +43,8 @@ export class ChatSession implements ConnectionListener {
   private readonly timeline = new ConversationTimeline();
   private readonly outbox: Outbox;
   private readonly local = new Map<string, LocalMessage>();
-  private readonly sync = coalesce(() => this.syncPages());
+  /** True when up to date. Never rejects: a sync that threw failed, and its caller retries. */
+  private readonly sync = coalesce(() => this.syncPages().catch(() => false));
   private socket: VisitorSocket | null = null;
   private connection: ConnectionStatus = 'connecting';
   private agentTyping: ChatState['agentTyping'] = null;
@@ -90,7 +92,7 @@ export class ChatSession implements ConnectionListener {
     const item = this.outbox.enqueue(body);
     this.showSending(item, this.historyLoaded ? this.timeline.latestSeq() : AFTER_EVERYTHING);
     this.changed();
-    void this.outbox.flush().then((drained) => {
+    void this.flushOutbox().then((drained) => {
       if (!drained) this.scheduleRetry();
     });
   }
@@ -135,9 +137,23 @@ export class ChatSession implements ConnectionListener {
   /** After every (re)connect: fetch what was missed, then send what waits, in that order. */
   private async catchUp(): Promise<void> {
     const synced = await this.sync();
-    const drained = await this.outbox.flush();
+    const drained = await this.flushOutbox();
     if (synced && drained) this.retryAttempt = 0;
     else this.scheduleRetry();
+  }
+
+  /** A sync outside `catchUp` (a gap in pushes): retried the same way when it fails. */
+  private async resync(): Promise<void> {
+    if (!(await this.sync())) this.scheduleRetry();
+  }
+
+  /** True when the outbox is empty; false when an item waits, or a delivery threw. */
+  private async flushOutbox(): Promise<boolean> {
+    try {
+      return await this.outbox.flush();
+    } catch {
+      return false; // the item stays in the outbox; the retry sends it again
+    }
   }
 
   /** Retries while connected; a reconnect catches up by itself. */
@@ -155,20 +171,24 @@ export class ChatSession implements ConnectionListener {
       const socket = this.socket;
       if (!socket?.connected) return false;
       const afterSeq = this.timeline.syncedSeq;
-      let ack;
+      let page: SyncPage | null;
       try {
-        ack = await socket.timeout(ACK_TIMEOUT_MS).emitWithAck('conversation:sync', { afterSeq });
+        const ack: unknown = await socket
+          .timeout(ACK_TIMEOUT_MS)
+          .emitWithAck('conversation:sync', { afterSeq });
+        page = syncPageOf(ack);
       } catch {
-        return false; // no ack in time, or the connection dropped: the caller retries
+        return false; // no ack in time, or the connection dropped
       }
-      if (!ack.ok) return false;
-      const applied = this.timeline.applySync(ack.data);
-      this.forgetDelivered(ack.data.messages);
+      // An error ack, or a reply that is not a sync page: nothing of it was applied.
+      if (!page) return false;
+      const applied = this.timeline.applySync(page);
+      this.forgetDelivered(page.messages);
       this.reportRead();
       this.changed();
       if (applied === 'switched') continue;
       // A page that claims more but does not move forward would loop forever.
-      if (!ack.data.hasMore || this.timeline.syncedSeq <= afterSeq) {
+      if (!page.hasMore || this.timeline.syncedSeq <= afterSeq) {
         this.historyLoaded = true;
         return true;
       }
@@ -188,7 +208,11 @@ export class ChatSession implements ConnectionListener {
     } catch {
       return { status: 'deferred' }; // no ack: the resend is deduplicated by the client id
     }
-    if (delivery.status === 'delivered') this.receive(delivery.message);
+    if (delivery.status === 'delivered') {
+      // The outbox drops the item itself once this returns: only the shown copy goes here.
+      this.local.delete(item.clientId);
+      this.show(delivery.message);
+    }
     if (delivery.status === 'rejected') {
       this.showFailed(item, delivery.error.code);
       this.changed();
@@ -198,27 +222,34 @@ export class ChatSession implements ConnectionListener {
 
   // ---- incoming ----
 
+  /** A pushed message: possibly the echo of a send from this tab or another one. */
   private receive(message: Message): void {
-    const arrival = this.timeline.receive(message);
     this.forgetDelivered([message]);
+    this.show(message);
+  }
+
+  /** Adds a message from a push or a send ack to the timeline. */
+  private show(message: Message): void {
+    const arrival = this.timeline.receive(message);
     if (arrival === 'known') return;
     if (isFromSupport(message)) this.showAgentTyping(null);
-    if (arrival === 'gap') {
-      void this.sync().then((synced) => {
-        if (!synced) this.scheduleRetry();
-      });
-    }
+    if (arrival === 'gap') void this.resync();
     this.reportRead();
     this.changed();
   }
 
-  /** A message whose server copy is here no longer waits, however the copy came. */
+  /**
+   * Messages whose server copies are here no longer wait, however the copies came. One outbox
+   * update for all of them (it reads and writes localStorage), so call it once per batch.
+   */
   private forgetDelivered(messages: readonly Message[]): void {
+    const delivered: string[] = [];
     for (const { clientId, author } of messages) {
       if (clientId === null || author.type !== 'visitor') continue;
       this.local.delete(clientId);
-      this.outbox.remove(clientId);
+      delivered.push(clientId);
     }
+    this.outbox.remove(...delivered);
   }
 
   private reportRead(): void {

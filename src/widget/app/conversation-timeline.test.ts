@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { Message, VisitorConversation } from '../../protocol/schemas';
 import { ConversationTimeline } from './conversation-timeline';
 
@@ -118,6 +118,26 @@ describe('ConversationTimeline', () => {
 
     timeline.receive(message(5, { author: visitor }));
     expect(timeline.markRead()).toBeNull();
+  });
+
+  it('counts unread messages that arrived out of order, ahead of a gap, without sorting', () => {
+    const timeline = new ConversationTimeline();
+    const visitor = { type: 'visitor', id: 'v1', name: null } as const;
+    timeline.update(conversation({ visitorReadSeq: 2 }));
+    timeline.receive(message(6));
+    timeline.receive(message(1));
+    timeline.receive(message(4, { author: visitor }));
+    timeline.receive(message(3));
+    timeline.receive(message(2));
+    timeline.receive(message(5, { internal: true }));
+
+    const sort = vi.spyOn(Array.prototype, 'sort');
+    try {
+      expect(timeline.unreadCount()).toBe(2); // 3 and 6; 1 and 2 were read, 4 is the visitor's
+      expect(sort).not.toHaveBeenCalled();
+    } finally {
+      sort.mockRestore();
+    }
   });
 
   it('keeps paging past internal notes instead of asking for the same page again', () => {

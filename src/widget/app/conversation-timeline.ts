@@ -1,7 +1,7 @@
 import type { Message, SyncResult, VisitorConversation } from '../../protocol/schemas';
 
 /** How a pushed message fitted: `gap` means messages before it are missing, so sync. */
-export type Arrival = 'appended' | 'gap' | 'known';
+type Arrival = 'appended' | 'gap' | 'known';
 
 /**
  * The visitor's conversation as far as the widget knows it: messages by seq (never twice, always
@@ -27,9 +27,13 @@ export class ConversationTimeline {
     return Math.max(this.syncedSeq, this.highestSeq);
   }
 
-  /** Messages from the support side that the visitor has not read yet. */
+  /** Messages from the support side that the visitor has not read yet (counted, not sorted). */
   unreadCount(): number {
-    return this.messages().filter((m) => m.seq > this.visitorReadSeq && isFromSupport(m)).length;
+    let count = 0;
+    for (const message of this.bySeq.values()) {
+      if (message.seq > this.visitorReadSeq && isFromSupport(message)) count += 1;
+    }
+    return count;
   }
 
   /** Marks everything known as read; returns the seq to report, or null when nothing new was read. */

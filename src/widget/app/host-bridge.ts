@@ -1,6 +1,6 @@
 import { isHostMessage, type FrameMessage } from '../host-messages';
 
-export interface HostBridge {
+interface HostBridge {
   /** The embedding page's origin, as the browser reported it on the loader's `parley:init`. */
   pageOrigin: Promise<string>;
   close(): void;

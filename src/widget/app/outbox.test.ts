@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { ErrorCode } from '../../protocol/errors';
 import type { Message } from '../../protocol/schemas';
 import { Outbox, deliveryOf, type Deliver, type Delivery, type OutboxItem } from './outbox';
 import { createMemoryStorage, type KeyValueStorage } from './storage';
@@ -46,6 +47,27 @@ function scriptedDeliver(statuses: Delivery['status'][]) {
 
 function outboxOn(storage: KeyValueStorage, deliver: Deliver): Outbox {
   return new Outbox(storage, KEY, deliver, sequentialIds());
+}
+
+/** A memory storage that counts its reads and writes. */
+function countingStorage() {
+  const inner = createMemoryStorage();
+  const counts = { reads: 0, writes: 0 };
+  const storage: KeyValueStorage = {
+    getItem: (key) => {
+      counts.reads += 1;
+      return inner.getItem(key);
+    },
+    setItem: (key, value) => {
+      counts.writes += 1;
+      inner.setItem(key, value);
+    },
+    removeItem: (key) => {
+      counts.writes += 1;
+      inner.removeItem(key);
+    },
+  };
+  return { storage, counts };
 }
 
 describe('Outbox', () => {
@@ -128,6 +150,35 @@ describe('Outbox', () => {
     expect(script.sent).toEqual(['next']);
   });
 
+  it('removes a batch of items with one read and one write', () => {
+    const { storage, counts } = countingStorage();
+    const outbox = outboxOn(storage, scriptedDeliver([]).deliver);
+    for (const body of ['a', 'b', 'c', 'd']) outbox.enqueue(body);
+    counts.reads = 0;
+    counts.writes = 0;
+
+    outbox.remove('id-1', 'id-3', 'not-queued');
+    expect(counts).toEqual({ reads: 1, writes: 1 });
+    expect(outbox.items().map((item) => item.body)).toEqual(['b', 'd']);
+
+    outbox.remove('id-2', 'id-4');
+    expect(storage.getItem(KEY)).toBeNull();
+  });
+
+  it('writes nothing when no item of the batch is queued, and reads nothing for an empty one', () => {
+    const { storage, counts } = countingStorage();
+    const outbox = outboxOn(storage, scriptedDeliver([]).deliver);
+    outbox.enqueue('a');
+    counts.reads = 0;
+    counts.writes = 0;
+
+    outbox.remove('not-queued', 'neither');
+    expect(counts).toEqual({ reads: 1, writes: 0 });
+    outbox.remove();
+    expect(counts).toEqual({ reads: 1, writes: 0 });
+    expect(outbox.items().map((item) => item.body)).toEqual(['a']);
+  });
+
   it('keeps items another tab added to the same storage', () => {
     const storage = createMemoryStorage();
     const tabA = outboxOn(storage, scriptedDeliver([]).deliver);
@@ -169,20 +220,39 @@ describe('deliveryOf', () => {
     expect(deliveryOf({ ok: true, data: { message } })).toEqual({ status: 'delivered', message });
   });
 
-  it.each(['message_too_long', 'invalid_text', 'invalid_payload'] as const)(
-    'rejects on %s, which a retry cannot fix',
-    (code) => {
-      const error = { code, message: 'no' };
-      expect(deliveryOf({ ok: false, error })).toEqual({ status: 'rejected', error });
-    },
-  );
+  it.each([
+    'message_too_long',
+    'invalid_text',
+    'invalid_payload',
+    'not_found',
+    'unauthorized',
+    'forbidden_origin',
+    'unknown_event',
+    'a_code_added_later' as ErrorCode,
+  ] as const)('rejects on %s, which a retry cannot fix', (code) => {
+    const error = { code, message: 'no' };
+    expect(deliveryOf({ ok: false, error })).toEqual({ status: 'rejected', error });
+  });
 
-  it.each(['rate_limited', 'internal', 'unauthorized', 'not_found'] as const)(
-    'defers on %s, to try again later',
-    (code) => {
-      expect(deliveryOf({ ok: false, error: { code, message: 'later' } })).toEqual({
-        status: 'deferred',
-      });
-    },
-  );
+  it.each(['rate_limited', 'internal'] as const)('defers on %s, to try again later', (code) => {
+    expect(deliveryOf({ ok: false, error: { code, message: 'later' } })).toEqual({
+      status: 'deferred',
+    });
+  });
+
+  it('goes on with the next item after a not_found, instead of holding up the queue', async () => {
+    const sent: string[] = [];
+    const outbox = outboxOn(createMemoryStorage(), async (item) => {
+      sent.push(item.body);
+      return item.body === 'lost'
+        ? deliveryOf({ ok: false, error: { code: 'not_found', message: 'gone' } })
+        : { status: 'delivered', message: serverCopy(item, sent.length) };
+    });
+    outbox.enqueue('lost');
+    outbox.enqueue('next');
+
+    await expect(outbox.flush()).resolves.toBe(true);
+    expect(sent).toEqual(['lost', 'next']);
+    expect(outbox.items()).toEqual([]);
+  });
 });

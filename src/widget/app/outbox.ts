@@ -1,6 +1,7 @@
 import type { ErrorBody, ErrorCode } from '../../protocol/errors';
 import type { AckResult } from '../../protocol/events';
 import type { Message } from '../../protocol/schemas';
+import { isRecord } from '../is-record';
 import { newClientId } from './client-id';
 import { coalesce } from './coalesce';
 import { readJson, type KeyValueStorage } from './storage';
@@ -14,24 +15,26 @@ export interface OutboxItem {
 /** What became of one attempt to deliver an item. */
 export type Delivery =
   | { status: 'delivered'; message: Message }
-  /** The server refused the message itself: sending it again cannot help. */
+  /** The server refused it for good: sending it again cannot help. */
   | { status: 'rejected'; error: ErrorBody }
   /** Not delivered this time (timeout, disconnect, rate limit, server trouble): keep it and retry. */
   | { status: 'deferred' };
 
 export type Deliver = (item: OutboxItem) => Promise<Delivery>;
 
-const PERMANENT_ERRORS: ReadonlySet<ErrorCode> = new Set([
-  'message_too_long',
-  'invalid_text',
-  'invalid_payload',
-]);
+/**
+ * The error codes after which the same send may still succeed (docs/protocol.md §6): nothing was
+ * stored (`rate_limited`), or the outcome is unknown (`internal`). Timeouts and disconnects give
+ * no ack at all and are deferred by the caller. Any other code, including one this widget does
+ * not know yet, is final: retrying it forever would hold up every message queued behind it.
+ */
+const RETRYABLE_ERRORS: ReadonlySet<ErrorCode> = new Set(['rate_limited', 'internal']);
 
 export function deliveryOf(ack: AckResult<{ message: Message }>): Delivery {
   if (ack.ok) return { status: 'delivered', message: ack.data.message };
-  return PERMANENT_ERRORS.has(ack.error.code)
-    ? { status: 'rejected', error: ack.error }
-    : { status: 'deferred' };
+  return RETRYABLE_ERRORS.has(ack.error.code)
+    ? { status: 'deferred' }
+    : { status: 'rejected', error: ack.error };
 }
 
 /**
@@ -63,10 +66,15 @@ export class Outbox {
     return item;
   }
 
-  /** Drops an item, e.g. once the server's copy arrived by another way than its ack. */
-  remove(clientId: string): void {
+  /**
+   * Drops items, e.g. once their server copies arrived by another way than their acks. Pass a
+   * whole batch at once: it is one read and at most one write of the storage, whatever its size.
+   */
+  remove(...clientIds: string[]): void {
+    if (clientIds.length === 0) return;
+    const removed = new Set(clientIds);
     const items = this.items();
-    const rest = items.filter((item) => item.clientId !== clientId);
+    const rest = items.filter((item) => !removed.has(item.clientId));
     if (rest.length !== items.length) this.write(rest);
   }
 
@@ -88,7 +96,5 @@ export class Outbox {
 }
 
 function isOutboxItem(value: unknown): value is OutboxItem {
-  if (typeof value !== 'object' || value === null) return false;
-  const { clientId, body } = value as Partial<Record<keyof OutboxItem, unknown>>;
-  return typeof clientId === 'string' && typeof body === 'string';
+  return isRecord(value) && typeof value.clientId === 'string' && typeof value.body === 'string';
 }

@@ -1,5 +1,5 @@
 /** When to tell the agent the visitor is typing: often enough to look live, rarely enough to be cheap. */
-export const TYPING_TIMING = { throttleMs: 2_000, idleMs: 3_000 };
+const TYPING_TIMING = { throttleMs: 2_000, idleMs: 3_000 };
 
 /**
  * Turns keystrokes into `typing` reports: `true` at most once per throttle interval while the

@@ -1,5 +1,6 @@
 import type { ErrorBody } from '../../protocol/errors';
 import type { CreateVisitorBody } from '../../protocol/schemas';
+import { isRecord } from '../is-record';
 import { isVisitorIdentity, type VisitorIdentity } from './visitor-identity';
 
 /** The server answered, but not with a visitor. `status` 0 means the reply was not understood. */
@@ -31,12 +32,9 @@ export async function createVisitor(body: CreateVisitorBody): Promise<VisitorIde
 }
 
 function errorBodyOf(reply: unknown): ErrorBody | null {
-  if (typeof reply !== 'object' || reply === null || !('error' in reply)) return null;
-  return isErrorBody(reply.error) ? reply.error : null;
+  return isRecord(reply) && isErrorBody(reply.error) ? reply.error : null;
 }
 
 export function isErrorBody(value: unknown): value is ErrorBody {
-  if (typeof value !== 'object' || value === null) return false;
-  const { code, message } = value as Partial<Record<keyof ErrorBody, unknown>>;
-  return typeof code === 'string' && typeof message === 'string';
+  return isRecord(value) && typeof value.code === 'string' && typeof value.message === 'string';
 }

@@ -19,7 +19,7 @@ export interface ConnectionListener {
   identityReplaced(): void;
 }
 
-export interface ConnectionOptions {
+interface ConnectionOptions {
   siteKey: string;
   pageOrigin: string;
   storage: KeyValueStorage;

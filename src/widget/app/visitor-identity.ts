@@ -1,4 +1,5 @@
 import type { CreateVisitorReply } from '../../protocol/schemas';
+import { isRecord } from '../is-record';
 import { readJson, type KeyValueStorage } from './storage';
 
 /** The anonymous visitor's credential for one site, kept in the frame's localStorage. */
@@ -24,7 +25,10 @@ export function forgetIdentity(storage: KeyValueStorage, siteKey: string): void 
 }
 
 export function isVisitorIdentity(value: unknown): value is VisitorIdentity {
-  if (typeof value !== 'object' || value === null) return false;
-  const { visitorId, token } = value as Partial<Record<keyof VisitorIdentity, unknown>>;
-  return typeof visitorId === 'string' && typeof token === 'string' && token.length > 0;
+  return (
+    isRecord(value) &&
+    typeof value.visitorId === 'string' &&
+    typeof value.token === 'string' &&
+    value.token.length > 0
+  );
 }

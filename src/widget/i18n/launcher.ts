@@ -1,7 +1,7 @@
 import { launcher as english } from './locales/en';
 import { createTranslator, preferredLanguages, type Catalog } from './translator';
 
-export type LauncherKey = keyof typeof english;
+type LauncherKey = keyof typeof english;
 
 const catalogs = import.meta.glob<Catalog<LauncherKey>>('./locales/*.ts', {
   eager: true,

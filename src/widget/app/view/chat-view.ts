@@ -7,11 +7,11 @@ import { createComposer, type ComposerActions } from './composer';
 import { element, setText } from './dom';
 import { createMessageList } from './message-list';
 
-export interface ChatViewActions extends ComposerActions {
+interface ChatViewActions extends ComposerActions {
   close(): void;
 }
 
-export interface ChatView {
+interface ChatView {
   render(state: ChatState): void;
   focusComposer(): void;
 }
@@ -62,7 +62,9 @@ export function mountChatView(root: HTMLElement, actions: ChatViewActions): Chat
 
   closeButton.addEventListener('click', () => actions.close());
   document.addEventListener('keydown', (event) => {
-    if (event.key === 'Escape') actions.close();
+    // While an input method composes, Escape cancels the composition, not the chat (Safari
+    // reports isComposing false there, but keyCode 229, as in the composer).
+    if (event.key === 'Escape' && !event.isComposing && event.keyCode !== 229) actions.close();
   });
 
   const renderMessages = createMessageList(log);

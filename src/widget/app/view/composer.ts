@@ -9,7 +9,7 @@ export interface ComposerActions {
   stopTyping(): void;
 }
 
-export interface Composer {
+interface Composer {
   root: HTMLFormElement;
   focus(): void;
   setDisabled(disabled: boolean): void;
