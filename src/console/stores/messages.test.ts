@@ -95,8 +95,11 @@ describe('syncing with the server', () => {
   });
 
   it('follows hasMore until it has everything', async () => {
-    serveHistory(2 * SYNC_PAGE_SIZE + 1);
+    serveHistory(0);
     const store = useMessagesStore();
+    await store.open('c1');
+    fetchMock.mockClear();
+    serveHistory(2 * SYNC_PAGE_SIZE + 1);
 
     await store.open('c1');
 
@@ -107,6 +110,53 @@ describe('syncing with the server', () => {
     ]);
     expect(store.thread('c1')?.messages).toHaveLength(2 * SYNC_PAGE_SIZE + 1);
     expect(useConversationsStore().get('c1')?.lastSeq).toBe(2 * SYNC_PAGE_SIZE + 1);
+  });
+
+  it('opens at the latest page a long conversation the list does not have yet', async () => {
+    const lastSeq = 3 * SYNC_PAGE_SIZE + 50;
+    serveHistory(lastSeq);
+    const store = useMessagesStore();
+
+    await store.open('c1');
+
+    // The first reply tells lastSeq: one page is wasted, not the whole history loaded.
+    expect(fetchMock.mock.calls.map(([, afterSeq]) => afterSeq)).toEqual([
+      0,
+      lastSeq - SYNC_PAGE_SIZE,
+    ]);
+    const thread = store.thread('c1');
+    expect(thread).toMatchObject({ fromSeq: lastSeq - SYNC_PAGE_SIZE, topSeq: lastSeq });
+    expect(seqs(thread?.messages ?? [])).toEqual(
+      range(lastSeq - SYNC_PAGE_SIZE + 1, lastSeq).map((m) => m.seq),
+    );
+    expect(useConversationsStore().get('c1')?.lastSeq).toBe(lastSeq);
+
+    await store.loadOlder('c1');
+    expect(store.thread('c1')?.fromSeq).toBe(lastSeq - 2 * SYNC_PAGE_SIZE);
+  });
+
+  it('starts over at the latest page only once, however fast the conversation grows', async () => {
+    let lastSeq = 3 * SYNC_PAGE_SIZE;
+    fetchMock.mockImplementation(async (_id, afterSeq): Promise<SyncResult<Conversation>> => {
+      lastSeq += 1;
+      const after = range(afterSeq + 1, lastSeq);
+      return {
+        conversation: aConversation({ lastSeq }),
+        messages: after.slice(0, SYNC_PAGE_SIZE),
+        hasMore: after.length > SYNC_PAGE_SIZE,
+      };
+    });
+    const store = useMessagesStore();
+
+    await store.open('c1');
+
+    const jumpedTo = 3 * SYNC_PAGE_SIZE + 1 - SYNC_PAGE_SIZE;
+    expect(fetchMock.mock.calls.map(([, afterSeq]) => afterSeq)).toEqual([
+      0,
+      jumpedTo,
+      jumpedTo + SYNC_PAGE_SIZE,
+    ]);
+    expect(store.thread('c1')).toMatchObject({ fromSeq: jumpedTo, topSeq: lastSeq });
   });
 
   it('fills a gap from its last seq when a pushed message skips ahead', async () => {

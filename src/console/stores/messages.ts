@@ -90,7 +90,9 @@ export const useMessagesStore = defineStore('messages', () => {
 
   /**
    * Opens a conversation: a thread we hold catches up from its top; a new one starts with the
-   * latest page (lastSeq is known from the list) so long histories do not load all at once.
+   * latest page so long histories do not load all at once. The list's lastSeq is a first guess;
+   * when the list does not have the conversation yet (a page reload, a link), the first reply
+   * tells (see pullNewer).
    */
   function open(conversationId: string): Promise<void> {
     if (threads.value[conversationId]) return syncNewer(conversationId);
@@ -121,11 +123,22 @@ export const useMessagesStore = defineStore('messages', () => {
 
   async function pullNewer(conversationId: string, startSeq: number): Promise<void> {
     const conversations = useConversationsStore();
+    let firstSeq = startSeq;
+    let jumped = false;
     let hasMore = true;
     while (hasMore) {
-      const afterSeq = threads.value[conversationId]?.topSeq ?? startSeq;
+      const afterSeq = threads.value[conversationId]?.topSeq ?? firstSeq;
       const result = await fetchMessagesAfter(conversationId, afterSeq);
       if (result.conversation) conversations.upsert(result.conversation);
+      // A new thread that started below the latest page (its lastSeq was not known) starts over
+      // there instead of loading the whole history: older pages load on demand (loadOlder). Only
+      // once, so a busy conversation costs one page more at most.
+      const latestPage = (result.conversation?.lastSeq ?? 0) - SYNC_PAGE_SIZE;
+      if (!jumped && !threads.value[conversationId] && latestPage > afterSeq) {
+        jumped = true;
+        firstSeq = latestPage;
+        continue;
+      }
       applyNewer(conversationId, afterSeq, result.messages);
       hasMore = result.hasMore && result.messages.length > 0;
     }
