@@ -28,9 +28,20 @@ export const connectionState = readonly(state);
 
 let socket: AgentSocket | null = null;
 let retryTimer: ReturnType<typeof setTimeout> | undefined;
+let awaitingFirstConnect: (() => void)[] = [];
 
 export function currentSocket(): AgentSocket | null {
   return socket;
+}
+
+/**
+ * Resolves once the socket has connected (at once after that). What the console fetches before
+ * could miss a push sent before the socket joined; each connect's catch-up refreshes the open
+ * list and the threads held or loading, so a first load made after it is the only one needed.
+ */
+export function firstConnect(): Promise<void> {
+  if (state.value !== 'connecting') return Promise.resolve();
+  return new Promise((resolve) => awaitingFirstConnect.push(resolve));
 }
 
 /**
@@ -49,6 +60,7 @@ export function connectRealtime(openConversation: (id: string) => void): void {
   });
   socket = agentSocket;
 
+  // The first connect's included: it loads the open list, which nothing loads before it.
   function catchUp(): void {
     conversations.refreshLoadedTabs().catch(reportBackgroundFailure);
     const openId = conversations.selectedId;
@@ -65,6 +77,9 @@ export function connectRealtime(openConversation: (id: string) => void): void {
   agentSocket.on('connect', () => {
     state.value = 'online';
     catchUp();
+    const waiting = awaitingFirstConnect;
+    awaitingFirstConnect = [];
+    waiting.forEach((resolve) => resolve());
   });
   agentSocket.on('disconnect', (reason) => {
     if (state.value === 'online') state.value = 'offline';

@@ -1,9 +1,18 @@
 import { createPinia, setActivePinia } from 'pinia';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { Conversation } from '../../protocol/schemas';
+import { fetchConversations } from '../api/conversations';
+import { RequestError } from '../api/request-error';
 import { useConversationsStore } from './conversations';
 import { aConversation, aMessage, anAgent } from './test-factories';
 
-beforeEach(() => setActivePinia(createPinia()));
+vi.mock('../api/conversations', () => ({ fetchConversations: vi.fn() }));
+const fetchMock = vi.mocked(fetchConversations);
+
+beforeEach(() => {
+  setActivePinia(createPinia());
+  fetchMock.mockReset();
+});
 
 const ids = (list: readonly { id: string }[]): string[] => list.map((c) => c.id);
 
@@ -123,6 +132,61 @@ describe('replacing a tab with a fetched list', () => {
     store.selectedId = 'open-one';
     store.replaceTab('open', [], store.listRequestToken());
     expect(store.get('open-one')).toBeDefined();
+  });
+});
+
+describe('loading a tab', () => {
+  it('keeps where its latest request stands, for the list to show', async () => {
+    const store = useConversationsStore();
+    const offline = new RequestError('network', 'The server could not be reached');
+    fetchMock.mockRejectedValueOnce(offline);
+
+    const failing = store.loadTab('open');
+    expect(store.tabLoads.open).toEqual({ loading: true, failure: null });
+    await expect(failing).rejects.toBe(offline);
+    expect(store.tabLoads.open).toEqual({ loading: false, failure: offline });
+    expect(store.loadedTabs.open).toBe(false);
+
+    let answer: (list: Conversation[]) => void = () => {};
+    fetchMock.mockImplementationOnce(() => new Promise((resolve) => (answer = resolve)));
+    const retry = store.loadTab('open');
+    expect(store.tabLoads.open).toEqual({ loading: true, failure: null });
+    answer([aConversation()]);
+    await retry;
+    expect(store.tabLoads.open).toEqual({ loading: false, failure: null });
+    expect(store.loadedTabs.open).toBe(true);
+    expect(ids(store.openConversations)).toEqual(['c1']);
+  });
+
+  it('does not let an earlier request that ends last overwrite the latest one', async () => {
+    const store = useConversationsStore();
+    let failEarlier: (error: Error) => void = () => {};
+    fetchMock.mockImplementationOnce(() => new Promise((_, reject) => (failEarlier = reject)));
+    fetchMock.mockResolvedValueOnce([]);
+
+    const earlier = store.loadTab('open');
+    await store.loadTab('open');
+    failEarlier(new RequestError('timeout', 'late'));
+    await expect(earlier).rejects.toThrow('late');
+
+    expect(store.tabLoads.open).toEqual({ loading: false, failure: null });
+  });
+
+  it('refreshes on each connect the open list, and the resolved one once asked for', async () => {
+    const store = useConversationsStore();
+    fetchMock.mockResolvedValue([]);
+    const asked = () => fetchMock.mock.calls.map(([tab]) => tab);
+
+    await store.refreshLoadedTabs();
+    expect(asked()).toEqual(['open']);
+
+    // Asked for even though it failed: the reconnect tries it again.
+    fetchMock.mockClear();
+    fetchMock.mockRejectedValueOnce(new RequestError('internal', 'HTTP 500'));
+    await expect(store.loadTab('resolved')).rejects.toThrow();
+    await store.refreshLoadedTabs();
+    expect(asked()).toEqual(['resolved', 'open', 'resolved']);
+    expect(store.loadedTabs.resolved).toBe(true);
   });
 });
 

@@ -13,9 +13,21 @@ import {
 /** How long a visitor's "typing" lasts without news, in case the "stopped" push never comes. */
 const VISITOR_TYPING_TIMEOUT_MS = 8_000;
 
+const TABS: readonly ConversationTab[] = ['open', 'resolved'];
+
+/** The latest list request of a tab, for the list to show: still on its way, or why it failed. */
+export interface TabLoad {
+  loading: boolean;
+  failure: unknown;
+}
+
 export const useConversationsStore = defineStore('conversations', () => {
   const byId = ref<Record<string, Conversation>>({});
   const loadedTabs = ref<Record<ConversationTab, boolean>>({ open: false, resolved: false });
+  const tabLoads = ref<Record<ConversationTab, TabLoad>>({
+    open: { loading: false, failure: null },
+    resolved: { loading: false, failure: null },
+  });
   const activeTab = ref<ConversationTab>('open');
   const selectedId = ref<string | null>(null);
   const visitorTyping = ref<Record<string, boolean>>({});
@@ -25,6 +37,7 @@ export const useConversationsStore = defineStore('conversations', () => {
   let writeCount = 0;
   const writtenAt = new Map<string, number>();
   const typingTimers = new Map<string, ReturnType<typeof setTimeout>>();
+  const tabRequests: Record<ConversationTab, number> = { open: 0, resolved: 0 };
 
   const newestFirst = computed(() => Object.values(byId.value).sort(byNewestActivity));
   const openConversations = computed(() =>
@@ -93,14 +106,24 @@ export const useConversationsStore = defineStore('conversations', () => {
   }
 
   async function loadTab(tab: ConversationTab): Promise<void> {
+    const request = ++tabRequests[tab];
     const token = listRequestToken();
-    replaceTab(tab, await fetchConversations(tab), token);
+    tabLoads.value[tab] = { loading: true, failure: null };
+    try {
+      replaceTab(tab, await fetchConversations(tab), token);
+      if (request === tabRequests[tab]) tabLoads.value[tab] = { loading: false, failure: null };
+    } catch (error) {
+      if (request === tabRequests[tab]) tabLoads.value[tab] = { loading: false, failure: error };
+      throw error;
+    }
   }
 
-  /** After a reconnect: the open list always (new chats land there), others once loaded. */
+  /**
+   * After each (re)connect, the first included: the open list always (new chats land there),
+   * another once asked for. A list fetched before the socket joined could miss a push.
+   */
   async function refreshLoadedTabs(): Promise<void> {
-    const tabs: ConversationTab[] = ['open'];
-    if (loadedTabs.value.resolved) tabs.push('resolved');
+    const tabs = TABS.filter((tab) => tab === 'open' || tabRequests[tab] > 0);
     await Promise.all(tabs.map(loadTab));
   }
 
@@ -121,6 +144,7 @@ export const useConversationsStore = defineStore('conversations', () => {
   return {
     byId,
     loadedTabs,
+    tabLoads,
     activeTab,
     selectedId,
     visitorTyping,
