@@ -5,6 +5,7 @@ import fastifyCookie from '@fastify/cookie';
 import fastifyRateLimit from '@fastify/rate-limit';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { Server } from 'socket.io';
+import { Metrics } from './core/metrics';
 import { MemoryRateLimiter } from './core/rate-limiter';
 import { isReady, migrateToLatest, openSqlite, type Db } from './db/database';
 import { DomainEvents } from './domain-events';
@@ -30,6 +31,7 @@ import { VisitorsRepository } from './modules/visitors/visitors.repository';
 import { VisitorsService } from './modules/visitors/visitors.service';
 import { agentRouteGuards } from './plugins/agent-auth';
 import { installErrorHandler } from './plugins/error-handler';
+import { metricsRoute } from './plugins/metrics-route';
 import { securityHeaders } from './plugins/security-headers';
 import { webAssets } from './plugins/web-assets';
 import { createRealtime } from './realtime/gateway';
@@ -46,6 +48,8 @@ export interface Parley {
   http: FastifyInstance;
   io: Server;
   db: Db;
+  /** After-commit events, for tests that listen in (or fail on purpose). */
+  events: DomainEvents;
   /** What the first start on an empty store created; undefined on later starts. */
   firstRun: FirstRunResult | undefined;
 }
@@ -80,7 +84,11 @@ export async function buildApp(
     config.publicUrl.startsWith('https:') || overHttps(request);
   const cookie = sessionCookie(isSecure);
 
-  const events = new DomainEvents();
+  const metrics = new Metrics();
+  const events = new DomainEvents((event, error) => {
+    http.log.error({ err: error, event }, 'an after-commit listener failed');
+    metrics.listenerFailures.inc({ event });
+  });
   const limiter = new MemoryRateLimiter();
   const sites = new SitesRepository(db);
   const auth = new AuthService(new AgentsRepository(db), new SessionsRepository(db), events);
@@ -99,6 +107,7 @@ export async function buildApp(
   });
 
   http.get('/healthz', async () => ({ status: 'ok' }));
+  metricsRoute(http, metrics, config.metricsToken);
   http.get('/readyz', async (_request, reply) =>
     (await isReady(db)) ? { status: 'ready' } : reply.status(503).send({ status: 'unavailable' }),
   );
@@ -121,6 +130,7 @@ export async function buildApp(
     parseCookies: (header) => http.parseCookie(header),
     limits: config.limits,
     sessionCheckMs: config.sessionCheckMs,
+    metrics,
     log: http.log,
   });
   http.addHook('preClose', async () => {
@@ -131,8 +141,9 @@ export async function buildApp(
   http.addHook('onClose', async () => {
     conversations.close();
     limiter.close();
+    metrics.close();
     auth.close();
     await db.destroy();
   });
-  return { http, io: realtime.io, db, firstRun };
+  return { http, io: realtime.io, db, events, firstRun };
 }

@@ -2,7 +2,6 @@
  * Domain events, emitted by services only after their transaction commits. Realtime listeners
  * (one per audience) decide who hears each one; services never know about sockets.
  */
-import { EventEmitter } from 'node:events';
 import type { Conversation, Message } from '../protocol/schemas';
 
 export interface DomainEventMap {
@@ -29,14 +28,35 @@ export interface DomainEventMap {
 
 export type DomainEventName = keyof DomainEventMap;
 
+// What a listener returns is ignored, but for a promise, whose rejection counts as a failure.
+type Listener<E extends DomainEventName> = (payload: DomainEventMap[E]) => unknown;
+
+/** Told of every listener that threw or rejected: log it and count it. */
+export type ListenerFailure = (event: DomainEventName, error: unknown) => void;
+
+/**
+ * The after-commit bus. Each listener runs isolated: one that throws, or whose promise rejects,
+ * is reported to `onFailure` and stops nothing else — not the other listeners, not the request
+ * that emitted (its change is already committed), not the process.
+ */
 export class DomainEvents {
-  private readonly emitter = new EventEmitter();
+  private readonly listeners = new Map<DomainEventName, Listener<never>[]>();
+
+  constructor(private readonly onFailure: ListenerFailure = () => {}) {}
 
   emit<E extends DomainEventName>(name: E, payload: DomainEventMap[E]): void {
-    this.emitter.emit(name, payload);
+    for (const listener of (this.listeners.get(name) ?? []) as Listener<E>[]) {
+      try {
+        const result = listener(payload);
+        if (result instanceof Promise)
+          result.catch((error: unknown) => this.onFailure(name, error));
+      } catch (error) {
+        this.onFailure(name, error);
+      }
+    }
   }
 
-  on<E extends DomainEventName>(name: E, listener: (payload: DomainEventMap[E]) => void): void {
-    this.emitter.on(name, listener);
+  on<E extends DomainEventName>(name: E, listener: Listener<E>): void {
+    this.listeners.set(name, [...(this.listeners.get(name) ?? []), listener as Listener<never>]);
   }
 }

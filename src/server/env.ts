@@ -102,6 +102,11 @@ const schema = z.object({
       return trust;
     }),
   ...limitVariables(),
+  /**
+   * Enables `GET /metrics` (Prometheus) for requests that send `Authorization: Bearer <token>`.
+   * Unset: there is no /metrics. At least 16 characters.
+   */
+  PARLEY_METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   /** pino level: fatal, error, warn, info, debug, trace or silent. */
   PARLEY_LOG_LEVEL: z
     .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
@@ -118,6 +123,8 @@ export interface Config {
   adminEmail: string | undefined;
   adminPassword: string | undefined;
   logLevel: string;
+  /** The bearer token `GET /metrics` wants; undefined: no metrics endpoint. */
+  metricsToken: string | undefined;
   trustProxy: TrustProxy;
   limits: Limits;
   /** A connection whose request headers have not all arrived by then is closed (slowloris). */
@@ -152,6 +159,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     adminEmail: v.PARLEY_ADMIN_EMAIL?.toLowerCase(),
     adminPassword: v.PARLEY_ADMIN_PASSWORD,
     logLevel: v.PARLEY_LOG_LEVEL,
+    metricsToken: v.PARLEY_METRICS_TOKEN,
     trustProxy: v.PARLEY_TRUST_PROXY,
     limits: limitsFrom(v as Record<string, unknown>),
     headersTimeoutMs: 10_000,

@@ -46,6 +46,7 @@ export function testConfig(dataDir: string, overrides: Partial<Config> = {}): Co
     adminEmail: ADMIN.email,
     adminPassword: ADMIN.password,
     logLevel: 'silent',
+    metricsToken: undefined,
     trustProxy: false,
     // Tests of other things must not trip over the limits; test/security tests them.
     limits: GENEROUS_LIMITS,

@@ -19,9 +19,11 @@ import type { AgentIdentity, AuthService } from '../modules/auth/auth.service';
 import type { SessionCookie } from '../modules/auth/session-cookie';
 import type { ConversationsService } from '../modules/conversations/conversations.service';
 import { orgAgentsRoom, sessionRoom } from './rooms';
+import type { Metrics } from '../core/metrics';
 import {
   handler,
   handshakeError,
+  observeEvents,
   releaseHandshakeRequest,
   serveEvents,
   type Handlers,
@@ -40,6 +42,7 @@ export interface AgentNamespaceDeps {
   cookie: SessionCookie;
   origins: OriginPolicy;
   parseCookies: (header: string) => Record<string, string | undefined>;
+  metrics: Metrics;
   log: FastifyBaseLogger;
 }
 
@@ -48,7 +51,8 @@ export interface AgentNamespaceDeps {
  * own pages: exactly our origin, or a same-origin browser request without one (see OriginPolicy).
  */
 export function agentNamespace(io: Server, deps: AgentNamespaceDeps): AgentNamespace {
-  const { auth, conversations, cookie, origins, parseCookies, log } = deps;
+  const { auth, conversations, cookie, origins, parseCookies, metrics, log } = deps;
+  const observe = observeEvents(metrics, 'agent');
   const nsp: AgentNamespace = io.of(AGENT_NAMESPACE);
 
   nsp.use(async (socket, next) => {
@@ -100,7 +104,7 @@ export function agentNamespace(io: Server, deps: AgentNamespaceDeps): AgentNames
       Date.parse(agent.sessionExpiresAt) <= Date.now()
         ? new AppError('unauthorized', 'The session has expired; sign in again')
         : undefined;
-    serveEvents(socket, handlers, log, { authorize });
+    serveEvents(socket, handlers, log, { authorize, observe });
   });
   return nsp;
 }

@@ -33,6 +33,7 @@ export function guardBackpressure(
   io: Server,
   limits: BackpressureLimits,
   log: FastifyBaseLogger,
+  onClosed: () => void = () => {},
   clock: () => number = Date.now,
 ): () => void {
   const watched = new Map<EngineSocket, { queued: number; stuckSince: number | undefined }>();
@@ -44,6 +45,7 @@ export function guardBackpressure(
   const cut = (socket: EngineSocket, why: string): void => {
     if (!watched.delete(socket)) return;
     log.warn({ sid: socket.id, why, transport: socket.transport.name }, 'closed a slow reader');
+    onClosed();
     // A WebSocket's close handshake would wait behind the very data it cannot send.
     if (socket.transport.name === 'websocket') socket.transport.socket?.terminate?.();
     socket.close(true);

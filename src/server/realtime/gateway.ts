@@ -2,6 +2,7 @@ import type { Server as HttpServer } from 'node:http';
 import type { FastifyBaseLogger } from 'fastify';
 import { Server } from 'socket.io';
 import type { DomainEvents } from '../domain-events';
+import type { Metrics } from '../core/metrics';
 import type { Limits } from '../env';
 import type { ClientResolver } from '../http/client-address';
 import type { OriginPolicy } from '../http/origin-policy';
@@ -30,6 +31,7 @@ export interface RealtimeDeps {
   parseCookies: (header: string) => Record<string, string | undefined>;
   limits: Limits;
   sessionCheckMs: number;
+  metrics: Metrics;
   log: FastifyBaseLogger;
 }
 
@@ -55,7 +57,16 @@ export function createRealtime(httpServer: HttpServer, deps: RealtimeDeps): Real
   const agents = agentNamespace(io, deps);
   listenForVisitors(deps.events, visitors);
   listenForAgents(deps.events, agents);
-  const stopBackpressure = guardBackpressure(io, deps.limits, deps.log);
+  const stopBackpressure = guardBackpressure(io, deps.limits, deps.log, () =>
+    deps.metrics.slowReadersClosed.inc(),
+  );
+  deps.metrics.gauge('parley_connected_sockets', 'Open sockets, by namespace', 'namespace', () => ({
+    visitor: visitors.sockets.size,
+    agent: agents.sockets.size,
+  }));
+  deps.events.on('message.created', (e) =>
+    deps.metrics.messages.inc({ author: e.message.author.type }),
+  );
   const stopSweep = sweepEndedSessions(agents, deps.auth, deps.sessionCheckMs, deps.log);
   return {
     io,

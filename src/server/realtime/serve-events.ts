@@ -1,6 +1,7 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { Socket } from 'socket.io';
 import type { z } from 'zod';
+import type { Metrics } from '../core/metrics';
 import { AppError } from '../errors';
 import type { AckResult } from '../../protocol/events';
 import type { ErrorBody } from '../../protocol/errors';
@@ -34,6 +35,8 @@ export type Handlers<Events> = { [E in keyof Events]: Handler<AckData<Events[E]>
 export interface ServeOptions {
   /** Checked before every event; an error refuses the event and ends the connection. */
   authorize?: () => AppError | undefined;
+  /** Told how each event ended (`ok` or an error code) and how long its ack took. */
+  observe?: (event: string, outcome: string, seconds: number) => void;
 }
 
 /**
@@ -51,9 +54,16 @@ export function serveEvents<Events>(
 
   for (const [event, { schema, run }] of Object.entries(handlers) as [string, Handler<unknown>][]) {
     socket.on(event, async (...args: unknown[]) => {
+      const started = performance.now();
       // The ack is the last argument; an event sent with only a callback has no payload.
       const ack = args.at(-1);
-      const reply = typeof ack === 'function' ? (ack as (r: AckResult<unknown>) => void) : () => {};
+      const answer =
+        typeof ack === 'function' ? (ack as (r: AckResult<unknown>) => void) : () => {};
+      const reply = (result: AckResult<unknown>) => {
+        answer(result);
+        const outcome = result.ok ? 'ok' : result.error.code;
+        options.observe?.(event, outcome, (performance.now() - started) / 1000);
+      };
       const payload = typeof args[0] === 'function' ? undefined : args[0];
       if (!bucket.take())
         return reply(failure(new AppError('rate_limited', 'Too many events; slow down')));
@@ -101,4 +111,12 @@ export function handshakeError(error: unknown): Error & { data: ErrorBody } {
  */
 export function releaseHandshakeRequest(socket: Socket): void {
   (socket.conn as unknown as { request: unknown }).request = null;
+}
+
+/** Counts a namespace's events by outcome and times their acks. */
+export function observeEvents(metrics: Metrics, namespace: string): ServeOptions['observe'] {
+  return (event, outcome, seconds) => {
+    metrics.events.inc({ namespace, event, outcome });
+    metrics.ackSeconds.observe({ namespace, event }, seconds);
+  };
 }

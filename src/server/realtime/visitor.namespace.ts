@@ -20,9 +20,11 @@ import type { VisitorIdentity, VisitorsService } from '../modules/visitors/visit
 import { parseInput } from '../validation';
 import { ConnectionCaps } from './connection-caps';
 import { visitorAddressRoom, visitorRoom } from './rooms';
+import type { Metrics } from '../core/metrics';
 import {
   handler,
   handshakeError,
+  observeEvents,
   releaseHandshakeRequest,
   serveEvents,
   type Handlers,
@@ -41,6 +43,7 @@ export interface VisitorNamespaceDeps {
   origins: OriginPolicy;
   client: ClientResolver;
   limits: Pick<Limits, 'visitorConnections' | 'addressConnections'>;
+  metrics: Metrics;
   log: FastifyBaseLogger;
 }
 
@@ -49,7 +52,8 @@ export interface VisitorNamespaceDeps {
  * takes one of the visitor's and one of its address's connection places.
  */
 export function visitorNamespace(io: Server, deps: VisitorNamespaceDeps): VisitorNamespace {
-  const { visitors, conversations, origins, client, limits, log } = deps;
+  const { visitors, conversations, origins, client, limits, metrics, log } = deps;
+  const observe = observeEvents(metrics, 'visitor');
   const nsp: VisitorNamespace = io.of(VISITOR_NAMESPACE);
   const caps = new ConnectionCaps();
 
@@ -100,7 +104,7 @@ export function visitorNamespace(io: Server, deps: VisitorNamespaceDeps): Visito
         return null;
       }),
     };
-    serveEvents(socket, handlers, log);
+    serveEvents(socket, handlers, log, { observe });
   });
   return nsp;
 }

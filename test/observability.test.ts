@@ -1,0 +1,98 @@
+import { randomUUID } from 'node:crypto';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Message } from '../src/protocol/schemas';
+import {
+  connectAgent,
+  connectVisitor,
+  createVisitor,
+  nextEvent,
+  requestOk,
+} from './helpers/clients';
+import { startServer, type TestServer } from './helpers/server';
+
+const TOKEN = 'metrics-token-for-the-tests';
+let server: TestServer;
+
+afterEach(async () => {
+  await server.close();
+});
+
+async function scrape(token = TOKEN): Promise<{ status: number; text: string }> {
+  const res = await fetch(`${server.url}/metrics`, {
+    headers: { authorization: `Bearer ${token}` },
+  });
+  return { status: res.status, text: await res.text() };
+}
+
+function value(text: string, series: string): number {
+  const line = text.split('\n').find((l) => l.startsWith(`${series} `));
+  return line ? Number(line.slice(series.length + 1)) : 0;
+}
+
+describe('/metrics', () => {
+  it('exists only with a token, and refuses a wrong one', async () => {
+    server = await startServer();
+    expect((await fetch(`${server.url}/metrics`)).status).toBe(404);
+    await server.close();
+    server = await startServer(undefined, { metricsToken: TOKEN });
+    expect((await scrape('wrong-token-of-the-same-len')).status).toBe(401);
+    expect((await fetch(`${server.url}/metrics`)).status).toBe(401);
+  });
+
+  it('moves with the traffic: messages, events, acks and sockets', async () => {
+    server = await startServer(undefined, { metricsToken: TOKEN });
+    const before = (await scrape()).text;
+    const widget = await connectVisitor(server, await createVisitor(server));
+    const agent = await connectAgent(server);
+    for (let i = 0; i < 3; i++) {
+      await requestOk(widget, 'message:send', { clientId: randomUUID(), body: `hi ${i}` });
+    }
+
+    const after = (await scrape()).text;
+    expect(value(after, 'parley_messages_total{author="visitor"}')).toBe(
+      value(before, 'parley_messages_total{author="visitor"}') + 3,
+    );
+    expect(
+      value(
+        after,
+        'parley_realtime_events_total{namespace="visitor",event="message:send",outcome="ok"}',
+      ),
+    ).toBe(3);
+    expect(value(after, 'parley_ack_seconds_count{namespace="visitor",event="message:send"}')).toBe(
+      3,
+    );
+    expect(value(after, 'parley_connected_sockets{namespace="visitor"}')).toBe(1);
+    expect(value(after, 'parley_connected_sockets{namespace="agent"}')).toBe(1);
+    expect(after).toMatch(/^parley_event_loop_delay_p99_seconds \d/m);
+    widget.close();
+    agent.close();
+  });
+});
+
+describe('after-commit listeners', () => {
+  it('that throw or reject are logged and counted, and lose no acknowledged message', async () => {
+    server = await startServer(undefined, { metricsToken: TOKEN });
+    server.parley.events.on('message.created', () => {
+      throw new Error('a listener that throws');
+    });
+    server.parley.events.on('message.created', () => Promise.reject(new Error('one that rejects')));
+    const widget = await connectVisitor(server, await createVisitor(server));
+    const agent = await connectAgent(server);
+    const heard = nextEvent<Message>(agent, 'message:new');
+
+    const { message } = await requestOk<{ message: Message }>(widget, 'message:send', {
+      clientId: randomUUID(),
+      body: 'still delivered',
+    });
+
+    expect(message.body).toBe('still delivered');
+    expect((await heard).id).toBe(message.id);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(
+      value((await scrape()).text, 'parley_listener_failures_total{event="message.created"}'),
+    ).toBe(2);
+    expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
+    widget.close();
+    agent.close();
+  });
+});
