@@ -96,4 +96,25 @@ describe('the widget on a slow network', () => {
     expect(outOfOrder).toEqual([]);
     expect(seen.at(-1)).toEqual(burst);
   });
+
+  it('carries on as a new visitor when site storage is cleared without a reload', async () => {
+    const { chat, frame } = await openWidget();
+    await send(chat, 'before the clearing');
+    await visible(chat.getByText('Sent'));
+
+    await context.setOffline(true);
+    await visible(chat.getByText('Reconnecting…'));
+    await send(chat, 'typed while offline');
+    await visible(chat.getByText('Sending…'));
+    // The visitor clears the site's data in the browser settings; the page stays open.
+    await frame.evaluate(() => localStorage.clear());
+    await context.setOffline(false);
+
+    await chat.getByText('Reconnecting…').waitFor({ state: 'hidden', timeout: 20_000 });
+    await allSent(chat);
+    await visible(chat.getByText('typed while offline'));
+    await send(chat, 'after the clearing');
+    await allSent(chat);
+    expect(await chat.getByText('after the clearing').count()).toBe(1);
+  });
 });

@@ -235,6 +235,20 @@ describe('ChatSession', () => {
     expect(session.state().local).toEqual([]);
   });
 
+  it('sends what it shows as sending when site storage lost it with the identity', async () => {
+    storage.setItem(OUTBOX_KEY, JSON.stringify([{ clientId: 'k1', body: 'typed offline' }]));
+    const session = startSession();
+    session.send('and another');
+    storage.removeItem(OUTBOX_KEY); // the visitor cleared the site's data; the page stays open
+    session.send('typed after the clearing');
+
+    session.identityReplaced(); // the server refused the missing identity: a new visitor
+    socket.connect();
+    await waitFor(() => session.state().local.length === 0);
+    expect(server.received).toEqual(['typed offline', 'and another', 'typed after the clearing']);
+    expect(storage.getItem(OUTBOX_KEY)).toBeNull();
+  });
+
   it('shows a refused message as failed, and goes on with the next', async () => {
     const session = startSession();
     socket.connect();

@@ -128,6 +128,9 @@ export class ChatSession implements ConnectionListener {
 
   identityReplaced(): void {
     this.timeline.reset();
+    // When site data was cleared, the outbox went with the identity; what this tab still shows
+    // as sending goes out again (same client ids), from the new visitor.
+    this.outbox.restore([...this.local.values()].filter((local) => local.state === 'sending'));
     this.changed();
   }
 
