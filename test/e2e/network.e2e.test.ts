@@ -117,4 +117,21 @@ describe('the widget on a slow network', () => {
     await allSent(chat);
     expect(await chat.getByText('after the clearing').count()).toBe(1);
   });
+
+  // On localhost, socket.io does not watch `offline` itself: a dropped network was noticed only
+  // when its heartbeat timed out, some 45 s later.
+  it('shows "Reconnecting…" as soon as the browser goes offline, and reconnects once online', async () => {
+    const { chat } = await openWidget(proxy.url.replace('127.0.0.1', 'localhost'));
+    await send(chat, 'before the network drops');
+    await visible(chat.getByText('Sent'));
+
+    await context.setOffline(true);
+    await visible(chat.getByText('Reconnecting…'));
+    await send(chat, 'written offline');
+    await context.setOffline(false);
+
+    await chat.getByText('Reconnecting…').waitFor({ state: 'hidden' });
+    await allSent(chat);
+    expect(await chat.getByText('written offline').count()).toBe(1);
+  });
 });

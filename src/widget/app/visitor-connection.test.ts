@@ -9,20 +9,25 @@ import { forgetIdentity, loadIdentity, saveIdentity } from './visitor-identity';
 
 const SITE = 'site-1';
 
+// Retries wait far longer than any test: a test that reconnects did so without waiting.
+vi.mock('./retry-delay', () => ({ retryDelay: () => 600_000 }));
+
 /** The server's /visitor handshake, reduced to the tokens it knows and how it refuses the rest. */
 class FakeHandshakes {
   readonly known = new Set<string>();
   /** The token of every handshake, in order. */
   readonly tokens: string[] = [];
   emptyTokenRefusal: ErrorCode = 'unauthorized';
+  /** Refuses every handshake with this code while set (a server in trouble). */
+  refuseAllWith: ErrorCode | null = null;
   private readonly io = new Server(createServer());
 
   constructor() {
     this.io.of('/visitor').use((socket, next) => {
       const token = String(socket.handshake.auth.token);
       this.tokens.push(token);
-      if (this.known.has(token)) return next();
-      const code = token === '' ? this.emptyTokenRefusal : 'unauthorized';
+      if (this.known.has(token) && !this.refuseAllWith) return next();
+      const code = this.refuseAllWith ?? (token === '' ? this.emptyTokenRefusal : 'unauthorized');
       next(Object.assign(new Error(code), { data: { code, message: code } }));
     });
   }
@@ -35,7 +40,7 @@ class FakeHandshakes {
 
   /** Drops every connection, as a network cut would: socket.io reconnects by itself. */
   cut(): void {
-    this.io.of('/visitor').disconnectSockets(true);
+    for (const socket of this.io.of('/visitor').sockets.values()) socket.conn.close();
   }
 
   close(): Promise<void> {
@@ -50,10 +55,13 @@ describe('connectVisitor', () => {
   let statuses: ConnectionStatus[];
   let replaced: number;
   let created: number;
+  let browser: EventTarget;
 
   beforeEach(async () => {
     server = new FakeHandshakes();
     vi.stubGlobal('location', { origin: await server.listen() });
+    browser = new EventTarget();
+    vi.stubGlobal('window', browser);
     // POST /api/v1/widget/visitors: a new visitor whose token the server then knows.
     vi.stubGlobal(
       'fetch',
@@ -121,5 +129,29 @@ describe('connectVisitor', () => {
     await vi.waitFor(() => expect(socket?.connected).toBe(true), { timeout: 5000 });
     expect(server.tokens).toEqual(['forgotten-token', 'new-token-1']);
     expect(replaced).toBe(1);
+  });
+
+  it('tries a refused handshake again at once when the browser comes back online', async () => {
+    server.known.add('token');
+    saveIdentity(storage, SITE, { visitorId: 'v0', token: 'token' });
+    server.refuseAllWith = 'internal';
+    socket = connect();
+    await vi.waitFor(() => expect(server.tokens).toEqual(['token']));
+    expect(statuses.at(-1)).toBe('connecting');
+
+    server.refuseAllWith = null;
+    browser.dispatchEvent(new Event('online'));
+    await vi.waitFor(() => expect(socket?.connected).toBe(true), { timeout: 5000 });
+    expect(server.tokens).toEqual(['token', 'token']);
+  });
+
+  it('shows the connection as lost as soon as the browser goes offline', async () => {
+    server.known.add('token');
+    saveIdentity(storage, SITE, { visitorId: 'v0', token: 'token' });
+    socket = connect();
+    await vi.waitFor(() => expect(socket?.connected).toBe(true), { timeout: 5000 });
+
+    browser.dispatchEvent(new Event('offline'));
+    expect(statuses.at(-1)).toBe('reconnecting');
   });
 });

@@ -1,4 +1,5 @@
 import { io, type Socket } from 'socket.io-client';
+import { followNetworkStatus, reconnectNow } from '../../client/network-status';
 import type { VisitorClientEvents, VisitorServerEvents } from '../../protocol/events';
 import type { VisitorHandshake } from '../../protocol/schemas';
 import { retryDelay } from './retry-delay';
@@ -58,9 +59,26 @@ export function connectVisitor(
 
   const setWaiting = (): void => listener.status(everConnected ? 'reconnecting' : 'connecting');
 
+  let pendingRetry: { timer: ReturnType<typeof setTimeout>; action: () => void } | null = null;
+
   const retryLater = (action: () => void): void => {
     setWaiting();
-    setTimeout(action, retryDelay(attempt++));
+    clearTimeout(pendingRetry?.timer);
+    const timer = setTimeout(() => {
+      pendingRetry = null;
+      action();
+    }, retryDelay(attempt++));
+    pendingRetry = { timer, action };
+  };
+
+  /** Runs the retry that waits for its delay now; false when none waits. */
+  const retryNow = (): boolean => {
+    if (!pendingRetry) return false;
+    clearTimeout(pendingRetry.timer);
+    const { action } = pendingRetry;
+    pendingRetry = null;
+    action();
+    return true;
   };
 
   /** The token was refused or missing: go on as a new visitor, as on a first visit. */
@@ -124,6 +142,11 @@ export function connectVisitor(
     } else {
       retryLater(() => socket.connect());
     }
+  });
+
+  followNetworkStatus(socket, () => {
+    // Socket.IO's own reconnection only runs while the socket is active; ours is a pending retry.
+    if (!retryNow() && socket.active) reconnectNow(socket);
   });
 
   void connectWithIdentity();
