@@ -1,6 +1,7 @@
-import { afterAll, afterEach, beforeAll, describe, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import {
+  collect,
   connected,
   createVisitor,
   requestOk,
@@ -9,6 +10,7 @@ import {
 } from '../helpers/clients';
 import { endpointOf, freePort, spawnServer, type ServerProcess } from '../helpers/process';
 import { ADMIN, tempDataDir, type ServerEndpoint } from '../helpers/server';
+import type { Message } from '../../src/protocol/schemas';
 import { launchBrowser, visible } from './browser';
 import { startProxy, type FaultyProxy } from './proxy';
 
@@ -30,9 +32,12 @@ let visitor: VisitorSocket;
 const consoleOrigin = (): string => proxy.url.replace('127.0.0.1', 'localhost');
 const startParley = () => spawnServer(dataDir, port, { publicUrl: proxy.url });
 
+let visitorToken: string;
+
+/** The visitor's socket; the same visitor again after the first call (across a restart). */
 async function connectVisitor(): Promise<VisitorSocket> {
-  const { token } = await createVisitor(server, proxy.url);
-  return connected(visitorSocket(server, { token }, proxy.url));
+  visitorToken ??= (await createVisitor(server, proxy.url)).token;
+  return connected(visitorSocket(server, { token: visitorToken }, proxy.url));
 }
 
 beforeAll(async () => {
@@ -69,11 +74,59 @@ afterAll(async () => {
 });
 
 const offlineBanner = () => agent.getByText(/Connection lost/);
+const thread = () => agent.getByRole('log', { name: 'Messages' });
+
+async function reply(text: string): Promise<void> {
+  await agent.getByRole('textbox', { name: 'Reply' }).fill(text);
+  await agent.getByRole('button', { name: 'Send' }).click();
+}
+
 describe('the console on a bad network', () => {
   it('says the connection is lost as soon as the browser goes offline, and recovers online', async () => {
     await context.setOffline(true);
     await visible(offlineBanner());
     await context.setOffline(false);
     await offlineBanner().waitFor({ state: 'hidden' });
+  });
+
+  it('sends a reply refused while the server restarted once it is back, and only once', async () => {
+    const received = collect<Message>(visitor, 'message:new');
+    parley.child.kill('SIGKILL');
+    await parley.exited;
+    await visible(offlineBanner());
+
+    await reply('Sorry, one moment please.');
+    await visible(agent.getByText(/Not sent/));
+
+    parley = await startParley();
+    await offlineBanner().waitFor({ state: 'hidden', timeout: 30_000 });
+    await agent.getByText(/Not sent/).waitFor({ state: 'hidden' });
+    await visible(thread().getByText('Sorry, one moment please.'));
+    expect(await agent.getByRole('textbox', { name: 'Reply' }).inputValue()).toBe('');
+
+    // The visitor's socket went down with the server; its history tells what was stored.
+    visitor.close();
+    visitor = await connectVisitor();
+    const history = await requestOk<{ messages: Message[] }>(visitor, 'conversation:sync', {
+      afterSeq: 0,
+    });
+    const bodies = [...history.messages, ...received].map((message) => message.body);
+    expect(bodies.filter((body) => body === 'Sorry, one moment please.')).toHaveLength(1);
+    expect(await thread().getByText('Sorry, one moment please.').count()).toBe(1);
+  });
+
+  it('resends a reply whose ack the network lost with the same client id, so it lands once', async () => {
+    const received = collect<Message>(visitor, 'message:new');
+    proxy.setDelay(1500);
+    await reply('Your parcel left this morning.');
+    // Stored and pushed to the visitor: cut the agent's connection before its ack arrives.
+    await expect.poll(() => received.length, { timeout: 10_000 }).toBe(1);
+    proxy.cut();
+    proxy.setDelay(0);
+
+    await agent.getByText(/Not sent/).waitFor({ state: 'hidden', timeout: 20_000 });
+    await visible(thread().getByText('Your parcel left this morning.'));
+    expect(await thread().getByText('Your parcel left this morning.').count()).toBe(1);
+    expect(received.map((message) => message.body)).toEqual(['Your parcel left this morning.']);
   });
 });
