@@ -94,8 +94,18 @@ export function mountLauncher(siteKey: string, parleyOrigin: string): void {
     }
   });
 
+  // Last in <body>, so a fixed element of the page does not win a z-index tie by coming later:
+  // once parsing is done (a snippet in <head> without async runs before <body> exists), and
+  // again whenever a single-page app swaps <body>.
+  const attach = (): void => {
+    if (document.readyState !== 'loading' && host.parentNode !== document.body) {
+      document.body.append(host);
+    }
+  };
+
   render();
-  // <html> exists even while the parser has not reached <body>, and survives body swaps by SPAs.
-  document.documentElement.append(host);
+  document.addEventListener('DOMContentLoaded', attach);
+  new MutationObserver(attach).observe(document.documentElement, { childList: true });
+  attach();
   if (wasOpen(siteKey)) setOpen(true, false);
 }
