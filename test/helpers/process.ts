@@ -23,10 +23,20 @@ export async function freePort(): Promise<number> {
   return port;
 }
 
+/** The environment names of GENEROUS_LIMITS, so a server process is as lenient as in-process ones. */
+const GENEROUS_LIMIT_ENV = {
+  PARLEY_LIMIT_VISITOR_MESSAGES_PER_MINUTE: '100000',
+  PARLEY_LIMIT_ADDRESS_MESSAGES_PER_MINUTE: '100000',
+  PARLEY_LIMIT_SITE_MESSAGES_PER_MINUTE: '100000',
+  PARLEY_LIMIT_ADDRESS_CONVERSATIONS_PER_HOUR: '100000',
+  PARLEY_LIMIT_VISITOR_CONNECTIONS: '1000',
+  PARLEY_LIMIT_ADDRESS_CONNECTIONS: '10000',
+};
+
 export async function spawnServer(
   dataDir: string,
   port: number,
-  options: { publicUrl?: string } = {},
+  options: { publicUrl?: string; env?: Record<string, string> } = {},
 ): Promise<ServerProcess> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/server/main.ts'], {
     cwd: ROOT,
@@ -39,6 +49,8 @@ export async function spawnServer(
       PARLEY_ADMIN_EMAIL: ADMIN.email,
       PARLEY_ADMIN_PASSWORD: ADMIN.password,
       PARLEY_LOG_LEVEL: 'warn',
+      ...GENEROUS_LIMIT_ENV,
+      ...options.env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -36,6 +36,7 @@ describe('the SQLite store', () => {
         .filter((n) => !n.startsWith('kysely_'));
     expect((await tables()).sort()).toEqual([
       'agents',
+      'blocked_addresses',
       'conversations',
       'messages',
       'organizations',
