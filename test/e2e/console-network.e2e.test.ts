@@ -74,10 +74,16 @@ afterAll(async () => {
 });
 
 const offlineBanner = () => agent.getByText(/Connection lost/);
+const replyBox = () => agent.getByRole('textbox', { name: 'Reply' });
+
+/** The composer empties its box once the send is acknowledged: only then is the outcome known. */
+async function replySent(): Promise<void> {
+  await expect.poll(() => replyBox().inputValue(), { timeout: 10_000 }).toBe('');
+}
 const thread = () => agent.getByRole('log', { name: 'Messages' });
 
 async function reply(text: string): Promise<void> {
-  await agent.getByRole('textbox', { name: 'Reply' }).fill(text);
+  await replyBox().fill(text);
   await agent.getByRole('button', { name: 'Send' }).click();
 }
 
@@ -101,8 +107,8 @@ describe('the console on a bad network', () => {
     parley = await startParley();
     await offlineBanner().waitFor({ state: 'hidden', timeout: 30_000 });
     await agent.getByText(/Not sent/).waitFor({ state: 'hidden' });
+    await replySent();
     await visible(thread().getByText('Sorry, one moment please.'));
-    expect(await agent.getByRole('textbox', { name: 'Reply' }).inputValue()).toBe('');
 
     // The visitor's socket went down with the server; its history tells what was stored.
     visitor.close();
@@ -125,6 +131,7 @@ describe('the console on a bad network', () => {
     proxy.setDelay(0);
 
     await agent.getByText(/Not sent/).waitFor({ state: 'hidden', timeout: 20_000 });
+    await replySent();
     await visible(thread().getByText('Your parcel left this morning.'));
     expect(await thread().getByText('Your parcel left this morning.').count()).toBe(1);
     expect(received.map((message) => message.body)).toEqual(['Your parcel left this morning.']);
