@@ -29,14 +29,53 @@ export default tseslint.config(
     },
   },
   {
-    // Services hold the rules and know no transport; repositories know no transport either.
-    files: ['src/server/modules/**/*.service.ts', 'src/server/modules/**/*.repository.ts'],
+    // Services hold the rules and know no transport.
+    files: ['src/server/modules/**/*.service.ts'],
     rules: {
       'no-restricted-imports': [
         'error',
         {
           paths: ['fastify', 'socket.io'],
-          patterns: ['**/realtime/**', '**/plugins/**'],
+          patterns: ['**/realtime/**', '**/plugins/**', '**/http/**', '**/*.routes'],
+        },
+      ],
+    },
+  },
+  {
+    // Repositories are queries: no transport, no rules, no presentation.
+    files: ['src/server/modules/**/*.repository.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: ['fastify', 'socket.io'],
+          patterns: [
+            '**/realtime/**',
+            '**/plugins/**',
+            '**/http/**',
+            '**/*.routes',
+            '**/*.service',
+            '**/presenters',
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // Transport (routes, sockets, HTTP plumbing) is thin: it calls services and knows no SQL.
+    files: [
+      'src/server/**/*.routes.ts',
+      'src/server/realtime/**',
+      'src/server/plugins/**',
+      'src/server/http/**',
+    ],
+    ignores: ['**/*.test.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: ['kysely', 'better-sqlite3', 'pg', 'mysql2'],
+          patterns: ['**/db/**', '**/*.repository'],
         },
       ],
     },

@@ -36,8 +36,7 @@ export async function seedVisitors(sqliteFile: string, count: number): Promise<S
         made.push(
           await service.create(
             { siteKey: site.widget_key },
-            // Bench clients come from 127.0.0.1, spread over 198.18.0.0/15 (benchmark addresses).
-            { origin: SITE_ORIGIN, fromOwnFrame: false, address: `198.18.${i >> 8}.${i & 255}` },
+            { origin: SITE_ORIGIN, fromOwnFrame: false, address: '127.0.0.1' },
           ),
         );
       }

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { io } from 'socket.io-client';
 import { AGENT_NAMESPACE, VISITOR_NAMESPACE } from '../../src/protocol/events';
 import { connected, type AgentSocket, type VisitorSocket } from '../../test/helpers/clients';
-import { freePort } from '../../test/helpers/process';
+import { GENEROUS_LIMIT_ENV, freePort } from '../../test/helpers/process';
 import { ADMIN, SITE_ORIGIN } from '../../test/helpers/server';
 import { startChildServer } from '../children';
 import { ACK_TIMEOUT_MS, type ChatTarget, type VisitorConnection } from '../target';
@@ -37,6 +37,9 @@ export async function startParley(options: {
       PARLEY_ADMIN_EMAIL: ADMIN.email,
       PARLEY_ADMIN_PASSWORD: ADMIN.password,
       PARLEY_LOG_LEVEL: 'warn',
+      // Every bench client is on 127.0.0.1 and sends far faster than a person: the abuse limits
+      // (per visitor, address and site) would measure themselves instead of the write path.
+      ...GENEROUS_LIMIT_ENV,
     },
     isReady: async () => (await fetch(`${url}/healthz`)).ok,
     nodeArgs: profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [],
@@ -53,7 +56,7 @@ export async function startParley(options: {
     stop: server.stop,
     connectAgent: async (onMessage) => {
       const socket: AgentSocket = io(`${url}${AGENT_NAMESPACE}`, {
-        extraHeaders: { cookie },
+        extraHeaders: { cookie, origin: url },
         transports: ['websocket'],
         reconnection: false,
         forceNew: true,
@@ -95,7 +98,7 @@ function visitorConnection(socket: VisitorSocket): VisitorConnection {
 async function login(url: string): Promise<string> {
   const res = await fetch(`${url}/api/v1/auth/login`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', origin: url },
     body: JSON.stringify(ADMIN),
   });
   if (res.status !== 200) throw new Error(`login failed: ${res.status} ${await res.text()}`);

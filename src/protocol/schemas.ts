@@ -3,6 +3,7 @@
  * clients import the inferred types only (`import type`), so zod never reaches the widget bundle.
  */
 import { z } from 'zod';
+import { ERROR_CODES } from './errors';
 import {
   CLIENT_ID_PATTERN,
   MAX_CONVERSATION_PAGE,
@@ -31,79 +32,98 @@ export const entityId = z.string().min(1).max(64);
 export const seq = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
 
 // ---- entities (server → clients) ----
+// Declared once, as schemas: the server's responses are checked against them and the OpenAPI
+// document is made from them; every client takes the inferred types (`import type`).
 
-export type AuthorType = 'visitor' | 'agent' | 'bot' | 'system';
-export type ConversationStatus = 'open' | 'pending' | 'resolved';
-export type AgentRole = 'owner' | 'admin' | 'supervisor' | 'agent';
+export const authorType = z.enum(['visitor', 'agent', 'bot', 'system']);
+export type AuthorType = z.infer<typeof authorType>;
+export const conversationStatus = z.enum(['open', 'pending', 'resolved']);
+export type ConversationStatus = z.infer<typeof conversationStatus>;
+export const agentRole = z.enum(['owner', 'admin', 'supervisor', 'agent']);
+export type AgentRole = z.infer<typeof agentRole>;
 
-export interface Message {
-  id: string;
-  conversationId: string;
-  /** Strictly increasing within the conversation, from 1. Order by this, never by time. */
-  seq: number;
-  /** The sender's idempotency key; null for messages the server made. */
-  clientId: string | null;
-  author: { type: AuthorType; id: string | null; name: string | null };
-  body: string;
-  /** A private note between agents; never sent to the visitor. */
-  internal: boolean;
-  /** ISO 8601, UTC, for display only. */
-  createdAt: string;
+const isoTime = z.string().meta({ description: 'ISO 8601, UTC, with milliseconds' });
+
+export const messageSchema = z
+  .object({
+    id: z.string(),
+    conversationId: z.string(),
+    seq: z.number().int().meta({
+      description:
+        'Strictly increasing within the conversation, from 1. Order by this, never by time',
+    }),
+    clientId: z
+      .string()
+      .nullable()
+      .meta({ description: "The sender's idempotency key; null for messages the server made" }),
+    author: z.object({ type: authorType, id: z.string().nullable(), name: z.string().nullable() }),
+    body: z.string(),
+    internal: z
+      .boolean()
+      .meta({ description: 'A private note between agents; never sent to the visitor' }),
+    createdAt: isoTime,
+  })
+  .meta({ id: 'Message' });
+export type Message = z.infer<typeof messageSchema>;
+
+export const conversationSchema = z
+  .object({
+    id: z.string(),
+    siteId: z.string(),
+    visitor: z.object({
+      id: z.string(),
+      name: z.string().nullable(),
+      blocked: z.boolean().meta({
+        description:
+          'Agents blocked this visitor: its conversations leave the open and resolved lists',
+      }),
+    }),
+    status: conversationStatus,
+    assigneeId: z.string().nullable(),
+    lastSeq: z.number().int(),
+    lastMessage: z.object({ body: z.string(), authorType, createdAt: isoTime }).nullable(),
+    unreadCount: z.number().int().meta({ description: 'Visitor messages no agent has read yet' }),
+    visitorReadSeq: z.number().int(),
+    agentReadSeq: z.number().int(),
+    createdAt: isoTime,
+    updatedAt: isoTime,
+  })
+  .meta({ id: 'Conversation', description: 'A conversation as agents see it' });
+export type Conversation = z.infer<typeof conversationSchema>;
+
+export const visitorConversationSchema = z
+  .object({
+    id: z.string(),
+    status: conversationStatus,
+    lastSeq: z.number().int(),
+    agentReadSeq: z.number().int().meta({
+      description:
+        "The highest seq an agent has read: the visitor's messages up to it show as read",
+    }),
+    visitorReadSeq: z.number().int(),
+  })
+  .meta({ id: 'VisitorConversation', description: 'A conversation as its visitor sees it' });
+export type VisitorConversation = z.infer<typeof visitorConversationSchema>;
+
+export const agentSchema = z
+  .object({
+    id: z.string(),
+    orgId: z.string(),
+    email: z.string(),
+    name: z.string(),
+    role: agentRole,
+  })
+  .meta({ id: 'Agent' });
+export type Agent = z.infer<typeof agentSchema>;
+
+/** Messages after a seq, ascending; ask again with the last seq while `hasMore`. */
+export function syncResultSchema<C extends z.ZodType>(conversation: C) {
+  return z.object({
+    conversation: conversation.nullable(),
+    messages: z.array(messageSchema),
+    hasMore: z.boolean(),
+  });
 }
-
-/** A conversation as agents see it. */
-export interface Conversation {
-  id: string;
-  siteId: string;
-  /** `blocked`: agents blocked this visitor; its conversations leave the Open and Resolved lists. */
-  visitor: { id: string; name: string | null; blocked: boolean };
-  status: ConversationStatus;
-  assigneeId: string | null;
-  lastSeq: number;
-  lastMessage: { body: string; authorType: AuthorType; createdAt: string } | null;
-  /** Visitor messages no agent has read yet. */
-  unreadCount: number;
-  visitorReadSeq: number;
-  agentReadSeq: number;
-  createdAt: string;
-  updatedAt: string;
-}
-
-/** A conversation as its visitor sees it. */
-export interface VisitorConversation {
-  id: string;
-  status: ConversationStatus;
-  lastSeq: number;
-  /** The highest seq an agent has read: the visitor's messages up to it show as read. */
-  agentReadSeq: number;
-  visitorReadSeq: number;
-}
-
-export interface Agent {
-  id: string;
-  orgId: string;
-  email: string;
-  name: string;
-  role: AgentRole;
-}
-
-/** One page of a conversation list; ask again with `nextCursor` while it is not null. */
-export interface ConversationPage {
-  conversations: Conversation[];
-  nextCursor: string | null;
-}
-
-/** A site as agents see it. */
-export interface SiteView {
-  id: string;
-  name: string;
-  /** Public: it goes in the embed snippet. */
-  widgetKey: string;
-  allowedOrigins: string[];
-  /** This site's limit on each visitor's messages per minute; null for the server default. */
-  visitorMessagesPerMinute: number | null;
-}
-
 export interface SyncResult<C> {
   conversation: C | null;
   /** Messages with seq > afterSeq, ascending, at most SYNC_PAGE_SIZE. */
@@ -111,6 +131,43 @@ export interface SyncResult<C> {
   /** True when more messages follow: ask again with the last seq you got. */
   hasMore: boolean;
 }
+
+export const conversationPageSchema = z
+  .object({
+    conversations: z.array(conversationSchema),
+    nextCursor: z
+      .string()
+      .nullable()
+      .meta({ description: 'Pass it as `cursor` for the next page; null on the last page' }),
+  })
+  .meta({ id: 'ConversationPage' });
+/** One page of a conversation list; ask again with `nextCursor` while it is not null. */
+export type ConversationPage = z.infer<typeof conversationPageSchema>;
+
+export const siteViewSchema = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    widgetKey: z.string().meta({ description: 'Public: it goes in the embed snippet' }),
+    allowedOrigins: z.array(z.string()),
+    visitorMessagesPerMinute: z.number().int().nullable().meta({
+      description: "This site's limit on each visitor's messages per minute; null for the default",
+    }),
+  })
+  .meta({ id: 'Site' });
+/** A site as agents see it. */
+export type SiteView = z.infer<typeof siteViewSchema>;
+
+/** Every refusal, over HTTP: `{ error: { code, message } }` (see errors.ts for the codes). */
+export const errorResponseSchema = z
+  .object({
+    error: z.object({
+      code: z.enum(ERROR_CODES),
+      message: z.string(),
+      retryAfter: z.number().int().optional(),
+    }),
+  })
+  .meta({ id: 'Error' });
 
 // ---- REST bodies (clients → server) ----
 
@@ -126,11 +183,16 @@ export const createVisitorBody = z.object({
   pageOrigin: z.string().max(512).optional(),
 });
 export type CreateVisitorBody = z.infer<typeof createVisitorBody>;
-export interface CreateVisitorReply {
-  visitorId: string;
-  /** Keep it: it is the visitor's only credential, and the server stores only its hash. */
-  token: string;
-}
+export const createVisitorReplySchema = z
+  .object({
+    visitorId: z.string(),
+    token: z.string().meta({
+      description:
+        "Keep it: it is the visitor's only credential, and the server stores only its hash",
+    }),
+  })
+  .meta({ id: 'NewVisitor' });
+export type CreateVisitorReply = z.infer<typeof createVisitorReplySchema>;
 
 /**
  * A page of conversations, most recently updated first. `blocked` lists the conversations of

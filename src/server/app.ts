@@ -12,6 +12,7 @@ import type { Config } from './env';
 import { AppError } from './errors';
 import { clientResolver, trustFunction } from './http/client-address';
 import { originPolicy } from './http/origin-policy';
+import { useTypedRoutes } from './http/typed-routes';
 import { AgentsRepository } from './modules/auth/agents.repository';
 import { authRoutes } from './modules/auth/auth.routes';
 import { AuthService } from './modules/auth/auth.service';
@@ -32,6 +33,9 @@ import { installErrorHandler } from './plugins/error-handler';
 import { securityHeaders } from './plugins/security-headers';
 import { webAssets } from './plugins/web-assets';
 import { createRealtime } from './realtime/gateway';
+
+/** The version of this build, for the API document. */
+const PARLEY_VERSION = '0.1.0';
 
 export const DEFAULT_DIST_DIR = path.resolve(
   path.dirname(fileURLToPath(import.meta.url)),
@@ -98,11 +102,13 @@ export async function buildApp(
   http.get('/readyz', async (_request, reply) =>
     (await isReady(db)) ? { status: 'ready' } : reply.status(503).send({ status: 'unavailable' }),
   );
-  authRoutes(http, { auth, cookie, origins, client });
-  visitorRoutes(http, { visitors, conversations, origins, client, guards });
-  conversationRoutes(http, conversations, guards);
-  siteRoutes(http, new SitesService(sites), guards);
-  await webAssets(http, options.distDir ?? DEFAULT_DIST_DIR, sites);
+  const api = await useTypedRoutes(http, PARLEY_VERSION);
+  authRoutes(api, { auth, cookie, origins, client });
+  visitorRoutes(api, { visitors, conversations, origins, client, guards });
+  conversationRoutes(api, conversations, guards);
+  const sitesService = new SitesService(sites);
+  siteRoutes(api, sitesService, guards);
+  await webAssets(http, options.distDir ?? DEFAULT_DIST_DIR, sitesService);
 
   const realtime = createRealtime(http.server, {
     auth,

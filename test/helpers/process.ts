@@ -24,7 +24,7 @@ export async function freePort(): Promise<number> {
 }
 
 /** The environment names of GENEROUS_LIMITS, so a server process is as lenient as in-process ones. */
-const GENEROUS_LIMIT_ENV = {
+export const GENEROUS_LIMIT_ENV = {
   PARLEY_LIMIT_VISITOR_MESSAGES_PER_MINUTE: '100000',
   PARLEY_LIMIT_ADDRESS_MESSAGES_PER_MINUTE: '100000',
   PARLEY_LIMIT_SITE_MESSAGES_PER_MINUTE: '100000',

@@ -5,7 +5,12 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { notFound } from '../errors';
 import { parseInput } from '../validation';
-import type { SitesRepository } from '../modules/sites/sites.repository';
+
+/** What the web assets need to know of sites: who may frame a site's chat, and the demo's key. */
+export interface SiteLookup {
+  allowedOrigins(widgetKey: string): Promise<string[] | undefined>;
+  demoWidgetKey(): Promise<string | undefined>;
+}
 import { renderDemoPage } from './demo-page';
 
 /**
@@ -15,7 +20,7 @@ import { renderDemoPage } from './demo-page';
 export async function webAssets(
   app: FastifyInstance,
   distDir: string,
-  sites: SitesRepository,
+  sites: SiteLookup,
 ): Promise<void> {
   const built = fs.existsSync(path.join(distDir, 'console', 'index.html'));
   if (!built) {
@@ -50,10 +55,9 @@ export async function webAssets(
   const frameHtml = fs.readFileSync(path.join(distDir, 'widget', 'index.html'), 'utf8');
   app.get('/widget/frame', async (request, reply) => {
     const { site: key } = parseInput(frameQuery, request.query);
-    const site = key ? await sites.findByWidgetKey(key) : undefined;
+    const origins = key ? await sites.allowedOrigins(key) : undefined;
     // Only the site's own pages may frame its chat (clickjacking defence).
-    const ancestors =
-      site && site.allowedOrigins.length > 0 ? site.allowedOrigins.join(' ') : "'none'";
+    const ancestors = origins && origins.length > 0 ? origins.join(' ') : "'none'";
     reply.removeHeader('x-frame-options');
     return reply
       .header('content-security-policy', `${frameCsp}; frame-ancestors ${ancestors}`)
@@ -72,8 +76,7 @@ export async function webAssets(
   app.get('/', (_request, reply) => reply.redirect('/console/'));
 
   app.get('/demo', async (_request, reply) => {
-    const first = await sites.findFirst();
-    return reply.type('text/html').send(renderDemoPage(first?.widgetKey ?? ''));
+    return reply.type('text/html').send(renderDemoPage((await sites.demoWidgetKey()) ?? ''));
   });
 }
 

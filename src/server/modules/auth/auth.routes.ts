@@ -1,9 +1,9 @@
-import type { FastifyInstance } from 'fastify';
-import { loginBody } from '../../../protocol/schemas';
+import { z } from 'zod';
+import { agentSchema, loginBody } from '../../../protocol/schemas';
 import type { ClientResolver } from '../../http/client-address';
-import { agentOf, requireAgent, requireOwnOrigin } from '../../plugins/agent-auth';
 import type { OriginPolicy } from '../../http/origin-policy';
-import { parseInput } from '../../validation';
+import { refusals, type TypedApp } from '../../http/typed-routes';
+import { agentOf, requireAgent, requireOwnOrigin } from '../../plugins/agent-auth';
 import type { AuthService } from './auth.service';
 import type { SessionCookie } from './session-cookie';
 
@@ -14,28 +14,62 @@ export interface AuthRouteDeps {
   client: ClientResolver;
 }
 
-export function authRoutes(
-  app: FastifyInstance,
-  { auth, cookie, origins, client }: AuthRouteDeps,
-): void {
+const agentReply = z.object({ agent: agentSchema });
+const tags = ['auth'];
+
+export function authRoutes(app: TypedApp, { auth, cookie, origins, client }: AuthRouteDeps): void {
   const ownOrigin = requireOwnOrigin(origins);
 
-  app.post('/api/v1/auth/login', { preHandler: ownOrigin }, async (request, reply) => {
-    const credentials = parseInput(loginBody, request.body);
-    const { agent, token } = await auth.login(credentials, client.address(request.raw));
-    cookie.set(reply, request.raw, token);
-    return { agent };
-  });
+  app.post(
+    '/api/v1/auth/login',
+    {
+      schema: {
+        tags,
+        summary: 'Sign in; the session comes back as an httpOnly cookie',
+        body: loginBody,
+        response: { 200: agentReply, ...refusals },
+      },
+      preHandler: ownOrigin,
+    },
+    async (request, reply) => {
+      const { agent, token } = await auth.login(request.body, client.address(request.raw));
+      cookie.set(reply, request.raw, token);
+      return { agent };
+    },
+  );
 
-  app.post('/api/v1/auth/logout', { preHandler: ownOrigin }, async (request, reply) => {
-    const token = cookie.read(request.raw, request.cookies);
-    if (token) await auth.logout(token);
-    cookie.clear(reply, request.raw);
-    return reply.status(204).send();
-  });
+  app.post(
+    '/api/v1/auth/logout',
+    {
+      schema: {
+        tags,
+        summary: 'End this session and close its sockets',
+        response: { 204: z.null(), ...refusals },
+      },
+      preHandler: ownOrigin,
+    },
+    async (request, reply) => {
+      const token = cookie.read(request.raw, request.cookies);
+      if (token) await auth.logout(token);
+      cookie.clear(reply, request.raw);
+      return reply.status(204).send(null);
+    },
+  );
 
-  app.get('/api/v1/me', { preHandler: requireAgent(auth, cookie) }, async (request) => {
-    const { sessionHash, sessionExpiresAt, ...agent } = agentOf(request);
-    return { agent };
-  });
+  app.get(
+    '/api/v1/me',
+    {
+      schema: {
+        tags,
+        summary: 'The signed-in agent',
+        security: [{ session: [] }],
+        response: { 200: agentReply, ...refusals },
+      },
+      preHandler: requireAgent(auth, cookie),
+    },
+    async (request) => {
+      const { sessionHash, sessionExpiresAt, ...agent } = agentOf(request);
+      return { agent };
+    },
+  );
 }

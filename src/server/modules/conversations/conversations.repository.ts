@@ -3,7 +3,12 @@ import type { Db } from '../../db/database';
 import type { ConversationsTable, MessagesTable } from '../../db/schema';
 import type { ConversationStatus } from '../../../protocol/schemas';
 import type { ListCursor } from './list-cursor';
-import type { ConversationView } from './presenters';
+
+/** A conversation row with its visitor's name and block joined in. */
+export type ConversationView = ConversationsTable & {
+  visitor_name: string | null;
+  visitor_blocked_at: string | null;
+};
 
 /** Every query is scoped by the organization or by the visitor that owns the rows. */
 export class ConversationsRepository {

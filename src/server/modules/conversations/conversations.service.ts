@@ -16,17 +16,11 @@ import type {
 } from '../../../protocol/schemas';
 import type { AgentIdentity } from '../auth/auth.service';
 import type { VisitorIdentity } from '../visitors/visitors.service';
-import { ConversationsRepository } from './conversations.repository';
+import { ConversationsRepository, type ConversationView } from './conversations.repository';
 import { decodeCursor, encodeCursor } from './list-cursor';
 import { TypingGate } from './typing-gate';
 import type { VisitorAdmission } from './visitor-admission';
-import {
-  preview,
-  toConversation,
-  toMessage,
-  toVisitorConversation,
-  type ConversationView,
-} from './presenters';
+import { preview, toConversation, toMessage, toVisitorConversation } from './presenters';
 
 /** A committed message and its conversation as the same transaction left it. */
 interface Appended {

@@ -1,11 +1,6 @@
 import type { ConversationsTable, MessagesTable } from '../../db/schema';
 import type { Conversation, Message, VisitorConversation } from '../../../protocol/schemas';
-
-/** A conversation row with its visitor's name and block joined in. */
-export type ConversationView = ConversationsTable & {
-  visitor_name: string | null;
-  visitor_blocked_at: string | null;
-};
+import type { ConversationView } from './conversations.repository';
 
 export function toConversation(row: ConversationView): Conversation {
   return {

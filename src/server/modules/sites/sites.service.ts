@@ -7,6 +7,16 @@ import type { Site, SitesRepository } from './sites.repository';
 export class SitesService {
   constructor(private readonly sites: SitesRepository) {}
 
+  /** The origins that may embed (and frame) a site's widget; undefined for an unknown key. */
+  async allowedOrigins(widgetKey: string): Promise<string[] | undefined> {
+    return (await this.sites.findByWidgetKey(widgetKey))?.allowedOrigins;
+  }
+
+  /** The site the built-in /demo page embeds: the first one made. */
+  async demoWidgetKey(): Promise<string | undefined> {
+    return (await this.sites.findFirst())?.widgetKey;
+  }
+
   async list(agent: AgentIdentity): Promise<SiteView[]> {
     return (await this.sites.listForOrg(agent.orgId)).map(toSiteView);
   }

@@ -1,14 +1,20 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { blockVisitorBody, createVisitorBody, entityId } from '../../../protocol/schemas';
+import {
+  blockVisitorBody,
+  createVisitorBody,
+  createVisitorReplySchema,
+  entityId,
+} from '../../../protocol/schemas';
 import type { ClientResolver } from '../../http/client-address';
 import type { OriginPolicy } from '../../http/origin-policy';
+import { refusals, type TypedApp } from '../../http/typed-routes';
 import { agentOf, type AgentRouteGuards } from '../../plugins/agent-auth';
-import { parseInput } from '../../validation';
 import type { ConversationsService } from '../conversations/conversations.service';
 import type { VisitorsService } from './visitors.service';
 
-const idParams = z.object({ id: entityId });
+const params = z.object({ id: entityId });
+const security = [{ session: [] }];
 
 export interface VisitorRouteDeps {
   visitors: VisitorsService;
@@ -18,13 +24,19 @@ export interface VisitorRouteDeps {
   guards: AgentRouteGuards;
 }
 
-export function visitorRoutes(app: FastifyInstance, deps: VisitorRouteDeps): void {
+export function visitorRoutes(app: TypedApp, deps: VisitorRouteDeps): void {
   const { visitors, conversations, origins, client, guards } = deps;
 
   app.post(
     '/api/v1/widget/visitors',
-    // New anonymous visitors are cheap to ask for; bound how many one address can make.
     {
+      schema: {
+        tags: ['widget'],
+        summary: 'A new anonymous visitor of a site, and its token',
+        body: createVisitorBody,
+        response: { 201: createVisitorReplySchema, ...refusals },
+      },
+      // New anonymous visitors are cheap to ask for; bound how many one address can make.
       config: {
         rateLimit: {
           max: 30,
@@ -34,9 +46,8 @@ export function visitorRoutes(app: FastifyInstance, deps: VisitorRouteDeps): voi
       },
     },
     async (request, reply) => {
-      const body = parseInput(createVisitorBody, request.body);
       const origin = request.headers.origin;
-      const created = await visitors.create(body, {
+      const created = await visitors.create(request.body, {
         origin,
         fromOwnFrame: origins.isOwn(origin, request.raw),
         address: client.address(request.raw),
@@ -45,24 +56,54 @@ export function visitorRoutes(app: FastifyInstance, deps: VisitorRouteDeps): voi
     },
   );
 
-  app.post('/api/v1/visitors/:id/block', { preHandler: guards.agentWrite }, async (request) => {
-    const agent = agentOf(request);
-    const { id } = parseInput(idParams, request.params);
-    const { address } = parseInput(blockVisitorBody, request.body ?? {});
-    const blocked = await visitors.block(agent, id, { address });
-    await conversations.announceVisitorChange(agent.orgId, id);
-    return { visitor: { id, blocked: true, addressBlocked: blocked.address !== null } };
-  });
+  app.post(
+    '/api/v1/visitors/:id/block',
+    {
+      schema: {
+        tags: ['visitors'],
+        security,
+        summary: 'Block a visitor, and with address: true the address it last came from',
+        params,
+        body: blockVisitorBody.optional(),
+        response: {
+          200: z.object({
+            visitor: z.object({
+              id: z.string(),
+              blocked: z.boolean(),
+              addressBlocked: z.boolean(),
+            }),
+          }),
+          ...refusals,
+        },
+      },
+      preHandler: guards.agentWrite,
+    },
+    async (request) => {
+      const agent = agentOf(request);
+      const { id } = request.params;
+      const blocked = await visitors.block(agent, id, { address: request.body?.address ?? false });
+      await conversations.announceVisitorChange(agent.orgId, id);
+      return { visitor: { id, blocked: true, addressBlocked: blocked.address !== null } };
+    },
+  );
 
   app.delete(
     '/api/v1/visitors/:id/block',
-    { preHandler: guards.agentWrite },
+    {
+      schema: {
+        tags: ['visitors'],
+        security,
+        summary: "Lift a visitor's block, and the address block it caused",
+        params,
+        response: { 204: z.null(), ...refusals },
+      },
+      preHandler: guards.agentWrite,
+    },
     async (request, reply) => {
       const agent = agentOf(request);
-      const { id } = parseInput(idParams, request.params);
-      await visitors.unblock(agent, id);
-      await conversations.announceVisitorChange(agent.orgId, id);
-      return reply.status(204).send();
+      await visitors.unblock(agent, request.params.id);
+      await conversations.announceVisitorChange(agent.orgId, request.params.id);
+      return reply.status(204).send(null);
     },
   );
 }
