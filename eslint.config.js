@@ -82,7 +82,7 @@ export default tseslint.config(
   },
   {
     // The widget and the console must not pull server code (or zod) into a browser bundle.
-    files: ['src/widget/**', 'src/console/**'],
+    files: ['src/widget/**', 'src/console/**', 'src/client/**'],
     rules: {
       'no-restricted-imports': ['error', { paths: ['zod'], patterns: ['**/server/**'] }],
     },

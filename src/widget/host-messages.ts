@@ -15,8 +15,12 @@ export type FrameMessage =
 /** Loader → frame, posted with the Parley origin as target origin. */
 export type HostMessage =
   | { type: 'parley:init'; siteKey: string }
-  /** Whether the panel is shown: the frame reports messages as read only while it is. */
-  | { type: 'parley:visibility'; open: boolean };
+  /**
+   * Whether the panel is shown: the frame reports messages as read only while it is. `focus` is
+   * set when the visitor opened it just now, and only then does the frame move focus into the
+   * chat: a chat reopened by itself (after a reload) must not take the keyboard from the page.
+   */
+  | { type: 'parley:visibility'; open: boolean; focus?: boolean };
 
 export function isFrameMessage(data: unknown): data is FrameMessage {
   if (!isRecord(data)) return false;
@@ -31,6 +35,8 @@ export function isHostMessage(data: unknown): data is HostMessage {
   if (!isRecord(data)) return false;
   return (
     (data.type === 'parley:init' && typeof data.siteKey === 'string') ||
-    (data.type === 'parley:visibility' && typeof data.open === 'boolean')
+    (data.type === 'parley:visibility' &&
+      typeof data.open === 'boolean' &&
+      (data.focus === undefined || typeof data.focus === 'boolean'))
   );
 }

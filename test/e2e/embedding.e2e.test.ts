@@ -1,10 +1,14 @@
 import http from 'node:http';
-import path from 'node:path';
 import type { AddressInfo } from 'node:net';
-import SQLite from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
-import { freePort, spawnServer, type ServerProcess } from '../helpers/process';
+import {
+  allowEmbedOrigins,
+  endpointOf,
+  freePort,
+  spawnServer,
+  type ServerProcess,
+} from '../helpers/process';
 import { tempDataDir } from '../helpers/server';
 import { launchBrowser, visible } from './browser';
 
@@ -33,16 +37,11 @@ beforeAll(async () => {
   const dataDir = tempDataDir();
   const port = await freePort();
   parley = await spawnServer(dataDir, port, { publicUrl: `http://127.0.0.1:${port}` });
-  const db = new SQLite(path.join(dataDir, 'parley.sqlite'));
-  const { widget_key: key } = db.prepare('select widget_key from sites').get() as {
-    widget_key: string;
-  };
-  const tag = `<script src="${parley.url}/widget.js" data-site="${key}" async></script>`;
+  const { widgetKey } = endpointOf(parley, dataDir);
+  const tag = `<script src="${parley.url}/widget.js" data-site="${widgetKey}" async></script>`;
   allowedShop = await shopServer(tag);
   otherShop = await shopServer(tag);
-  // The site owner allows the first shop's origin (there is no settings screen yet).
-  db.prepare('update sites set allowed_origins = ?').run(JSON.stringify([urlOf(allowedShop)]));
-  db.close();
+  allowEmbedOrigins(dataDir, [urlOf(allowedShop)]);
   browser = await launchBrowser();
 });
 

@@ -98,3 +98,10 @@ export function endpointOf(p: ServerProcess, dataDir: string): ServerEndpoint {
   db.close();
   return { url: p.url, widgetKey: site.widget_key };
 }
+
+/** Sets the seeded site's allowed embedding origins, as its owner would (no settings screen yet). */
+export function allowEmbedOrigins(dataDir: string, origins: string[]): void {
+  const db = new SQLite(path.join(dataDir, 'parley.sqlite'));
+  db.prepare('update sites set allowed_origins = ?').run(JSON.stringify(origins));
+  db.close();
+}

@@ -98,6 +98,8 @@ const en = {
     send: 'Send',
     sending: 'Sending…',
     failed: 'Not sent. {reason} Your text is kept: press Send to try again.',
+    waitingForConnection:
+      'Not sent yet: you are offline. It will be sent as soon as the connection is back.',
     tooLong: 'Too long: {length} characters, at most {max}.',
   },
   common: {

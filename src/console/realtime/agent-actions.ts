@@ -40,13 +40,18 @@ function connectedSocket(): AgentSocket {
   return socket;
 }
 
-/** The socket rejects an ack that has not come within its ackTimeout (see connector). */
+/**
+ * The socket rejects an ack that has not come within its ackTimeout (see connector), and at once
+ * when the connection drops while waiting: then the request counts as refused for being offline.
+ */
 async function settle<T>(ack: Promise<AckResult<T>>): Promise<T> {
   let result: AckResult<T>;
   try {
     result = await ack;
   } catch {
-    throw new RequestError('timeout', 'The server did not answer in time');
+    throw currentSocket()?.connected
+      ? new RequestError('timeout', 'The server did not answer in time')
+      : new RequestError('offline', 'The connection dropped before the server answered');
   }
   if (!result.ok) throw RequestError.fromBody(result.error);
   return result.data;

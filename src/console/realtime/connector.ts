@@ -1,5 +1,6 @@
 import { readonly, ref } from 'vue';
 import { io, type Socket } from 'socket.io-client';
+import { followNetworkStatus, reconnectNow } from '../../client/network-status';
 import {
   AGENT_NAMESPACE,
   type AgentClientEvents,
@@ -28,6 +29,7 @@ export const connectionState = readonly(state);
 
 let socket: AgentSocket | null = null;
 let retryTimer: ReturnType<typeof setTimeout> | undefined;
+let stopFollowingNetwork: (() => void) | undefined;
 let awaitingFirstConnect: (() => void)[] = [];
 
 export function currentSocket(): AgentSocket | null {
@@ -97,8 +99,18 @@ export function connectRealtime(openConversation: (id: string) => void): void {
       return;
     }
     if (!agentSocket.active) {
-      retryTimer = setTimeout(() => agentSocket.connect(), REFUSED_HANDSHAKE_RETRY_MS);
+      retryTimer = setTimeout(() => {
+        retryTimer = undefined;
+        agentSocket.connect();
+      }, REFUSED_HANDSHAKE_RETRY_MS);
     }
+  });
+  stopFollowingNetwork = followNetworkStatus(agentSocket, () => {
+    // Reconnecting, by Socket.IO or after a refused handshake; not while signed out (suspended).
+    if (!agentSocket.active && retryTimer === undefined) return;
+    clearTimeout(retryTimer);
+    retryTimer = undefined;
+    reconnectNow(agentSocket);
   });
 
   agentSocket.on('conversation:created', (conversation) => {
@@ -123,6 +135,8 @@ export function resumeRealtime(): void {
 
 export function disconnectRealtime(): void {
   clearTimeout(retryTimer);
+  retryTimer = undefined;
+  stopFollowingNetwork?.();
   socket?.removeAllListeners();
   socket?.disconnect();
   socket = null;

@@ -7,6 +7,7 @@ import type { VisitorClientEvents, VisitorServerEvents } from '../../protocol/ev
 import type { Message } from '../../protocol/schemas';
 import { ChatSession } from './chat-session';
 import { Outbox } from './outbox';
+import { chatEntries } from './view/chat-entries';
 import { createMemoryStorage, type KeyValueStorage } from './storage';
 import type { VisitorSocket } from './visitor-connection';
 
@@ -21,14 +22,18 @@ class FakeVisitorServer {
   readonly syncs: number[] = [];
   /** Raw acks for the next syncs, sent instead of the real page (to test malformed replies). */
   readonly syncReplies: unknown[] = [];
+  /** While set, sync and send acks wait here until the test answers them. */
+  holdAcks = false;
+  readonly heldAcks: (() => void)[] = [];
   agentReadSeq = 0;
   private readonly io = new Server(createServer());
   readonly namespace: Namespace<VisitorClientEvents, VisitorServerEvents> = this.io.of('/visitor');
 
   constructor() {
     this.namespace.on('connection', (socket) => {
-      socket.on('conversation:sync', ({ afterSeq }, ack) => {
+      socket.on('conversation:sync', ({ afterSeq }, reply) => {
         this.syncs.push(afterSeq);
+        const ack = this.held(reply);
         if (this.syncReplies.length > 0) return ack(this.syncReplies.shift() as never);
         const after = this.messages.filter((m) => m.seq > afterSeq);
         ack({
@@ -40,8 +45,9 @@ class FakeVisitorServer {
           },
         });
       });
-      socket.on('message:send', ({ clientId, body }, ack) => {
+      socket.on('message:send', ({ clientId, body }, reply) => {
         this.received.push(body);
+        const ack = this.held(reply);
         if (body.includes('refuse')) {
           return ack({ ok: false, error: { code: 'message_too_long', message: 'too long' } });
         }
@@ -75,6 +81,12 @@ class FakeVisitorServer {
 
   close(): Promise<void> {
     return new Promise((resolve) => void this.io.close(() => resolve()));
+  }
+
+  /** The ack itself, or while acks are held, one that waits in `heldAcks`. */
+  private held<T>(ack: (result: T) => void): (result: T) => void {
+    if (!this.holdAcks) return ack;
+    return (result) => void this.heldAcks.push(() => ack(result));
   }
 
   private conversation() {
@@ -223,6 +235,20 @@ describe('ChatSession', () => {
     expect(session.state().local).toEqual([]);
   });
 
+  it('sends what it shows as sending when site storage lost it with the identity', async () => {
+    storage.setItem(OUTBOX_KEY, JSON.stringify([{ clientId: 'k1', body: 'typed offline' }]));
+    const session = startSession();
+    session.send('and another');
+    storage.removeItem(OUTBOX_KEY); // the visitor cleared the site's data; the page stays open
+    session.send('typed after the clearing');
+
+    session.identityReplaced(); // the server refused the missing identity: a new visitor
+    socket.connect();
+    await waitFor(() => session.state().local.length === 0);
+    expect(server.received).toEqual(['typed offline', 'and another', 'typed after the clearing']);
+    expect(storage.getItem(OUTBOX_KEY)).toBeNull();
+  });
+
   it('shows a refused message as failed, and goes on with the next', async () => {
     const session = startSession();
     socket.connect();
@@ -236,6 +262,45 @@ describe('ChatSession', () => {
     ]);
     expect(bodies(session)).toEqual(['fine']);
     expect(storage.getItem(OUTBOX_KEY)).toBeNull();
+  });
+
+  it('shows messages sent in a burst in the order typed until every ack is in', async () => {
+    server.add('agent', 'hello');
+    const session = startSession();
+    socket.connect();
+    await waitFor(() => session.state().messages.length === 1);
+    const shown = (): string[] => chatEntries(session.state()).map((entry) => entry.body);
+
+    server.holdAcks = true;
+    for (const body of ['one', 'two', 'three']) session.send(body);
+    expect(shown()).toEqual(['hello', 'one', 'two', 'three']);
+    for (let acked = 1; acked <= 3; acked++) {
+      // The outbox sends one message at a time, each after the previous one's ack.
+      await waitFor(() => server.heldAcks.length === 1);
+      server.heldAcks.shift()?.();
+      await waitFor(() => session.state().messages.length === 1 + acked);
+      expect(shown()).toEqual(['hello', 'one', 'two', 'three']);
+    }
+    expect(session.state().local).toEqual([]);
+  });
+
+  it('shows a message refused while the history loads after that history', async () => {
+    server.add('agent', 'hello');
+    server.add('agent', 'anything else?');
+    server.holdAcks = true;
+    const session = startSession();
+    socket.connect();
+    await waitFor(() => server.syncs.length === 1);
+
+    session.send('please refuse this');
+    server.holdAcks = false;
+    server.heldAcks.shift()?.();
+    await waitFor(() => session.state().local[0]?.state === 'failed');
+    expect(chatEntries(session.state()).map((entry) => entry.body)).toEqual([
+      'hello',
+      'anything else?',
+      'please refuse this',
+    ]);
   });
 
   it('reports agent messages as read only while the chat is visible', async () => {

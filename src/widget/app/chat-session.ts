@@ -13,16 +13,13 @@ const ACK_TIMEOUT_MS = 10_000;
 /** An agent shows as typing this long after their last report, in case the stop is lost. */
 const AGENT_TYPING_MS = 6_000;
 
-/** A message the visitor wrote that has no server copy (yet, or ever when it failed). */
-export interface LocalMessage extends OutboxItem {
-  state: 'sending' | 'failed';
-  errorCode: ErrorCode | null;
-  /** Shown right after the message with this seq: where the visitor wrote it. */
-  afterSeq: number;
-}
-
-/** Where messages go that were written before the history was loaded: after all of it. */
-const AFTER_EVERYTHING = Number.MAX_SAFE_INTEGER;
+/**
+ * A message the visitor wrote that has no server copy. One on its way shows after everything
+ * delivered, in the order typed; one refused for good stays where it was when it failed: right
+ * after the message with seq `afterSeq`.
+ */
+export type LocalMessage = OutboxItem &
+  ({ state: 'sending' } | { state: 'failed'; errorCode: ErrorCode; afterSeq: number });
 
 export interface ChatState {
   status: ConnectionStatus;
@@ -52,7 +49,7 @@ export class ChatSession implements ConnectionListener {
   private retryTimer: ReturnType<typeof setTimeout> | undefined;
   private retryAttempt = 0;
   private visible = false;
-  /** Until the first sync completes, where a new message falls in the history is unknown. */
+  /** Until the first sync completes, where a refused message falls in the history is unknown. */
   private historyLoaded = false;
 
   constructor(
@@ -61,7 +58,7 @@ export class ChatSession implements ConnectionListener {
     private readonly changed: () => void,
   ) {
     this.outbox = new Outbox(storage, `parley:outbox:${siteKey}`, (item) => this.deliver(item));
-    for (const item of this.outbox.items()) this.showSending(item, AFTER_EVERYTHING);
+    for (const item of this.outbox.items()) this.showSending(item);
   }
 
   state(): ChatState {
@@ -89,9 +86,11 @@ export class ChatSession implements ConnectionListener {
 
   /** Stored at once, shown as sending, and sent when the connection allows. */
   send(body: string): void {
-    const item = this.outbox.enqueue(body);
-    this.showSending(item, this.historyLoaded ? this.timeline.latestSeq() : AFTER_EVERYTHING);
+    this.showSending(this.outbox.enqueue(body));
     this.changed();
+    // Before the first sync, a refusal would not know where in the history to show the message;
+    // the catch-up after each connect syncs first and then sends the outbox.
+    if (!this.historyLoaded) return;
     void this.flushOutbox().then((drained) => {
       if (!drained) this.scheduleRetry();
     });
@@ -129,6 +128,9 @@ export class ChatSession implements ConnectionListener {
 
   identityReplaced(): void {
     this.timeline.reset();
+    // When site data was cleared, the outbox went with the identity; what this tab still shows
+    // as sending goes out again (same client ids), from the new visitor.
+    this.outbox.restore([...this.local.values()].filter((local) => local.state === 'sending'));
     this.changed();
   }
 
@@ -258,12 +260,12 @@ export class ChatSession implements ConnectionListener {
     if (seq !== null) this.socket.emit('conversation:read', { seq });
   }
 
-  private showSending({ clientId, body }: OutboxItem, afterSeq: number): void {
-    this.local.set(clientId, { clientId, body, state: 'sending', errorCode: null, afterSeq });
+  private showSending({ clientId, body }: OutboxItem): void {
+    this.local.set(clientId, { clientId, body, state: 'sending' });
   }
 
   private showFailed({ clientId, body }: OutboxItem, errorCode: ErrorCode): void {
-    const afterSeq = this.local.get(clientId)?.afterSeq ?? this.timeline.latestSeq();
+    const afterSeq = this.timeline.latestSeq();
     this.local.set(clientId, { clientId, body, state: 'failed', errorCode, afterSeq });
   }
 

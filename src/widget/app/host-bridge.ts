@@ -11,7 +11,10 @@ interface HostBridge {
  * The frame's end of the postMessage protocol in host-messages.ts. Only messages from the
  * parent window count, and after `parley:init` only those from the origin that sent it.
  */
-export function connectToHost(siteKey: string, onVisibility: (open: boolean) => void): HostBridge {
+export function connectToHost(
+  siteKey: string,
+  onVisibility: (open: boolean, focus: boolean) => void,
+): HostBridge {
   const host = window.parent;
   let origin: string | null = null;
   let resolveOrigin: (origin: string) => void = () => undefined;
@@ -25,7 +28,7 @@ export function connectToHost(siteKey: string, onVisibility: (open: boolean) => 
       origin = event.origin;
       resolveOrigin(origin);
     } else if (event.origin === origin) {
-      onVisibility(message.open);
+      onVisibility(message.open, message.focus === true);
     }
   });
 

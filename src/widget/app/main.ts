@@ -45,11 +45,13 @@ function startChat(siteKey: string): void {
   const updateVisibility = (): void =>
     session.setVisible(hostOpen && document.visibilityState === 'visible');
 
-  const host = connectToHost(siteKey, (open) => {
+  const host = connectToHost(siteKey, (open, focus) => {
     hostOpen = open;
     updateVisibility();
+    // Only when the visitor opened the chat: one that reopens by itself after a reload must not
+    // take the keyboard from the page (a login form's password went into the chat that way).
     // Opening the on-screen keyboard unasked would hide half the chat on a phone.
-    if (open && matchMedia('(pointer: fine)').matches) view.focusComposer();
+    if (focus && matchMedia('(pointer: fine)').matches) view.focusComposer();
   });
   document.addEventListener('visibilitychange', updateVisibility);
 

@@ -188,6 +188,17 @@ describe('Outbox', () => {
     expect(tabA.items().map((item) => item.body)).toEqual(['from tab A', 'from tab B']);
   });
 
+  it('puts back items the storage lost, ahead of those stored since, and only those', () => {
+    const storage = createMemoryStorage();
+    const outbox = outboxOn(storage, scriptedDeliver([]).deliver);
+    const [lost, kept] = [outbox.enqueue('lost'), outbox.enqueue('kept')];
+    storage.setItem(KEY, JSON.stringify([kept]));
+    const later = outbox.enqueue('written after the clearing');
+
+    outbox.restore([{ ...lost, state: 'sending' } as OutboxItem, kept]);
+    expect(outbox.items()).toEqual([lost, kept, later]);
+  });
+
   it('recovers when a delivery throws, keeping the item for the next flush', async () => {
     let calls = 0;
     const outbox = outboxOn(createMemoryStorage(), async (item) => {

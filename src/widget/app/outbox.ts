@@ -78,6 +78,18 @@ export class Outbox {
     if (rest.length !== items.length) this.write(rest);
   }
 
+  /**
+   * Puts back items the storage lost (site data cleared while the page stayed open), ahead of
+   * those stored since, which were written after them. Items still stored are left as they are.
+   */
+  restore(items: readonly OutboxItem[]): void {
+    const stored = this.items();
+    const kept = new Set(stored.map((item) => item.clientId));
+    const lost = items.filter((item) => !kept.has(item.clientId));
+    if (lost.length > 0)
+      this.write([...lost.map(({ clientId, body }) => ({ clientId, body })), ...stored]);
+  }
+
   /** Resolves true when the outbox is empty, false when an item had to wait for a retry. */
   private async deliverInOrder(): Promise<boolean> {
     for (let next = this.items()[0]; next; next = this.items()[0]) {

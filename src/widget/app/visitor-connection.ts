@@ -1,4 +1,5 @@
 import { io, type Socket } from 'socket.io-client';
+import { followNetworkStatus, reconnectNow } from '../../client/network-status';
 import type { VisitorClientEvents, VisitorServerEvents } from '../../protocol/events';
 import type { VisitorHandshake } from '../../protocol/schemas';
 import { retryDelay } from './retry-delay';
@@ -29,9 +30,10 @@ interface ConnectionOptions {
 const VISITOR_NAMESPACE = '/visitor';
 
 /**
- * The visitor's socket, and the work around it: get a token when there is none, renew it once
- * when the server no longer knows it, and retry what socket.io does not retry by itself (a
- * handshake the server refused, or a disconnect the server initiated).
+ * The visitor's socket, and the work around it: get a token when there is none (also when site
+ * data was cleared while the page stayed open), a new one when the server no longer knows it,
+ * and retry what socket.io does not retry by itself (a handshake the server refused, or a
+ * disconnect the server initiated).
  */
 export function connectVisitor(
   { siteKey, pageOrigin, storage }: ConnectionOptions,
@@ -45,6 +47,7 @@ export function connectVisitor(
   const socket: VisitorSocket = io(`${location.origin}${VISITOR_NAMESPACE}`, {
     autoConnect: false,
     // Read at every handshake: another tab of this site may have renewed the token meanwhile.
+    // With none (site data cleared since), the server refuses the empty token: see connect_error.
     auth: (send) => {
       tokenInUse = loadIdentity(storage, siteKey)?.token ?? null;
       send({ siteKey, token: tokenInUse ?? '', pageOrigin } satisfies VisitorHandshake);
@@ -56,9 +59,40 @@ export function connectVisitor(
 
   const setWaiting = (): void => listener.status(everConnected ? 'reconnecting' : 'connecting');
 
+  let pendingRetry: { timer: ReturnType<typeof setTimeout>; action: () => void } | null = null;
+
   const retryLater = (action: () => void): void => {
     setWaiting();
-    setTimeout(action, retryDelay(attempt++));
+    clearTimeout(pendingRetry?.timer);
+    const timer = setTimeout(() => {
+      pendingRetry = null;
+      action();
+    }, retryDelay(attempt++));
+    pendingRetry = { timer, action };
+  };
+
+  /** Runs the retry that waits for its delay now; false when none waits. */
+  const retryNow = (): boolean => {
+    if (!pendingRetry) return false;
+    clearTimeout(pendingRetry.timer);
+    const { action } = pendingRetry;
+    pendingRetry = null;
+    action();
+    return true;
+  };
+
+  /** The token was refused or missing: go on as a new visitor, as on a first visit. */
+  const renewIdentity = (): void => {
+    // Another tab may already have replaced the token this handshake used; else drop it.
+    if (loadIdentity(storage, siteKey)?.token === tokenInUse) forgetIdentity(storage, siteKey);
+    listener.identityReplaced();
+    // Once per connection at once; a new token refused too is not mended by another one at once.
+    if (renewedToken) {
+      retryLater(() => void connectWithIdentity());
+    } else {
+      renewedToken = true;
+      void connectWithIdentity();
+    }
   };
 
   const connectWithIdentity = async (): Promise<void> => {
@@ -99,15 +133,20 @@ export function connectVisitor(
     const refusal = 'data' in error && isErrorBody(error.data) ? error.data : null;
     if (refusal?.code === 'forbidden_origin') {
       listener.status('unavailable');
-    } else if (refusal?.code === 'unauthorized' && !renewedToken) {
-      renewedToken = true;
-      // Another tab may already have replaced the token this handshake used; else drop it.
-      if (loadIdentity(storage, siteKey)?.token === tokenInUse) forgetIdentity(storage, siteKey);
-      listener.identityReplaced();
-      void connectWithIdentity();
+    } else if (
+      refusal?.code === 'unauthorized' ||
+      // An empty token is refused as unauthorized, or by older servers as a malformed handshake.
+      (refusal?.code === 'invalid_payload' && !tokenInUse)
+    ) {
+      renewIdentity();
     } else {
       retryLater(() => socket.connect());
     }
+  });
+
+  followNetworkStatus(socket, () => {
+    // Socket.IO's own reconnection only runs while the socket is active; ours is a pending retry.
+    if (!retryNow() && socket.active) reconnectNow(socket);
   });
 
   void connectWithIdentity();

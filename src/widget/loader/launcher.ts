@@ -29,6 +29,8 @@ export function mountLauncher(siteKey: string, parleyOrigin: string): void {
   let frame: HTMLIFrameElement | undefined;
   let frameReady = false;
   let open = false;
+  /** The visitor opened the chat and the frame has not been told to take focus yet. */
+  let focusChat = false;
   let unread = 0;
 
   // Until the frame said it is ready its window may still be about:blank, which would refuse it.
@@ -47,8 +49,15 @@ export function mountLauncher(siteKey: string, parleyOrigin: string): void {
     badge.textContent = String(unread);
   };
 
-  const setOpen = (next: boolean, moveFocus: boolean): void => {
+  const showVisibility = (): void => {
+    post({ type: 'parley:visibility', open, focus: focusChat });
+    if (frameReady) focusChat = false;
+  };
+
+  /** `byVisitor`: opened or closed by the visitor's click or key, which moves focus with it. */
+  const setOpen = (next: boolean, byVisitor: boolean): void => {
     open = next;
+    focusChat = open && byVisitor;
     if (!frame) {
       frame = document.createElement('iframe');
       frame.className = 'panel';
@@ -59,11 +68,15 @@ export function mountLauncher(siteKey: string, parleyOrigin: string): void {
     frame.classList.toggle('open', open);
     render();
     rememberOpen(siteKey, open);
-    post({ type: 'parley:visibility', open });
-    if (moveFocus) (open ? frame : button).focus();
+    showVisibility();
+    if (byVisitor) (open ? frame : button).focus();
   };
 
   button.addEventListener('click', () => setOpen(!open, true));
+  // A visitor who went back to the page before the chat loaded keeps the keyboard there.
+  document.addEventListener('focusin', (event) => {
+    if (event.target !== host) focusChat = false;
+  });
 
   window.addEventListener('message', (event) => {
     const message: unknown = event.data;
@@ -72,7 +85,7 @@ export function mountLauncher(siteKey: string, parleyOrigin: string): void {
     if (message.type === 'parley:ready') {
       frameReady = true;
       post({ type: 'parley:init', siteKey });
-      post({ type: 'parley:visibility', open });
+      showVisibility();
     } else if (message.type === 'parley:close') {
       setOpen(false, true);
     } else {
@@ -81,8 +94,18 @@ export function mountLauncher(siteKey: string, parleyOrigin: string): void {
     }
   });
 
+  // Last in <body>, so a fixed element of the page does not win a z-index tie by coming later:
+  // once parsing is done (a snippet in <head> without async runs before <body> exists), and
+  // again whenever a single-page app swaps <body>.
+  const attach = (): void => {
+    if (document.readyState !== 'loading' && host.parentNode !== document.body) {
+      document.body.append(host);
+    }
+  };
+
   render();
-  // <html> exists even while the parser has not reached <body>, and survives body swaps by SPAs.
-  document.documentElement.append(host);
+  document.addEventListener('DOMContentLoaded', attach);
+  new MutationObserver(attach).observe(document.documentElement, { childList: true });
+  attach();
   if (wasOpen(siteKey)) setOpen(true, false);
 }

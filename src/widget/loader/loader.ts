@@ -16,9 +16,17 @@ function findEmbedScript(): HTMLScriptElement | null {
   return null;
 }
 
+declare global {
+  interface Window {
+    /** Set by the first embed snippet to run: one pasted twice must not draw two launchers. */
+    parleyLoaded?: boolean;
+  }
+}
+
 const script = findEmbedScript();
 const siteKey = script?.dataset.site;
-// An embed snippet pasted twice must not draw two launchers.
-if (script && siteKey && !document.querySelector('parley-widget')) {
+// A flag, not a look for our element: until the page is parsed, that is not in the document.
+if (script && siteKey && !window.parleyLoaded) {
+  window.parleyLoaded = true;
   mountLauncher(siteKey, new URL(script.src).origin);
 }

@@ -19,9 +19,14 @@ function message(seq: number, author: Message['author'], clientId: string | null
 const visitor = { type: 'visitor', id: 'v1', name: null } as const;
 const ana = { type: 'agent', id: 'a1', name: 'Ana' } as const;
 
-function local(clientId: string, afterSeq: number, state: LocalMessage['state']): LocalMessage {
-  const errorCode = state === 'failed' ? 'message_too_long' : null;
-  return { clientId, body: clientId, state, errorCode, afterSeq };
+const sending = (clientId: string): LocalMessage => ({
+  clientId,
+  body: clientId,
+  state: 'sending',
+});
+
+function failed(clientId: string, afterSeq: number): LocalMessage {
+  return { clientId, body: clientId, state: 'failed', errorCode: 'message_too_long', afterSeq };
 }
 
 function state(overrides: Partial<ChatState>): ChatState {
@@ -52,20 +57,37 @@ describe('chatEntries', () => {
   });
 
   it('keys a sent message like its pending self, so the row is kept', () => {
-    const pending = chatEntries(state({ local: [local('x', 0, 'sending')] }));
+    const pending = chatEntries(state({ local: [sending('x')] }));
     const sent = chatEntries(state({ messages: [message(1, visitor, 'x')] }));
     expect(pending[0]?.key).toBe(sent[0]?.key);
   });
 
-  it('shows unsent messages where they were written, in their order', () => {
+  it('shows a refused message where it failed, and those on their way after everything', () => {
     const entries = chatEntries(
       state({
         messages: [message(1, ana), message(2, ana), message(3, ana)],
-        local: [local('late', Number.MAX_SAFE_INTEGER, 'sending'), local('failed', 1, 'failed')],
+        local: [sending('late'), failed('failed', 1)],
       }),
     );
     expect(entries.map((e) => e.key)).toEqual(['s:1', 'c:failed', 's:2', 's:3', 'c:late']);
     expect(entries[1]?.errorCode).toBe('message_too_long');
+  });
+
+  it('keeps messages on their way in the order typed, after the ones already delivered', () => {
+    const entries = chatEntries(
+      state({
+        messages: [message(1, ana), message(2, visitor, 'one'), message(3, ana)],
+        local: [sending('two'), sending('three'), sending('four')],
+      }),
+    );
+    expect(entries.map((e) => e.key)).toEqual([
+      's:1',
+      'c:one',
+      's:3',
+      'c:two',
+      'c:three',
+      'c:four',
+    ]);
   });
 
   it('starts a run when the author changes', () => {

@@ -21,7 +21,10 @@ export interface ChatEntry {
 
 type Placed = Omit<ChatEntry, 'startsRun'>;
 
-/** Server messages in seq order, with the visitor's unsent ones where they were written. */
+/**
+ * Server messages in seq order; the visitor's refused ones where they failed, and those still
+ * on their way after everything, in the order typed.
+ */
 export function chatEntries(state: ChatState): ChatEntry[] {
   const placed = [
     ...state.messages.map((message) => ({
@@ -29,7 +32,10 @@ export function chatEntries(state: ChatState): ChatEntry[] {
       entry: serverEntry(message, state.agentReadSeq),
     })),
     // Half a step after the message they follow; the stable sort keeps their own order.
-    ...state.local.map((local) => ({ position: local.afterSeq + 0.5, entry: localEntry(local) })),
+    ...state.local.map((local) => ({
+      position: local.state === 'failed' ? local.afterSeq + 0.5 : Infinity,
+      entry: localEntry(local),
+    })),
   ]
     .sort((a, b) => a.position - b.position)
     .map(({ entry }) => entry);
@@ -63,6 +69,6 @@ function localEntry(local: LocalMessage): Placed {
     body: local.body,
     createdAt: null,
     status: local.state,
-    errorCode: local.errorCode,
+    errorCode: local.state === 'failed' ? local.errorCode : null,
   };
 }

@@ -28,6 +28,8 @@ export function createComposer(actions: ComposerActions): Composer {
     rows: '1',
     maxlength: String(MAX_MESSAGE_LENGTH),
     enterkeyhint: 'send',
+    // Right to left as soon as the visitor writes Arabic or Hebrew, whatever the page's language.
+    dir: 'auto',
     'aria-label': t('messageLabel'),
     'aria-describedby': count.id,
     placeholder: t('messagePlaceholder'),

@@ -57,7 +57,8 @@ export function createMessageList(log: HTMLElement): (entries: readonly ChatEntr
 
 function createRow(): Row {
   const author = element('span', { class: 'author' });
-  const bubble = element('p', { class: 'bubble' });
+  // Each message takes its direction from its own text (see .bubble in styles.css).
+  const bubble = element('p', { class: 'bubble', dir: 'auto' });
   const time = element('time', { class: 'time' });
   const status = element('span', { class: 'status' });
   const root = element('div', {}, author, bubble, element('span', { class: 'meta' }, time, status));

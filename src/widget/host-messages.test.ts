@@ -1,0 +1,26 @@
+import { describe, expect, it } from 'vitest';
+import { isFrameMessage, isHostMessage } from './host-messages';
+
+describe('isHostMessage', () => {
+  it('accepts visibility with or without the focus flag', () => {
+    expect(isHostMessage({ type: 'parley:visibility', open: true, focus: true })).toBe(true);
+    expect(isHostMessage({ type: 'parley:visibility', open: true, focus: false })).toBe(true);
+    // As an older loader (cached for a few minutes) sends it: the frame then takes no focus.
+    expect(isHostMessage({ type: 'parley:visibility', open: true })).toBe(true);
+  });
+
+  it('refuses malformed messages', () => {
+    expect(isHostMessage({ type: 'parley:visibility', open: true, focus: 'yes' })).toBe(false);
+    expect(isHostMessage({ type: 'parley:visibility' })).toBe(false);
+    expect(isHostMessage({ type: 'parley:init' })).toBe(false);
+    expect(isHostMessage('parley:init')).toBe(false);
+  });
+});
+
+describe('isFrameMessage', () => {
+  it('accepts what the frame sends and nothing else', () => {
+    expect(isFrameMessage({ type: 'parley:unread', count: 2 })).toBe(true);
+    expect(isFrameMessage({ type: 'parley:unread', count: '2' })).toBe(false);
+    expect(isFrameMessage({ type: 'parley:visibility', open: true })).toBe(false);
+  });
+});
