@@ -117,3 +117,35 @@ describe('the console alerts and follows the visitor', () => {
     await visible(agent.getByRole('button', { name: 'Resolve' }));
   });
 });
+
+describe('blocking a visitor from the console', () => {
+  it('ends their connection, refuses them, and moves their conversation to Blocked', async () => {
+    const spammer = await newVisitor();
+    await say(spammer, 'CHEAP WATCHES cheap-watches.example');
+    await agent.getByRole('tab', { name: /open/i }).click();
+    await (await visible(agent.getByText('CHEAP WATCHES cheap-watches.example').first())).click();
+    const disconnected = new Promise((resolve) => spammer.once('disconnect', resolve));
+
+    await (await visible(agent.getByRole('button', { name: 'Block visitor' }))).click();
+    const dialog = agent.getByRole('dialog', { name: 'Block this visitor?' });
+    await visible(dialog);
+    await dialog.getByRole('button', { name: 'Block' }).click();
+
+    await disconnected;
+    await expect(connected(spammer.connect())).rejects.toMatchObject({
+      data: { code: 'forbidden' },
+    });
+    await agent.getByRole('tab', { name: /open/i }).click();
+    await agent
+      .getByRole('tabpanel')
+      .getByText('CHEAP WATCHES cheap-watches.example')
+      .waitFor({ state: 'hidden' });
+    await agent.getByRole('tab', { name: /blocked/i }).click();
+    await visible(agent.getByRole('tabpanel').getByText('CHEAP WATCHES cheap-watches.example'));
+
+    await agent.getByRole('button', { name: 'Unblock visitor' }).click();
+    await visible(agent.getByRole('button', { name: 'Block visitor' }));
+    await expect(connected(spammer.connect())).resolves.toBe(spammer);
+    spammer.close();
+  });
+});

@@ -145,6 +145,19 @@ describe('connectVisitor', () => {
     expect(server.tokens).toEqual(['token', 'token']);
   });
 
+  it('says the chat is unavailable, and stops knocking, once agents blocked the visitor', async () => {
+    server.known.add('token');
+    saveIdentity(storage, SITE, { visitorId: 'v0', token: 'token' });
+    server.refuseAllWith = 'forbidden';
+    socket = connect();
+
+    await vi.waitFor(() => expect(statuses.at(-1)).toBe('unavailable'));
+    browser.dispatchEvent(new Event('online'));
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(server.tokens).toEqual(['token']);
+    expect(replaced).toBe(0);
+  });
+
   it('shows the connection as lost as soon as the browser goes offline', async () => {
     server.known.add('token');
     saveIdentity(storage, SITE, { visitorId: 'v0', token: 'token' });

@@ -131,7 +131,8 @@ export function connectVisitor(
       return;
     }
     const refusal = 'data' in error && isErrorBody(error.data) ? error.data : null;
-    if (refusal?.code === 'forbidden_origin') {
+    // Not this page's chat, or agents blocked this visitor: trying again cannot change that.
+    if (refusal?.code === 'forbidden_origin' || refusal?.code === 'forbidden') {
       listener.status('unavailable');
     } else if (
       refusal?.code === 'unauthorized' ||

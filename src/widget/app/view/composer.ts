@@ -1,4 +1,4 @@
-import { MAX_MESSAGE_LENGTH } from '../../../protocol/limits';
+import { MAX_MESSAGE_LENGTH, isBlankText } from '../../../protocol/limits';
 import { language, t } from '../../i18n/chat';
 import { ICON_SEND, createIcon } from '../../icons';
 import { element, setText } from './dom';
@@ -59,7 +59,8 @@ export function createComposer(actions: ComposerActions): Composer {
 
   const submit = (): void => {
     const body = textarea.value.trim();
-    if (!body) return;
+    // Zero-width characters alone are no message (the server would refuse it as empty).
+    if (isBlankText(body)) return;
     actions.send(body);
     actions.stopTyping();
     textarea.value = '';
@@ -81,7 +82,7 @@ export function createComposer(actions: ComposerActions): Composer {
   });
   textarea.addEventListener('input', () => {
     refresh();
-    if (textarea.value.trim()) actions.typing();
+    if (!isBlankText(textarea.value)) actions.typing();
     else actions.stopTyping();
   });
 
