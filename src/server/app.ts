@@ -6,7 +6,8 @@ import fastifyRateLimit from '@fastify/rate-limit';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { Server } from 'socket.io';
 import { SESSION_COOKIE } from '../protocol/events';
-import { isReady, migrateToLatest, openSqlite, type Db } from './db/database';
+import { createDb, isReady, type Db } from './db/database';
+import { migrateToLatest } from './db/migrate';
 import { DomainEvents } from './domain-events';
 import type { Config } from './env';
 import { AppError } from './errors';
@@ -39,22 +40,32 @@ export interface Parley {
 }
 
 /**
- * Builds the whole server from a config: store (migrated), HTTP routes and realtime gateway.
+ * Builds the whole server from a config: store (checked and migrated: a StoreError says why it
+ * cannot be used), HTTP routes and realtime gateway.
  * `http.close()` stops it all: sockets first, then the HTTP server, then the store.
  */
 export async function buildApp(
   config: Config,
   options: { distDir?: string } = {},
 ): Promise<Parley> {
-  const db = openSqlite(config.sqliteFile);
-  await migrateToLatest(db);
-  const firstRun = await seedFirstRun(db, config);
-
   const http = Fastify({
     logger: { level: config.logLevel },
     bodyLimit: 128 * 1024,
     trustProxy: config.trustProxy,
   });
+  const db = await createDb(config.database.url, {
+    poolSize: config.database.poolSize,
+    statementTimeoutMs: config.database.statementTimeoutMs,
+    warn: (message) => http.log.warn(message),
+  });
+  let firstRun: FirstRunResult | undefined;
+  try {
+    await migrateToLatest(db);
+    firstRun = await seedFirstRun(db, config);
+  } catch (error) {
+    await db.destroy();
+    throw error;
+  }
   const events = new DomainEvents();
   const auth = new AuthService(new AgentsRepository(db), new SessionsRepository(db), events);
   const visitors = new VisitorsService(new SitesRepository(db), new VisitorsRepository(db));

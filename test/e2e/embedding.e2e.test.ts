@@ -1,17 +1,17 @@
 import http from 'node:http';
-import path from 'node:path';
 import type { AddressInfo } from 'node:net';
-import SQLite from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { freePort, spawnServer, type ServerProcess } from '../helpers/process';
-import { tempDataDir } from '../helpers/server';
+import { createDb } from '../../src/server/db/database';
+import { createTestDatabase, type TestDatabase } from '../helpers/database';
 import { launchBrowser, visible } from './browser';
 
 /**
  * The realistic case: the customer's shop runs on another origin than Parley and embeds the
  * widget with one script tag. Two "shops" on their own ports: one allowed, one not.
  */
+let database: TestDatabase;
 let parley: ServerProcess;
 let browser: Browser;
 let allowedShop: http.Server;
@@ -30,19 +30,23 @@ function shopServer(scriptTag: string): Promise<http.Server> {
 const urlOf = (server: http.Server) => `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
 beforeAll(async () => {
-  const dataDir = tempDataDir();
+  database = await createTestDatabase();
   const port = await freePort();
-  parley = await spawnServer(dataDir, port, { publicUrl: `http://127.0.0.1:${port}` });
-  const db = new SQLite(path.join(dataDir, 'parley.sqlite'));
-  const { widget_key: key } = db.prepare('select widget_key from sites').get() as {
-    widget_key: string;
-  };
+  parley = await spawnServer(database, port, { publicUrl: `http://127.0.0.1:${port}` });
+  const db = await createDb(database.url, { poolSize: 1 });
+  const { widget_key: key } = await db
+    .selectFrom('sites')
+    .select('widget_key')
+    .executeTakeFirstOrThrow();
   const tag = `<script src="${parley.url}/widget.js" data-site="${key}" async></script>`;
   allowedShop = await shopServer(tag);
   otherShop = await shopServer(tag);
   // The site owner allows the first shop's origin (there is no settings screen yet).
-  db.prepare('update sites set allowed_origins = ?').run(JSON.stringify([urlOf(allowedShop)]));
-  db.close();
+  await db
+    .updateTable('sites')
+    .set({ allowed_origins: JSON.stringify([urlOf(allowedShop)]) })
+    .execute();
+  await db.destroy();
   browser = await launchBrowser();
 });
 
@@ -52,6 +56,7 @@ afterAll(async () => {
   otherShop?.close();
   parley?.child.kill('SIGTERM');
   await parley?.exited;
+  await database?.drop();
 });
 
 describe('the widget on a customer site of another origin', () => {

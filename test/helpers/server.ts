@@ -1,9 +1,12 @@
-/** Test server: the real app on a real SQLite file in a temp dir, on a random loopback port. */
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
+/**
+ * Test server: the real app on a fresh database of the engine under test (see ./database), on a
+ * random loopback port.
+ */
 import { buildApp, type Parley } from '../../src/server/app';
 import type { Config } from '../../src/server/env';
+import { createTestDatabase, type TestDatabase } from './database';
+
+export { tempDataDir } from './database';
 
 /** The origin the seeded demo site allows; visitor requests in tests claim it. */
 export const SITE_ORIGIN = 'http://shop.test';
@@ -16,21 +19,18 @@ export interface ServerEndpoint {
 }
 
 export interface TestServer extends ServerEndpoint {
-  dataDir: string;
+  database: TestDatabase;
   parley: Parley;
+  /** Stops the server, and drops its database unless the test brought its own. */
   close(): Promise<void>;
 }
 
-export function tempDataDir(): string {
-  return fs.mkdtempSync(path.join(os.tmpdir(), 'parley-test-'));
-}
-
-export function testConfig(dataDir: string, overrides: Partial<Config> = {}): Config {
+export function testConfig(database: TestDatabase, overrides: Partial<Config> = {}): Config {
   return {
     port: 0,
     host: '127.0.0.1',
-    dataDir,
-    sqliteFile: path.join(dataDir, 'parley.sqlite'),
+    dataDir: database.dataDir,
+    database: { url: database.url, poolSize: 5, statementTimeoutMs: 30_000 },
     publicUrl: SITE_ORIGIN,
     adminEmail: ADMIN.email,
     adminPassword: ADMIN.password,
@@ -40,8 +40,20 @@ export function testConfig(dataDir: string, overrides: Partial<Config> = {}): Co
   };
 }
 
-export async function startServer(dataDir = tempDataDir()): Promise<TestServer> {
-  const parley = await buildApp(testConfig(dataDir));
+/**
+ * Starts a server on `database`, which outlives it (a restart test starts another on the same
+ * one), or on a fresh database of its own that `close()` drops.
+ */
+export async function startServer(database?: TestDatabase): Promise<TestServer> {
+  const own = !database;
+  const store = database ?? (await createTestDatabase());
+  let parley: Parley;
+  try {
+    parley = await buildApp(testConfig(store));
+  } catch (error) {
+    if (own) await store.drop();
+    throw error;
+  }
   const address = await parley.http.listen({ port: 0, host: '127.0.0.1' });
   const site = await parley.db
     .selectFrom('sites')
@@ -50,9 +62,12 @@ export async function startServer(dataDir = tempDataDir()): Promise<TestServer> 
     .executeTakeFirstOrThrow();
   return {
     url: address,
-    dataDir,
+    database: store,
     widgetKey: site.widget_key,
     parley,
-    close: () => parley.http.close(),
+    close: async () => {
+      await parley.http.close();
+      if (own) await store.drop();
+    },
   };
 }

@@ -1,11 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import {
-  ADMIN,
-  startServer,
-  tempDataDir,
-  testConfig,
-  type TestServer,
-} from '../../../../test/helpers/server';
+import { createTestDatabase } from '../../../../test/helpers/database';
+import { ADMIN, startServer, testConfig, type TestServer } from '../../../../test/helpers/server';
 import { buildApp } from '../../app';
 import { LoginThrottle } from './login-throttle';
 
@@ -91,9 +86,8 @@ describe('sign in', () => {
     const plain = await signIn({ email: ADMIN.email, password: ADMIN.password });
     expect(plain.headers.get('set-cookie')).not.toMatch(/Secure/i);
 
-    const https = await buildApp(
-      testConfig(tempDataDir(), { publicUrl: 'https://chat.shop.test' }),
-    );
+    const database = await createTestDatabase();
+    const https = await buildApp(testConfig(database, { publicUrl: 'https://chat.shop.test' }));
     const res = await https.http.inject({
       method: 'POST',
       url: '/api/v1/auth/login',
@@ -102,6 +96,7 @@ describe('sign in', () => {
     expect(res.statusCode).toBe(200);
     expect(String(res.headers['set-cookie'])).toMatch(/; Secure/i);
     await https.http.close();
+    await database.drop();
   });
 
   it('stores the password as an argon2id hash', async () => {

@@ -1,0 +1,59 @@
+/**
+ * What differs between SQLite, PostgreSQL and MySQL/MariaDB, in one place: how each reports a
+ * conflict, and how to list a database's tables. Repositories and migrations ask here instead of
+ * testing the engine themselves.
+ */
+import { MysqlAdapter, PostgresAdapter, SqliteAdapter, sql, type Kysely } from 'kysely';
+import type { Engine } from './database-url';
+
+// Any Kysely: the live schema's, a migration's Kysely<unknown>, or a transaction of either.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type AnyDb = Kysely<any>;
+
+export function engineOf(db: AnyDb): Engine {
+  const adapter = db.getExecutor().adapter;
+  if (adapter instanceof SqliteAdapter) return 'sqlite';
+  if (adapter instanceof PostgresAdapter) return 'postgres';
+  if (adapter instanceof MysqlAdapter) return 'mysql';
+  throw new Error(`unsupported database adapter ${adapter.constructor.name}`);
+}
+
+/** The tables of the database Parley is connected to (its schema on PostgreSQL), sorted. */
+export async function listTables(db: AnyDb): Promise<string[]> {
+  const query = {
+    sqlite: sql<{ name: string }>`
+      select name from sqlite_master where type = 'table' and name not like 'sqlite\\_%' escape '\\'`,
+    postgres: sql<{ name: string }>`
+      select table_name as name from information_schema.tables
+      where table_schema = current_schema() and table_type = 'BASE TABLE'`,
+    mysql: sql<{ name: string }>`
+      select table_name as name from information_schema.tables
+      where table_schema = database() and table_type = 'BASE TABLE'`,
+  }[engineOf(db)];
+  const { rows } = await query.execute(db);
+  return rows.map((r) => r.name).sort();
+}
+
+function codeOf(error: unknown): unknown {
+  return (error as { code?: unknown } | null)?.code;
+}
+
+/** A unique-constraint violation, in any engine's words. */
+export function isUniqueViolation(error: unknown): boolean {
+  const code = codeOf(error);
+  return (
+    code === 'SQLITE_CONSTRAINT_UNIQUE' ||
+    code === 'SQLITE_CONSTRAINT_PRIMARYKEY' ||
+    code === '23505' ||
+    code === 'ER_DUP_ENTRY'
+  );
+}
+
+/**
+ * A transaction the engine gave up on because of another one — a deadlock (MySQL, PostgreSQL)
+ * or a serialization failure (PostgreSQL) — which succeeds when run again from the start.
+ */
+export function isTransientConflict(error: unknown): boolean {
+  const code = codeOf(error);
+  return code === '40001' || code === '40P01' || code === 'ER_LOCK_DEADLOCK';
+}
