@@ -4,7 +4,7 @@ import net from 'node:net';
 import path from 'node:path';
 import { createDb } from '../../src/server/db/database';
 import type { TestDatabase } from './database';
-import { ADMIN, SITE_ORIGIN, type ServerEndpoint } from './server';
+import { ADMIN, SITE_ORIGIN, seededWidgetKey, type ServerEndpoint } from './server';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 
@@ -95,12 +95,7 @@ export async function endpointOf(
 ): Promise<ServerEndpoint> {
   const db = await createDb(database.url, { poolSize: 1 });
   try {
-    const site = await db
-      .selectFrom('sites')
-      .select('widget_key')
-      .orderBy('created_at')
-      .executeTakeFirstOrThrow();
-    return { url: p.url, widgetKey: site.widget_key };
+    return { url: p.url, widgetKey: await seededWidgetKey(db) };
   } finally {
     await db.destroy();
   }

@@ -3,6 +3,7 @@
  * random loopback port.
  */
 import { buildApp, type Parley } from '../../src/server/app';
+import type { Db } from '../../src/server/db/database';
 import type { Config } from '../../src/server/env';
 import { createTestDatabase, type TestDatabase } from './database';
 
@@ -40,6 +41,16 @@ export function testConfig(database: TestDatabase, overrides: Partial<Config> = 
   };
 }
 
+/** The widget key of the site the first start made. */
+export async function seededWidgetKey(db: Db): Promise<string> {
+  const site = await db
+    .selectFrom('sites')
+    .select('widget_key')
+    .orderBy('created_at')
+    .executeTakeFirstOrThrow();
+  return site.widget_key;
+}
+
 /**
  * Starts a server on `database`, which outlives it (a restart test starts another on the same
  * one), or on a fresh database of its own that `close()` drops.
@@ -55,15 +66,10 @@ export async function startServer(database?: TestDatabase): Promise<TestServer> 
     throw error;
   }
   const address = await parley.http.listen({ port: 0, host: '127.0.0.1' });
-  const site = await parley.db
-    .selectFrom('sites')
-    .select('widget_key')
-    .orderBy('created_at')
-    .executeTakeFirstOrThrow();
   return {
     url: address,
     database: store,
-    widgetKey: site.widget_key,
+    widgetKey: await seededWidgetKey(parley.db),
     parley,
     close: async () => {
       await parley.http.close();

@@ -1,9 +1,16 @@
 /**
- * What differs between SQLite, PostgreSQL and MySQL/MariaDB, in one place: how each reports a
- * conflict, and how to list a database's tables. Repositories and migrations ask here instead of
- * testing the engine themselves.
+ * What differs between SQLite, PostgreSQL and MySQL/MariaDB, in one place: table options, how
+ * each reports a conflict, and how to list a database's tables. Repositories and migrations ask
+ * here instead of testing the engine themselves.
  */
-import { MysqlAdapter, PostgresAdapter, SqliteAdapter, sql, type Kysely } from 'kysely';
+import {
+  MysqlAdapter,
+  PostgresAdapter,
+  SqliteAdapter,
+  sql,
+  type CreateTableBuilder,
+  type Kysely,
+} from 'kysely';
 import type { Engine } from './database-url';
 
 // Any Kysely: the live schema's, a migration's Kysely<unknown>, or a transaction of either.
@@ -16,6 +23,39 @@ export function engineOf(db: AnyDb): Engine {
   if (adapter instanceof PostgresAdapter) return 'postgres';
   if (adapter instanceof MysqlAdapter) return 'mysql';
   throw new Error(`unsupported database adapter ${adapter.constructor.name}`);
+}
+
+type TableOptions = <T extends string, C extends string>(
+  table: CreateTableBuilder<T, C>,
+) => CreateTableBuilder<T, C>;
+
+/**
+ * Options for every Parley table, as a `$call` argument of `createTable`. On MySQL/MariaDB:
+ * InnoDB (transactions, foreign keys), utf8mb4 (4-byte characters such as emoji) and a binary
+ * NO PAD collation, so that ids, client ids, keys and token hashes compare byte for byte — the
+ * server's default collation would take `Msg-A` and `msg-a`, or `key` and `key `, for one value.
+ * The tables name their own options so that nothing depends on the server's defaults.
+ */
+export async function tableOptions(db: AnyDb): Promise<TableOptions> {
+  if (engineOf(db) !== 'mysql') return (table) => table;
+  const collation = await binaryCollation(db);
+  return (table) =>
+    table.modifyEnd(sql`engine = InnoDB default charset = utf8mb4 collate = ${sql.raw(collation)}`);
+}
+
+/**
+ * The byte-exact collation this MySQL or MariaDB server has: `utf8mb4_bin` ignores trailing
+ * spaces (PAD SPACE), the NO PAD ones do not. MySQL 8 calls it utf8mb4_0900_bin, MariaDB
+ * utf8mb4_nopad_bin.
+ */
+async function binaryCollation(db: AnyDb): Promise<string> {
+  const { rows } = await sql<{ name: string }>`
+    select collation_name as name from information_schema.collations
+    where collation_name in ('utf8mb4_0900_bin', 'utf8mb4_nopad_bin')`.execute(db);
+  const names = rows.map((r) => r.name);
+  const found = ['utf8mb4_0900_bin', 'utf8mb4_nopad_bin'].find((n) => names.includes(n));
+  if (!found) throw new Error('this MySQL/MariaDB has no binary NO PAD utf8mb4 collation');
+  return found;
 }
 
 /** The tables of the database Parley is connected to (its schema on PostgreSQL), sorted. */
