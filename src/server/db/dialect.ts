@@ -1,6 +1,6 @@
 /**
- * What differs between SQLite, PostgreSQL and MySQL/MariaDB, in one place: table options, how
- * each reports a conflict, and how to list a database's tables. Repositories and migrations ask
+ * What differs between SQLite, PostgreSQL and MySQL/MariaDB, in one place: table options, row
+ * locks, how each reports a conflict, and how to list a database's tables. Repositories and migrations ask
  * here instead of testing the engine themselves.
  */
 import {
@@ -23,6 +23,14 @@ export function engineOf(db: AnyDb): Engine {
   if (adapter instanceof PostgresAdapter) return 'postgres';
   if (adapter instanceof MysqlAdapter) return 'mysql';
   throw new Error(`unsupported database adapter ${adapter.constructor.name}`);
+}
+
+/**
+ * Whether `SELECT … FOR UPDATE` exists. SQLite has no row locks (and rejects the syntax), but it
+ * needs none: a transaction there holds the one connection, and its writes the file's lock.
+ */
+export function hasRowLocks(db: AnyDb): boolean {
+  return engineOf(db) !== 'sqlite';
 }
 
 type TableOptions = <T extends string, C extends string>(
