@@ -164,7 +164,7 @@ describe('bad HTTP input', () => {
     const post = (path: string, body: string, headers: Record<string, string> = {}) =>
       fetch(`${server.url}${path}`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', ...headers },
+        headers: { 'content-type': 'application/json', origin: server.url, ...headers },
         body,
       });
     const cases = [

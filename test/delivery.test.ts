@@ -174,7 +174,7 @@ describe('delivery between a visitor and the agents', () => {
     for (let i = 2; i <= 230; i++) {
       const res = await fetch(`${server.url}/api/v1/conversations/${conversationId}/messages`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', cookie },
+        headers: { 'content-type': 'application/json', cookie, origin: server.url },
         body: JSON.stringify({ clientId: `bulk-${i}`, body: `m${i}` }),
       });
       expect(res.status).toBe(201);

@@ -4,6 +4,7 @@
  * comes from 127.0.0.1; the store is SQLite in WAL mode, so a second process may write to it.
  */
 import { openSqlite } from '../../src/server/db/database';
+import { DomainEvents } from '../../src/server/domain-events';
 import { SitesRepository } from '../../src/server/modules/sites/sites.repository';
 import { VisitorsRepository } from '../../src/server/modules/visitors/visitors.repository';
 import { VisitorsService } from '../../src/server/modules/visitors/visitors.service';
@@ -25,13 +26,18 @@ export async function seedVisitors(sqliteFile: string, count: number): Promise<S
       .executeTakeFirstOrThrow();
     // One transaction: one commit for all of them, not one fsync each.
     const visitors = await db.transaction().execute(async (trx) => {
-      const service = new VisitorsService(new SitesRepository(trx), new VisitorsRepository(trx));
+      const service = new VisitorsService(
+        new SitesRepository(trx),
+        new VisitorsRepository(trx),
+        new DomainEvents(),
+      );
       const made: CreateVisitorReply[] = [];
       for (let i = 0; i < count; i++) {
         made.push(
           await service.create(
             { siteKey: site.widget_key },
-            { origin: SITE_ORIGIN, host: undefined },
+            // Bench clients come from 127.0.0.1, spread over 198.18.0.0/15 (benchmark addresses).
+            { origin: SITE_ORIGIN, fromOwnFrame: false, address: `198.18.${i >> 8}.${i & 255}` },
           ),
         );
       }

@@ -11,9 +11,11 @@ export const ERROR_CODES = [
   'unknown_event',
   'unauthorized',
   'forbidden_origin',
+  'forbidden',
   'invalid_credentials',
   'too_many_attempts',
   'rate_limited',
+  'too_many_connections',
   'not_found',
   'internal',
 ] as const;
@@ -23,6 +25,8 @@ export type ErrorCode = (typeof ERROR_CODES)[number];
 export interface ErrorBody {
   code: ErrorCode;
   message: string;
+  /** With `rate_limited` and `too_many_connections`: seconds to wait before trying again. */
+  retryAfter?: number;
 }
 
 /** HTTP status for each code, so REST and sockets agree on what an error means. */
@@ -33,9 +37,11 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
   unknown_event: 400,
   unauthorized: 401,
   forbidden_origin: 403,
+  forbidden: 403,
   invalid_credentials: 401,
   too_many_attempts: 429,
   rate_limited: 429,
+  too_many_connections: 429,
   not_found: 404,
   internal: 500,
 };

@@ -71,4 +71,9 @@ export interface AgentServerEvents {
 
 export const VISITOR_NAMESPACE = '/visitor';
 export const AGENT_NAMESPACE = '/agent';
+/**
+ * The agent's session cookie: httpOnly, SameSite=Strict. Over HTTPS it is Secure and takes the
+ * `__Host-` prefix, which also stops a sibling subdomain from planting one of its own.
+ */
 export const SESSION_COOKIE = 'parley_session';
+export const SECURE_SESSION_COOKIE = '__Host-parley_session';

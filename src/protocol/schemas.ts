@@ -3,12 +3,20 @@
  * clients import the inferred types only (`import type`), so zod never reaches the widget bundle.
  */
 import { z } from 'zod';
-import { CLIENT_ID_PATTERN, MAX_MESSAGE_LENGTH } from './limits';
+import {
+  CLIENT_ID_PATTERN,
+  MAX_CONVERSATION_PAGE,
+  MAX_MESSAGE_LENGTH,
+  isBlankText,
+} from './limits';
 
-/** Text a person wrote: well-formed UTF-16 (no lone surrogates), at most MAX_MESSAGE_LENGTH. */
+/**
+ * Text a person wrote: well-formed UTF-16 (no lone surrogates), at most MAX_MESSAGE_LENGTH, and
+ * something visible in it (whitespace and invisible characters alone are empty).
+ */
 export const messageBody = z
   .string()
-  .refine((s) => s.trim().length > 0, { message: 'must not be empty' })
+  .refine((s) => !isBlankText(s), { message: 'must not be empty' })
   .refine((s) => s.length <= MAX_MESSAGE_LENGTH, {
     message: `must be at most ${MAX_MESSAGE_LENGTH} characters`,
     params: { code: 'message_too_long' },
@@ -47,7 +55,8 @@ export interface Message {
 export interface Conversation {
   id: string;
   siteId: string;
-  visitor: { id: string; name: string | null };
+  /** `blocked`: agents blocked this visitor; its conversations leave the Open and Resolved lists. */
+  visitor: { id: string; name: string | null; blocked: boolean };
   status: ConversationStatus;
   assigneeId: string | null;
   lastSeq: number;
@@ -78,6 +87,23 @@ export interface Agent {
   role: AgentRole;
 }
 
+/** One page of a conversation list; ask again with `nextCursor` while it is not null. */
+export interface ConversationPage {
+  conversations: Conversation[];
+  nextCursor: string | null;
+}
+
+/** A site as agents see it. */
+export interface SiteView {
+  id: string;
+  name: string;
+  /** Public: it goes in the embed snippet. */
+  widgetKey: string;
+  allowedOrigins: string[];
+  /** This site's limit on each visitor's messages per minute; null for the server default. */
+  visitorMessagesPerMinute: number | null;
+}
+
 export interface SyncResult<C> {
   conversation: C | null;
   /** Messages with seq > afterSeq, ascending, at most SYNC_PAGE_SIZE. */
@@ -106,9 +132,26 @@ export interface CreateVisitorReply {
   token: string;
 }
 
+/**
+ * A page of conversations, most recently updated first. `blocked` lists the conversations of
+ * blocked visitors, which `open` and `resolved` leave out.
+ */
 export const conversationListQuery = z.object({
-  status: z.enum(['open', 'resolved']).default('open'),
+  status: z.enum(['open', 'resolved', 'blocked']).default('open'),
+  /** Opaque: the `nextCursor` of the previous page. */
+  cursor: z.string().max(200).optional(),
+  limit: z.coerce.number().int().min(1).max(MAX_CONVERSATION_PAGE).default(50),
 });
+export type ConversationListQuery = z.output<typeof conversationListQuery>;
+
+/** Blocks a visitor; with `address`, also the address it last connected from. */
+export const blockVisitorBody = z.object({ address: z.boolean().default(false) });
+
+/** What an owner or admin may change of a site (for now: its visitors' message limit). */
+export const siteLimitsBody = z.object({
+  visitorMessagesPerMinute: z.number().int().min(1).max(100_000).nullable().optional(),
+});
+export type SiteLimitsBody = z.output<typeof siteLimitsBody>;
 
 export const historyQuery = z.object({
   afterSeq: z.coerce.number().pipe(seq).default(0),
@@ -125,7 +168,8 @@ export type AgentSendBody = z.input<typeof agentSendBody>;
 
 export const visitorHandshake = z.object({
   siteKey: z.string().min(1).max(64),
-  token: z.string().min(1).max(256),
+  /** Empty when the widget has none (yet): answered `unauthorized`, so it makes a new visitor. */
+  token: z.string().max(256),
   pageOrigin: z.string().max(512).optional(),
 });
 export type VisitorHandshake = z.infer<typeof visitorHandshake>;

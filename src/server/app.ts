@@ -1,28 +1,36 @@
+import type { IncomingMessage } from 'node:http';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import fastifyCookie from '@fastify/cookie';
-import fastifyHelmet from '@fastify/helmet';
 import fastifyRateLimit from '@fastify/rate-limit';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { Server } from 'socket.io';
-import { SESSION_COOKIE } from '../protocol/events';
+import { MemoryRateLimiter } from './core/rate-limiter';
 import { createDb, isReady, type Db } from './db/database';
 import { migrateToLatest } from './db/migrate';
 import { DomainEvents } from './domain-events';
 import type { Config } from './env';
 import { AppError } from './errors';
+import { clientResolver, trustFunction } from './http/client-address';
+import { originPolicy } from './http/origin-policy';
 import { AgentsRepository } from './modules/auth/agents.repository';
 import { authRoutes } from './modules/auth/auth.routes';
 import { AuthService } from './modules/auth/auth.service';
+import { sessionCookie } from './modules/auth/session-cookie';
 import { SessionsRepository } from './modules/auth/sessions.repository';
 import { seedFirstRun, type FirstRunResult } from './modules/bootstrap/first-run';
 import { conversationRoutes } from './modules/conversations/conversations.routes';
 import { ConversationsService } from './modules/conversations/conversations.service';
+import { VisitorAdmission } from './modules/conversations/visitor-admission';
 import { SitesRepository } from './modules/sites/sites.repository';
+import { siteRoutes } from './modules/sites/sites.routes';
+import { SitesService } from './modules/sites/sites.service';
 import { visitorRoutes } from './modules/visitors/visitors.routes';
 import { VisitorsRepository } from './modules/visitors/visitors.repository';
 import { VisitorsService } from './modules/visitors/visitors.service';
+import { agentRouteGuards } from './plugins/agent-auth';
 import { installErrorHandler } from './plugins/error-handler';
+import { securityHeaders } from './plugins/security-headers';
 import { webAssets } from './plugins/web-assets';
 import { createRealtime } from './realtime/gateway';
 
@@ -48,10 +56,15 @@ export async function buildApp(
   config: Config,
   options: { distDir?: string } = {},
 ): Promise<Parley> {
+  const trust = trustFunction(config.trustProxy);
   const http = Fastify({
     logger: { level: config.logLevel },
     bodyLimit: 128 * 1024,
-    trustProxy: config.trustProxy,
+    trustProxy: trust,
+    // Slowloris and half-open connections: headers must arrive in time, idle keep-alives end.
+    http: { headersTimeout: config.headersTimeoutMs, connectionsCheckingInterval: 1000 },
+    keepAliveTimeout: 10_000,
+    requestTimeout: 30_000,
   });
   const db = await createDb(config.database.url, {
     poolSize: config.database.poolSize,
@@ -66,56 +79,65 @@ export async function buildApp(
     await db.destroy();
     throw error;
   }
+  const client = clientResolver(trust);
+  const origins = originPolicy(config.publicUrl, client);
+  const overHttps = (request: IncomingMessage) =>
+    client.requestOrigin(request)?.startsWith('https:') === true;
+  const isSecure = (request: IncomingMessage) =>
+    config.publicUrl.startsWith('https:') || overHttps(request);
+  const cookie = sessionCookie(isSecure);
+
   const events = new DomainEvents();
+  const limiter = new MemoryRateLimiter();
+  const sites = new SitesRepository(db);
   const auth = new AuthService(new AgentsRepository(db), new SessionsRepository(db), events);
-  const visitors = new VisitorsService(new SitesRepository(db), new VisitorsRepository(db));
-  const conversations = new ConversationsService(db, events);
+  const visitors = new VisitorsService(sites, new VisitorsRepository(db), events);
+  const admission = new VisitorAdmission(limiter, config.limits);
+  const conversations = new ConversationsService(db, events, admission);
+  const guards = agentRouteGuards(auth, cookie, origins);
 
   installErrorHandler(http);
   await http.register(fastifyCookie);
-  await http.register(fastifyHelmet, { contentSecurityPolicy: { directives: consoleCsp } });
+  await securityHeaders(http, overHttps);
   await http.register(fastifyRateLimit, {
     global: false,
-    errorResponseBuilder: () => new AppError('rate_limited', 'Too many requests; slow down'),
+    errorResponseBuilder: (_request, context) =>
+      new AppError('rate_limited', 'Too many requests; slow down', Math.ceil(context.ttl / 1000)),
   });
 
   http.get('/healthz', async () => ({ status: 'ok' }));
   http.get('/readyz', async (_request, reply) =>
     (await isReady(db)) ? { status: 'ready' } : reply.status(503).send({ status: 'unavailable' }),
   );
-  authRoutes(http, auth, config.publicUrl.startsWith('https:'));
-  visitorRoutes(http, visitors);
-  conversationRoutes(http, conversations, auth);
-  await webAssets(http, options.distDir ?? DEFAULT_DIST_DIR, db);
+  authRoutes(http, { auth, cookie, origins, client });
+  visitorRoutes(http, { visitors, conversations, origins, client, guards });
+  conversationRoutes(http, conversations, guards);
+  siteRoutes(http, new SitesService(sites), guards);
+  await webAssets(http, options.distDir ?? DEFAULT_DIST_DIR, sites);
 
-  const io = createRealtime(http.server, {
+  const realtime = createRealtime(http.server, {
     auth,
     visitors,
     conversations,
     events,
-    readSessionToken: (header) => (header ? http.parseCookie(header)[SESSION_COOKIE] : undefined),
+    cookie,
+    origins,
+    client,
+    parseCookies: (header) => http.parseCookie(header),
+    limits: config.limits,
+    sessionCheckMs: config.sessionCheckMs,
     log: http.log,
   });
   http.addHook('preClose', async () => {
-    io.disconnectSockets(true);
-    io.engine.close();
+    realtime.stop();
+    realtime.io.disconnectSockets(true);
+    realtime.io.engine.close();
   });
   http.addHook('onClose', async () => {
+    conversations.close();
+    limiter.close();
+    auth.close();
     await db.destroy();
   });
-  return { http, io, db, firstRun };
+  return { http, io: realtime.io, db, firstRun };
 }
-
-const consoleCsp = {
-  defaultSrc: ["'self'"],
-  scriptSrc: ["'self'"],
-  styleSrc: ["'self'", "'unsafe-inline'"],
-  imgSrc: ["'self'", 'data:'],
-  connectSrc: ["'self'"],
-  frameAncestors: ["'none'"],
-  objectSrc: ["'none'"],
-  baseUri: ["'self'"],
-  formAction: ["'self'"],
-  // Parley is often run on plain http://localhost; HTTPS deployments set HSTS at their proxy.
-  upgradeInsecureRequests: null,
-};

@@ -23,6 +23,8 @@ export interface DomainEventMap {
     typing: boolean;
   };
   'session.ended': { tokenHash: string };
+  /** Agents blocked a visitor (and maybe its address): its live connections must end. */
+  'visitor.blocked': { orgId: string; visitorId: string; address: string | null };
 }
 
 export type DomainEventName = keyof DomainEventMap;

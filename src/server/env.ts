@@ -6,6 +6,67 @@ import path from 'node:path';
 import { z } from 'zod';
 import { DatabaseUrlError, parseDatabaseUrl } from './db/database-url';
 
+/**
+ * What one visitor, address, site or socket may do. Rates are per minute (per hour for new
+ * conversations) with a burst of ten seconds' worth (see core/rate-limiter.ts).
+ */
+export interface Limits {
+  /** Messages one visitor may send, over all their sockets and reconnects; a site may lower or raise it. */
+  visitorMessagesPerMinute: number;
+  /** Visitor messages from one client address, over all its visitors. */
+  addressMessagesPerMinute: number;
+  /** Visitor messages to one site as a whole. */
+  siteMessagesPerMinute: number;
+  /** New conversations opened from one client address in an hour. */
+  addressConversationsPerHour: number;
+  /** Realtime connections one visitor may hold at once (one per open tab). */
+  visitorConnections: number;
+  /** Visitor connections from one client address at once. */
+  addressConnections: number;
+  /** Data the server holds for one socket that is not reading it; past this the socket is closed. */
+  socketBufferBytes: number;
+  /** A socket with unsent data that has not drained for this long is closed. */
+  socketStallMs: number;
+}
+
+export const DEFAULT_LIMITS: Limits = {
+  visitorMessagesPerMinute: 60,
+  addressMessagesPerMinute: 300,
+  siteMessagesPerMinute: 3000,
+  addressConversationsPerHour: 20,
+  visitorConnections: 10,
+  addressConnections: 100,
+  socketBufferBytes: 1024 * 1024,
+  socketStallMs: 30_000,
+};
+
+/** `PARLEY_LIMIT_VISITOR_MESSAGES_PER_MINUTE` … for each limit, named after its key. */
+const LIMIT_ENV = Object.fromEntries(
+  Object.keys(DEFAULT_LIMITS).map((key) => [
+    `PARLEY_LIMIT_${key.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase()}`,
+    key,
+  ]),
+) as Record<string, keyof Limits>;
+
+function limitVariables() {
+  return Object.fromEntries(
+    Object.keys(LIMIT_ENV).map((name) => [name, z.coerce.number().int().min(1).optional()]),
+  );
+}
+
+/** `false`, a hop count, or a list of proxy addresses; undefined when it is none of them. */
+export type TrustProxy = false | number | string[];
+
+function parseTrustProxy(value: string): TrustProxy | undefined {
+  const trimmed = value.trim();
+  if (trimmed === 'false' || trimmed === '') return false;
+  // Trusting every hop let a client forge its address; one proxy is what `true` always meant.
+  if (trimmed === 'true') return 1;
+  if (/^\d+$/.test(trimmed)) return Number(trimmed) > 0 ? Number(trimmed) : false;
+  const addresses = trimmed.split(',').map((a) => a.trim());
+  return addresses.every((a) => /^[0-9a-fA-F:.]+(\/\d{1,3})?$/.test(a)) ? addresses : undefined;
+}
+
 const schema = z.object({
   /** TCP port of the one HTTP server (API, realtime, widget, console). */
   PORT: z.coerce.number().int().min(0).max(65535).default(8080),
@@ -28,10 +89,27 @@ const schema = z.object({
   PARLEY_ADMIN_EMAIL: z.email().optional(),
   PARLEY_ADMIN_PASSWORD: z.string().min(8, 'must be at least 8 characters').optional(),
   /**
-   * Set to `true` behind a reverse proxy (nginx, Caddy, a load balancer), so client IPs for rate
-   * limits come from X-Forwarded-For. Leave unset when clients connect directly.
+   * Behind a reverse proxy (nginx, Caddy, a load balancer): how many proxy hops to trust (`1` for
+   * one nginx; `true` means 1), or the proxies' addresses (`10.0.0.2,10.0.0.3`, CIDRs allowed).
+   * Client addresses for limits, and the request's scheme and host, are then read from the
+   * X-Forwarded-* headers those proxies add, never from what the client itself sent. Unset or
+   * `false` when clients connect directly.
    */
-  PARLEY_TRUST_PROXY: z.enum(['true', 'false']).default('false'),
+  PARLEY_TRUST_PROXY: z
+    .string()
+    .default('false')
+    .transform((value, ctx) => {
+      const trust = parseTrustProxy(value);
+      if (trust === undefined) {
+        ctx.addIssue({
+          code: 'custom',
+          message: 'expected false, a number of proxy hops, or proxy addresses separated by commas',
+        });
+        return z.NEVER;
+      }
+      return trust;
+    }),
+  ...limitVariables(),
   /** pino level: fatal, error, warn, info, debug, trace or silent. */
   PARLEY_LOG_LEVEL: z
     .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
@@ -47,7 +125,12 @@ export interface Config {
   adminEmail: string | undefined;
   adminPassword: string | undefined;
   logLevel: string;
-  trustProxy: boolean;
+  trustProxy: TrustProxy;
+  limits: Limits;
+  /** A connection whose request headers have not all arrived by then is closed (slowloris). */
+  headersTimeoutMs: number;
+  /** How often live agent sockets re-check that their session still exists and has not expired. */
+  sessionCheckMs: number;
 }
 
 export interface DatabaseConfig {
@@ -87,8 +170,20 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     adminEmail: v.PARLEY_ADMIN_EMAIL?.toLowerCase(),
     adminPassword: v.PARLEY_ADMIN_PASSWORD,
     logLevel: v.PARLEY_LOG_LEVEL,
-    trustProxy: v.PARLEY_TRUST_PROXY === 'true',
+    trustProxy: v.PARLEY_TRUST_PROXY,
+    limits: limitsFrom(v as Record<string, unknown>),
+    headersTimeoutMs: 10_000,
+    sessionCheckMs: 30_000,
   };
+}
+
+function limitsFrom(values: Record<string, unknown>): Limits {
+  const limits = { ...DEFAULT_LIMITS };
+  for (const [name, key] of Object.entries(LIMIT_ENV)) {
+    const value = values[name];
+    if (typeof value === 'number') limits[key] = value;
+  }
+  return limits;
 }
 
 /** The configured URL, checked here so that a malformed one stops the start before any I/O. */

@@ -20,10 +20,11 @@ export interface VisitorCredentials {
 export async function createVisitor(
   server: ServerEndpoint,
   origin = SITE_ORIGIN,
+  headers: Record<string, string> = {},
 ): Promise<VisitorCredentials> {
   const res = await fetch(`${server.url}/api/v1/widget/visitors`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', origin },
+    headers: { 'content-type': 'application/json', origin, ...headers },
     body: JSON.stringify({ siteKey: server.widgetKey }),
   });
   if (res.status !== 201) throw new Error(`visitor not created: ${res.status} ${await res.text()}`);
@@ -35,10 +36,12 @@ export function visitorSocket(
   auth: Record<string, unknown>,
   /** null sends no Origin header at all, as a non-browser client would. */
   origin: string | null = SITE_ORIGIN,
+  /** More handshake headers, e.g. the X-Forwarded-For a proxy would add. */
+  headers: Record<string, string> = {},
 ): VisitorSocket {
   return io(`${server.url}/visitor`, {
     auth: { siteKey: server.widgetKey, ...auth },
-    extraHeaders: origin ? { origin } : {},
+    extraHeaders: { ...headers, ...(origin ? { origin } : {}) },
     transports: ['websocket'],
     reconnection: false,
     forceNew: true,
@@ -53,10 +56,11 @@ export async function connectVisitor(
   return connected(visitorSocket(server, { token: visitor.token }));
 }
 
+/** Signs in as the console does (from Parley's own origin) and returns the session cookie. */
 export async function login(server: ServerEndpoint, credentials = ADMIN): Promise<string> {
   const res = await fetch(`${server.url}/api/v1/auth/login`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', origin: server.url },
     body: JSON.stringify(credentials),
   });
   if (res.status !== 200) throw new Error(`login failed: ${res.status} ${await res.text()}`);
@@ -64,14 +68,15 @@ export async function login(server: ServerEndpoint, credentials = ADMIN): Promis
   return cookie.split(';')[0] ?? '';
 }
 
+/** An agent socket as the console opens it: from Parley's own origin unless told (null: none). */
 export function agentSocket(
   server: ServerEndpoint,
   cookie: string | undefined,
-  origin?: string,
+  origin: string | null = server.url,
 ): AgentSocket {
   const headers: Record<string, string> = {};
   if (cookie) headers.cookie = cookie;
-  if (origin) headers.origin = origin;
+  if (origin !== null) headers.origin = origin;
   return io(`${server.url}/agent`, {
     extraHeaders: headers,
     transports: ['websocket'],

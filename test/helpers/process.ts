@@ -32,11 +32,21 @@ export function cleanEnv(): NodeJS.ProcessEnv {
   return Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('PARLEY_')));
 }
 
+/** The environment names of GENEROUS_LIMITS, so a server process is as lenient as in-process ones. */
+const GENEROUS_LIMIT_ENV = {
+  PARLEY_LIMIT_VISITOR_MESSAGES_PER_MINUTE: '100000',
+  PARLEY_LIMIT_ADDRESS_MESSAGES_PER_MINUTE: '100000',
+  PARLEY_LIMIT_SITE_MESSAGES_PER_MINUTE: '100000',
+  PARLEY_LIMIT_ADDRESS_CONVERSATIONS_PER_HOUR: '100000',
+  PARLEY_LIMIT_VISITOR_CONNECTIONS: '1000',
+  PARLEY_LIMIT_ADDRESS_CONNECTIONS: '10000',
+};
+
 /** Starts `src/server/main.ts` on `database`, which outlives the process (tests restart on it). */
 export async function spawnServer(
   database: TestDatabase,
   port: number,
-  options: { publicUrl?: string } = {},
+  options: { publicUrl?: string; env?: Record<string, string> } = {},
 ): Promise<ServerProcess> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/server/main.ts'], {
     cwd: ROOT,
@@ -50,6 +60,8 @@ export async function spawnServer(
       PARLEY_ADMIN_EMAIL: ADMIN.email,
       PARLEY_ADMIN_PASSWORD: ADMIN.password,
       PARLEY_LOG_LEVEL: 'warn',
+      ...GENEROUS_LIMIT_ENV,
+      ...options.env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -4,7 +4,7 @@
  */
 import { buildApp, type Parley } from '../../src/server/app';
 import type { Db } from '../../src/server/db/database';
-import type { Config } from '../../src/server/env';
+import { DEFAULT_LIMITS, type Config } from '../../src/server/env';
 import { createTestDatabase, type TestDatabase } from './database';
 
 export { tempDataDir } from './database';
@@ -26,6 +26,17 @@ export interface TestServer extends ServerEndpoint {
   close(): Promise<void>;
 }
 
+/** Many visitors from one address, sending fast: what integration tests do, and no visitor does. */
+export const GENEROUS_LIMITS: Config['limits'] = {
+  ...DEFAULT_LIMITS,
+  visitorMessagesPerMinute: 100_000,
+  addressMessagesPerMinute: 100_000,
+  siteMessagesPerMinute: 100_000,
+  addressConversationsPerHour: 100_000,
+  visitorConnections: 1000,
+  addressConnections: 10_000,
+};
+
 export function testConfig(database: TestDatabase, overrides: Partial<Config> = {}): Config {
   return {
     port: 0,
@@ -37,6 +48,10 @@ export function testConfig(database: TestDatabase, overrides: Partial<Config> = 
     adminPassword: ADMIN.password,
     logLevel: 'silent',
     trustProxy: false,
+    // Tests of other things must not trip over the limits; test/security tests them.
+    limits: GENEROUS_LIMITS,
+    headersTimeoutMs: 10_000,
+    sessionCheckMs: 30_000,
     ...overrides,
   };
 }
@@ -55,12 +70,15 @@ export async function seededWidgetKey(db: Db): Promise<string> {
  * Starts a server on `database`, which outlives it (a restart test starts another on the same
  * one), or on a fresh database of its own that `close()` drops.
  */
-export async function startServer(database?: TestDatabase): Promise<TestServer> {
+export async function startServer(
+  database?: TestDatabase,
+  overrides: Partial<Config> = {},
+): Promise<TestServer> {
   const own = !database;
   const store = database ?? (await createTestDatabase());
   let parley: Parley;
   try {
-    parley = await buildApp(testConfig(store));
+    parley = await buildApp(testConfig(store, overrides));
   } catch (error) {
     if (own) await store.drop();
     throw error;

@@ -1,14 +1,16 @@
-import type { Conversation, SyncResult } from '../../protocol/schemas';
+import type { Conversation, ConversationPage, SyncResult } from '../../protocol/schemas';
 import { requestJson } from './http';
 
-export type ConversationTab = 'open' | 'resolved';
+/** The inbox tabs, as the server's list filter names them. */
+export type ConversationTab = 'open' | 'resolved' | 'blocked';
 
-export async function fetchConversations(status: ConversationTab): Promise<Conversation[]> {
-  const { conversations } = await requestJson<{ conversations: Conversation[] }>(
-    'GET',
-    `/api/v1/conversations?status=${status}`,
-  );
-  return conversations;
+/** One page of a tab's conversations, newest first; pass `nextCursor` back for the next one. */
+export function fetchConversations(
+  status: ConversationTab,
+  cursor?: string,
+): Promise<ConversationPage> {
+  const query = new URLSearchParams({ status, ...(cursor ? { cursor } : {}) });
+  return requestJson('GET', `/api/v1/conversations?${query}`);
 }
 
 /** One page of messages with seq > afterSeq, ascending; ask again from the last seq while hasMore. */

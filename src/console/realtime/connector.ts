@@ -56,6 +56,8 @@ export function connectRealtime(openConversation: (id: string) => void): void {
   const agentSocket: AgentSocket = io(AGENT_NAMESPACE, {
     withCredentials: true,
     transports: ['websocket', 'polling'],
+    // Without this, Socket.IO never falls back to polling when a proxy blocks WebSockets.
+    tryAllTransports: true,
     ackTimeout: ACK_TIMEOUT_MS,
   });
   socket = agentSocket;

@@ -1,8 +1,19 @@
-import type { Conversation, ConversationStatus, Message } from '../../protocol/schemas';
+import type { Conversation, Message } from '../../protocol/schemas';
 import type { ConversationTab } from '../api/conversations';
 
-export function tabOf(status: ConversationStatus): ConversationTab {
-  return status === 'resolved' ? 'resolved' : 'open';
+/** A blocked visitor's conversations are in Blocked, whatever their status. */
+export function tabOf(conversation: Conversation): ConversationTab {
+  if (conversation.visitor.blocked) return 'blocked';
+  return conversation.status === 'resolved' ? 'resolved' : 'open';
+}
+
+/**
+ * Whether a conversation falls within what a list page covered: the server sorts by `updatedAt`
+ * then `id`, both descending, so the page covers everything that sorts up to its last row.
+ */
+export function sortsUpTo(conversation: Conversation, last: Conversation): boolean {
+  if (conversation.updatedAt !== last.updatedAt) return conversation.updatedAt > last.updatedAt;
+  return conversation.id >= last.id;
 }
 
 /**

@@ -1,6 +1,6 @@
 import { createPinia, setActivePinia } from 'pinia';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { Conversation } from '../../protocol/schemas';
+import type { Conversation, ConversationPage } from '../../protocol/schemas';
 import { fetchConversations } from '../api/conversations';
 import { RequestError } from '../api/request-error';
 import { useConversationsStore } from './conversations';
@@ -119,7 +119,7 @@ describe('replacing a tab with a fetched list', () => {
 
     const token = store.listRequestToken();
     store.upsert(aConversation({ id: 'pushed-while-loading' }));
-    store.replaceTab('open', [aConversation({ id: 'kept' })], token);
+    store.replaceTab('open', page([aConversation({ id: 'kept' })]), token);
 
     expect(ids(store.openConversations).sort()).toEqual(['kept', 'pushed-while-loading']);
     expect(ids(store.resolvedConversations)).toEqual(['other-tab']);
@@ -130,8 +130,39 @@ describe('replacing a tab with a fetched list', () => {
     const store = useConversationsStore();
     store.upsert(aConversation({ id: 'open-one' }));
     store.selectedId = 'open-one';
-    store.replaceTab('open', [], store.listRequestToken());
+    store.replaceTab('open', page([]), store.listRequestToken());
     expect(store.get('open-one')).toBeDefined();
+  });
+});
+
+describe('a tab longer than one page', () => {
+  const at = (minute: number) => `2025-06-10T10:${String(minute).padStart(2, '0')}:00.000Z`;
+  const updated = (id: string, minute: number) => aConversation({ id, updatedAt: at(minute) });
+
+  it('pages on with the cursor, and a refreshed first page keeps the older ones', async () => {
+    const store = useConversationsStore();
+    fetchMock.mockResolvedValueOnce(page([updated('c9', 9), updated('c8', 8)], 'after-c8'));
+    await store.loadTab('open');
+    expect(store.nextCursors.open).toBe('after-c8');
+
+    fetchMock.mockResolvedValueOnce(page([updated('c7', 7), updated('c6', 6)]));
+    await store.loadMore('open');
+    expect(fetchMock).toHaveBeenLastCalledWith('open', 'after-c8');
+    expect(ids(store.openConversations).sort()).toEqual(['c6', 'c7', 'c8', 'c9']);
+    expect(store.nextCursors.open).toBeNull();
+
+    // c9 was resolved elsewhere; the refreshed first page now ends at c7.
+    fetchMock.mockResolvedValueOnce(page([updated('c8', 8), updated('c7', 7)], 'after-c7'));
+    await store.loadTab('open');
+    expect(ids(store.openConversations).sort()).toEqual(['c6', 'c7', 'c8']);
+  });
+
+  it('puts a blocked visitor’s conversations in Blocked, whatever their status', () => {
+    const store = useConversationsStore();
+    store.upsert(aConversation({ id: 'spam', visitor: { id: 'v', name: null, blocked: true } }));
+    expect(store.openConversations).toEqual([]);
+    store.activeTab = 'blocked';
+    expect(ids(store.activeList)).toEqual(['spam']);
   });
 });
 
@@ -147,11 +178,11 @@ describe('loading a tab', () => {
     expect(store.tabLoads.open).toEqual({ loading: false, failure: offline });
     expect(store.loadedTabs.open).toBe(false);
 
-    let answer: (list: Conversation[]) => void = () => {};
+    let answer: (list: ConversationPage) => void = () => {};
     fetchMock.mockImplementationOnce(() => new Promise((resolve) => (answer = resolve)));
     const retry = store.loadTab('open');
     expect(store.tabLoads.open).toEqual({ loading: true, failure: null });
-    answer([aConversation()]);
+    answer(page([aConversation()]));
     await retry;
     expect(store.tabLoads.open).toEqual({ loading: false, failure: null });
     expect(store.loadedTabs.open).toBe(true);
@@ -162,7 +193,7 @@ describe('loading a tab', () => {
     const store = useConversationsStore();
     let failEarlier: (error: Error) => void = () => {};
     fetchMock.mockImplementationOnce(() => new Promise((_, reject) => (failEarlier = reject)));
-    fetchMock.mockResolvedValueOnce([]);
+    fetchMock.mockResolvedValueOnce(page([]));
 
     const earlier = store.loadTab('open');
     await store.loadTab('open');
@@ -174,7 +205,7 @@ describe('loading a tab', () => {
 
   it('refreshes on each connect the open list, and the resolved one once asked for', async () => {
     const store = useConversationsStore();
-    fetchMock.mockResolvedValue([]);
+    fetchMock.mockResolvedValue(page([]));
     const asked = () => fetchMock.mock.calls.map(([tab]) => tab);
 
     await store.refreshLoadedTabs();
@@ -207,6 +238,10 @@ describe('visitor typing', () => {
     expect(store.visitorTyping.c1).toBeUndefined();
   });
 });
+
+function page(conversations: Conversation[], nextCursor: string | null = null): ConversationPage {
+  return { conversations, nextCursor };
+}
 
 function lastAt(createdAt: string) {
   return { body: 'hi', authorType: 'visitor' as const, createdAt };

@@ -1,10 +1,11 @@
 import { defineStore } from 'pinia';
 import { computed, ref } from 'vue';
-import type { Conversation, Message } from '../../protocol/schemas';
+import type { Conversation, ConversationPage, Message } from '../../protocol/schemas';
 import { type ConversationTab, fetchConversations } from '../api/conversations';
 import {
   byNewestActivity,
   mergeConversation,
+  sortsUpTo,
   tabOf,
   withMessage,
   withReadUpTo,
@@ -13,7 +14,13 @@ import {
 /** How long a visitor's "typing" lasts without news, in case the "stopped" push never comes. */
 const VISITOR_TYPING_TIMEOUT_MS = 8_000;
 
-const TABS: readonly ConversationTab[] = ['open', 'resolved'];
+export const TABS: readonly ConversationTab[] = ['open', 'resolved', 'blocked'];
+
+const perTab = <T>(value: () => T): Record<ConversationTab, T> => ({
+  open: value(),
+  resolved: value(),
+  blocked: value(),
+});
 
 /** The latest list request of a tab, for the list to show: still on its way, or why it failed. */
 export interface TabLoad {
@@ -23,11 +30,11 @@ export interface TabLoad {
 
 export const useConversationsStore = defineStore('conversations', () => {
   const byId = ref<Record<string, Conversation>>({});
-  const loadedTabs = ref<Record<ConversationTab, boolean>>({ open: false, resolved: false });
-  const tabLoads = ref<Record<ConversationTab, TabLoad>>({
-    open: { loading: false, failure: null },
-    resolved: { loading: false, failure: null },
-  });
+  const loadedTabs = ref(perTab(() => false));
+  const tabLoads = ref(perTab<TabLoad>(() => ({ loading: false, failure: null })));
+  /** Where each tab's next page starts; null once the whole list is here. */
+  const nextCursors = ref(perTab<string | null>(() => null));
+  const loadingMore = ref(perTab(() => false));
   const activeTab = ref<ConversationTab>('open');
   const selectedId = ref<string | null>(null);
   const visitorTyping = ref<Record<string, boolean>>({});
@@ -37,18 +44,17 @@ export const useConversationsStore = defineStore('conversations', () => {
   let writeCount = 0;
   const writtenAt = new Map<string, number>();
   const typingTimers = new Map<string, ReturnType<typeof setTimeout>>();
-  const tabRequests: Record<ConversationTab, number> = { open: 0, resolved: 0 };
+  const tabRequests = perTab(() => 0);
 
   const newestFirst = computed(() => Object.values(byId.value).sort(byNewestActivity));
-  const openConversations = computed(() =>
-    newestFirst.value.filter((c) => tabOf(c.status) === 'open'),
-  );
-  const resolvedConversations = computed(() =>
-    newestFirst.value.filter((c) => tabOf(c.status) === 'resolved'),
-  );
-  const activeList = computed(() =>
-    activeTab.value === 'open' ? openConversations.value : resolvedConversations.value,
-  );
+  const byTab = computed(() => {
+    const lists = perTab<Conversation[]>(() => []);
+    for (const c of newestFirst.value) lists[tabOf(c)].push(c);
+    return lists;
+  });
+  const openConversations = computed(() => byTab.value.open);
+  const resolvedConversations = computed(() => byTab.value.resolved);
+  const activeList = computed(() => byTab.value[activeTab.value]);
   const totalUnread = computed(() =>
     openConversations.value.reduce((sum, c) => sum + c.unreadCount, 0),
   );
@@ -87,12 +93,20 @@ export const useConversationsStore = defineStore('conversations', () => {
     return writeCount;
   }
 
-  function replaceTab(tab: ConversationTab, list: readonly Conversation[], token: number): void {
-    const listed = new Set(list.map((c) => c.id));
+  /**
+   * A tab's first page, fresh from the server: what we hold of the tab within the page's range
+   * and not listed there is gone (unless a push wrote it meanwhile, or it is the one open).
+   * Older conversations stay: the next pages will tell.
+   */
+  function replaceTab(tab: ConversationTab, page: ConversationPage, token: number): void {
+    const listed = new Set(page.conversations.map((c) => c.id));
+    const last = page.conversations.at(-1);
     for (const c of Object.values(byId.value)) {
       const writtenSince = (writtenAt.get(c.id) ?? 0) > token;
+      const covered = page.nextCursor === null || (last !== undefined && sortsUpTo(c, last));
       if (
-        tabOf(c.status) === tab &&
+        tabOf(c) === tab &&
+        covered &&
         !listed.has(c.id) &&
         !writtenSince &&
         c.id !== selectedId.value
@@ -101,7 +115,8 @@ export const useConversationsStore = defineStore('conversations', () => {
         writtenAt.delete(c.id);
       }
     }
-    list.forEach(upsert);
+    page.conversations.forEach(upsert);
+    nextCursors.value[tab] = page.nextCursor;
     loadedTabs.value[tab] = true;
   }
 
@@ -115,6 +130,21 @@ export const useConversationsStore = defineStore('conversations', () => {
     } catch (error) {
       if (request === tabRequests[tab]) tabLoads.value[tab] = { loading: false, failure: error };
       throw error;
+    }
+  }
+
+  /** The tab's next page, appended; nothing to do once the whole list is here. */
+  async function loadMore(tab: ConversationTab): Promise<void> {
+    const cursor = nextCursors.value[tab];
+    if (cursor === null || loadingMore.value[tab]) return;
+    loadingMore.value[tab] = true;
+    try {
+      const page = await fetchConversations(tab, cursor);
+      page.conversations.forEach(upsert);
+      // A refresh of the first page meanwhile starts the paging over; keep its cursor.
+      if (nextCursors.value[tab] === cursor) nextCursors.value[tab] = page.nextCursor;
+    } finally {
+      loadingMore.value[tab] = false;
     }
   }
 
@@ -145,6 +175,8 @@ export const useConversationsStore = defineStore('conversations', () => {
     byId,
     loadedTabs,
     tabLoads,
+    nextCursors,
+    loadingMore,
     activeTab,
     selectedId,
     visitorTyping,
@@ -159,6 +191,7 @@ export const useConversationsStore = defineStore('conversations', () => {
     listRequestToken,
     replaceTab,
     loadTab,
+    loadMore,
     refreshLoadedTabs,
     setVisitorTyping,
   };

@@ -40,6 +40,7 @@ describe('migrations', () => {
     const tables = async () => (await listTables(db!)).filter((n) => !n.startsWith('kysely_'));
     expect(await tables()).toEqual([
       'agents',
+      'blocked_addresses',
       'conversations',
       'messages',
       'organizations',

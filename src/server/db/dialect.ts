@@ -66,6 +66,12 @@ async function binaryCollation(db: AnyDb): Promise<string> {
   return found;
 }
 
+/** Drops an index: MySQL wants the index's table named, SQLite refuses it. */
+export async function dropIndex(db: AnyDb, index: string, table: string): Promise<void> {
+  const statement = db.schema.dropIndex(index);
+  await (engineOf(db) === 'mysql' ? statement.on(table) : statement).execute();
+}
+
 /** The tables of the database Parley is connected to (its schema on PostgreSQL), sorted. */
 export async function listTables(db: AnyDb): Promise<string[]> {
   const query = {

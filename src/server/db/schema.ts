@@ -18,6 +18,8 @@ export interface SitesTable {
   widget_key: string;
   /** JSON array of origins (`https://shop.example`) allowed to embed the widget. */
   allowed_origins: string;
+  /** This site's visitor message limit; null for the server-wide default. */
+  visitor_messages_per_minute: number | null;
   created_at: string;
 }
 
@@ -49,6 +51,20 @@ export interface VisitorsTable {
   name: string | null;
   created_at: string;
   last_seen_at: string;
+  /** Set while agents have blocked this visitor: its handshakes are refused. */
+  blocked_at: string | null;
+  blocked_by: string | null;
+  /** The address (IPv4, or IPv6 /64) it last connected from; what blocking "their address" blocks. */
+  last_address: string | null;
+}
+
+export interface BlockedAddressesTable {
+  id: string;
+  org_id: string;
+  address: string;
+  visitor_id: string | null;
+  created_by: string | null;
+  created_at: string;
 }
 
 export interface ConversationsTable {
@@ -92,6 +108,7 @@ export interface Database {
   agents: AgentsTable;
   sessions: SessionsTable;
   visitors: VisitorsTable;
+  blocked_addresses: BlockedAddressesTable;
   conversations: ConversationsTable;
   messages: MessagesTable;
 }

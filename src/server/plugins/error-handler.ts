@@ -9,6 +9,7 @@ export function installErrorHandler(app: FastifyInstance): void {
     if (body.code === 'internal') request.log.error({ err: error }, 'request failed');
     // Fastify's own refusals keep their precise status (413 too large, 415 wrong type).
     const status = error instanceof AppError ? HTTP_STATUS[body.code] : (error.statusCode ?? 500);
+    if (body.retryAfter !== undefined) reply.header('retry-after', String(body.retryAfter));
     return reply.status(status >= 400 ? status : 500).send({ error: body });
   });
   app.setNotFoundHandler((request, reply) =>

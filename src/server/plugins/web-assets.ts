@@ -5,15 +5,18 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { notFound } from '../errors';
 import { parseInput } from '../validation';
-import type { Db } from '../db/database';
-import { SitesRepository } from '../modules/sites/sites.repository';
+import type { SitesRepository } from '../modules/sites/sites.repository';
 import { renderDemoPage } from './demo-page';
 
 /**
  * Serves what Vite built into `dist/`: the loader at /widget.js, the widget frame at
  * /widget/frame, the console at /console (history-mode fallback) and the /demo page.
  */
-export async function webAssets(app: FastifyInstance, distDir: string, db: Db): Promise<void> {
+export async function webAssets(
+  app: FastifyInstance,
+  distDir: string,
+  sites: SitesRepository,
+): Promise<void> {
   const built = fs.existsSync(path.join(distDir, 'console', 'index.html'));
   if (!built) {
     app.log.warn(`no built web assets in ${distDir}: run "npm run build"`);
@@ -45,7 +48,6 @@ export async function webAssets(app: FastifyInstance, distDir: string, db: Db): 
   );
 
   const frameHtml = fs.readFileSync(path.join(distDir, 'widget', 'index.html'), 'utf8');
-  const sites = new SitesRepository(db);
   app.get('/widget/frame', async (request, reply) => {
     const { site: key } = parseInput(frameQuery, request.query);
     const site = key ? await sites.findByWidgetKey(key) : undefined;
@@ -70,13 +72,8 @@ export async function webAssets(app: FastifyInstance, distDir: string, db: Db): 
   app.get('/', (_request, reply) => reply.redirect('/console/'));
 
   app.get('/demo', async (_request, reply) => {
-    const first = await db
-      .selectFrom('sites')
-      .select('widget_key')
-      .orderBy('created_at')
-      .limit(1)
-      .executeTakeFirst();
-    return reply.type('text/html').send(renderDemoPage(first?.widget_key ?? ''));
+    const first = await sites.findFirst();
+    return reply.type('text/html').send(renderDemoPage(first?.widgetKey ?? ''));
   });
 }
 
@@ -86,7 +83,7 @@ const frameQuery = z.object({ site: z.string().max(64).optional() });
 const frameCsp = [
   "default-src 'self'",
   "script-src 'self'",
-  "style-src 'self' 'unsafe-inline'",
+  "style-src 'self'",
   "img-src 'self' data:",
   "connect-src 'self'",
   "base-uri 'self'",

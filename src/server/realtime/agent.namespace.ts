@@ -14,8 +14,9 @@ import {
   agentTypingPayload,
 } from '../../protocol/schemas';
 import { AppError } from '../errors';
-import { isSameHost } from '../origin';
+import type { OriginPolicy } from '../http/origin-policy';
 import type { AgentIdentity, AuthService } from '../modules/auth/auth.service';
+import type { SessionCookie } from '../modules/auth/session-cookie';
 import type { ConversationsService } from '../modules/conversations/conversations.service';
 import { orgAgentsRoom, sessionRoom } from './rooms';
 import {
@@ -33,27 +34,35 @@ export type AgentNamespace = Namespace<
   { agent: AgentIdentity }
 >;
 
-/** `/agent`: the console. The handshake needs the session cookie, from a page of our own origin. */
-export function agentNamespace(
-  io: Server,
-  auth: AuthService,
-  conversations: ConversationsService,
-  readSessionToken: (cookieHeader: string | undefined) => string | undefined,
-  log: FastifyBaseLogger,
-): AgentNamespace {
+export interface AgentNamespaceDeps {
+  auth: AuthService;
+  conversations: ConversationsService;
+  cookie: SessionCookie;
+  origins: OriginPolicy;
+  parseCookies: (header: string) => Record<string, string | undefined>;
+  log: FastifyBaseLogger;
+}
+
+/**
+ * `/agent`: the console. The handshake needs the session cookie and must come from one of our
+ * own pages: exactly our origin, or a same-origin browser request without one (see OriginPolicy).
+ */
+export function agentNamespace(io: Server, deps: AgentNamespaceDeps): AgentNamespace {
+  const { auth, conversations, cookie, origins, parseCookies, log } = deps;
   const nsp: AgentNamespace = io.of(AGENT_NAMESPACE);
 
   nsp.use(async (socket, next) => {
     try {
-      const { origin, host, cookie } = socket.handshake.headers;
-      // Cross-site WebSocket hijacking: a foreign page must not ride the agent's cookie.
-      if (origin !== undefined && !isSameHost(origin, host)) {
+      const request = socket.request;
+      // Cross-site WebSocket hijacking: another page must not ride the agent's cookie.
+      if (!origins.isOwn(origins.browserOrigin(request), request)) {
         throw new AppError(
           'forbidden_origin',
           'Origin not allowed: the console connects from its own origin',
         );
       }
-      const agent = await auth.authenticate(readSessionToken(cookie));
+      const cookies = request.headers.cookie ? parseCookies(request.headers.cookie) : {};
+      const agent = await auth.authenticate(cookie.read(request, cookies));
       if (!agent) throw new AppError('unauthorized', 'Sign in first');
       socket.data.agent = agent;
       next();
@@ -73,9 +82,7 @@ export function agentNamespace(
       'conversation:sync': handler(agentSyncPayload, (p) =>
         conversations.syncForAgent(agent, p.conversationId, p.afterSeq),
       ),
-      'conversation:list': handler(agentListPayload, async (p) => ({
-        conversations: await conversations.listForAgent(agent, p.status),
-      })),
+      'conversation:list': handler(agentListPayload, (p) => conversations.listForAgent(agent, p)),
       'conversation:read': handler(agentReadPayload, async (p) => {
         await conversations.markReadByAgent(agent, p.conversationId, p.seq);
         return null;
@@ -88,7 +95,7 @@ export function agentNamespace(
         return null;
       }),
     };
-    // A socket outliving its session must not keep acting for it.
+    // A socket outliving its session must not keep acting for it (the sweep catches the rest).
     const authorize = () =>
       Date.parse(agent.sessionExpiresAt) <= Date.now()
         ? new AppError('unauthorized', 'The session has expired; sign in again')

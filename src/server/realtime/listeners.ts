@@ -2,7 +2,7 @@ import type { DomainEvents } from '../domain-events';
 import type { Conversation, VisitorConversation } from '../../protocol/schemas';
 import type { AgentNamespace } from './agent.namespace';
 import type { VisitorNamespace } from './visitor.namespace';
-import { orgAgentsRoom, sessionRoom, visitorRoom } from './rooms';
+import { orgAgentsRoom, sessionRoom, visitorAddressRoom, visitorRoom } from './rooms';
 
 /** Agents of the organization hear everything in it, private notes included. */
 export function listenForAgents(events: DomainEvents, nsp: AgentNamespace): void {
@@ -39,6 +39,11 @@ export function listenForVisitors(events: DomainEvents, nsp: VisitorNamespace): 
   events.on('typing.changed', (e) => {
     if (e.by.type !== 'agent') return;
     nsp.to(visitorRoom(e.visitorId)).emit('typing', { typing: e.typing, agentName: e.by.name });
+  });
+  // A blocked visitor (or address) is shown the door; its next handshake is refused.
+  events.on('visitor.blocked', (e) => {
+    nsp.in(visitorRoom(e.visitorId)).disconnectSockets(true);
+    if (e.address !== null) nsp.in(visitorAddressRoom(e.orgId, e.address)).disconnectSockets(true);
   });
 }
 

@@ -12,10 +12,14 @@ import {
   visitorSyncPayload,
   visitorTypingPayload,
 } from '../../protocol/schemas';
+import type { Limits } from '../env';
+import type { ClientResolver } from '../http/client-address';
+import type { OriginPolicy } from '../http/origin-policy';
 import type { ConversationsService } from '../modules/conversations/conversations.service';
 import type { VisitorIdentity, VisitorsService } from '../modules/visitors/visitors.service';
 import { parseInput } from '../validation';
-import { visitorRoom } from './rooms';
+import { ConnectionCaps } from './connection-caps';
+import { visitorAddressRoom, visitorRoom } from './rooms';
 import {
   handler,
   handshakeError,
@@ -28,29 +32,49 @@ export type VisitorNamespace = Namespace<
   VisitorClientEvents,
   VisitorServerEvents,
   object,
-  { visitor: VisitorIdentity }
+  { visitor: VisitorIdentity; release: () => void }
 >;
 
-/** `/visitor`: the widget. The handshake proves the visitor token and the embedding origin. */
-export function visitorNamespace(
-  io: Server,
-  visitors: VisitorsService,
-  conversations: ConversationsService,
-  log: FastifyBaseLogger,
-): VisitorNamespace {
+export interface VisitorNamespaceDeps {
+  visitors: VisitorsService;
+  conversations: ConversationsService;
+  origins: OriginPolicy;
+  client: ClientResolver;
+  limits: Pick<Limits, 'visitorConnections' | 'addressConnections'>;
+  log: FastifyBaseLogger;
+}
+
+/**
+ * `/visitor`: the widget. The handshake proves the visitor token and the embedding origin, and
+ * takes one of the visitor's and one of its address's connection places.
+ */
+export function visitorNamespace(io: Server, deps: VisitorNamespaceDeps): VisitorNamespace {
+  const { visitors, conversations, origins, client, limits, log } = deps;
   const nsp: VisitorNamespace = io.of(VISITOR_NAMESPACE);
+  const caps = new ConnectionCaps();
 
   nsp.use(async (socket, next) => {
+    const places: (() => void)[] = [];
     try {
       const auth = parseInput(visitorHandshake, socket.handshake.auth);
-      const { origin, host } = socket.handshake.headers;
-      socket.data.visitor = await visitors.authenticate(auth.siteKey, auth.token, {
+      const request = socket.request;
+      const address = client.address(request);
+      places.push(caps.open(`address:${address}`, limits.addressConnections, 'address'));
+      const origin = origins.browserOrigin(request);
+      const visitor = await visitors.authenticate(auth.siteKey, auth.token, {
         origin,
-        host,
+        fromOwnFrame: origins.isOwn(origin, request),
         pageOrigin: auth.pageOrigin,
+        address,
       });
+      places.push(caps.open(`visitor:${visitor.id}`, limits.visitorConnections, 'visitor'));
+      socket.data.visitor = visitor;
+      // Given back on disconnect, or when the connection closes before `connection` fires.
+      socket.data.release = () => places.forEach((release) => release());
+      socket.conn.once('close', socket.data.release);
       next();
     } catch (error) {
+      places.forEach((release) => release());
       next(handshakeError(error));
     }
   });
@@ -58,7 +82,8 @@ export function visitorNamespace(
   nsp.on('connection', (socket) => {
     releaseHandshakeRequest(socket);
     const visitor = socket.data.visitor;
-    void socket.join(visitorRoom(visitor.id));
+    socket.once('disconnect', socket.data.release);
+    void socket.join([visitorRoom(visitor.id), visitorAddressRoom(visitor.orgId, visitor.address)]);
     const handlers: Handlers<VisitorClientEvents> = {
       'message:send': handler(visitorSendPayload, async (p) => ({
         message: await conversations.sendVisitorMessage(visitor, p),

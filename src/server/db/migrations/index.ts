@@ -1,7 +1,9 @@
 import type { Migration } from 'kysely';
 import * as initial from './0001-initial';
+import * as abuseControls from './0002-abuse-controls';
 
 /** Every migration, by name; names sort in the order they run. Add new ones at the end. */
 export const migrations: Record<string, Migration> = {
   '0001-initial': initial,
+  '0002-abuse-controls': abuseControls,
 };

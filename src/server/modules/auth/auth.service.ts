@@ -7,7 +7,10 @@ import type { SessionsRepository } from './sessions.repository';
 import { LoginThrottle } from './login-throttle';
 import { verifyPassword } from './password';
 
+/** A session lasts 30 days from sign-in, then the agent signs in again. */
 export const SESSION_TTL_MS = 30 * 24 * 3600 * 1000;
+/** Sessions one agent may hold at once (browsers, devices); a new one ends the oldest. */
+export const MAX_SESSIONS_PER_AGENT = 10;
 const FIFTEEN_MINUTES = 15 * 60 * 1000;
 
 /** The signed-in agent behind a request or a socket. */
@@ -17,9 +20,9 @@ export interface AgentIdentity extends Agent {
 }
 
 export class AuthService {
-  // Per account: slows guessing one password; per IP: slows trying many accounts.
+  // Per account: slows guessing one password; per address: slows trying many accounts.
   private readonly perAccount = new LoginThrottle(5, FIFTEEN_MINUTES);
-  private readonly perIp = new LoginThrottle(20, FIFTEEN_MINUTES);
+  private readonly perAddress = new LoginThrottle(20, FIFTEEN_MINUTES);
 
   constructor(
     private readonly agents: AgentsRepository,
@@ -27,29 +30,23 @@ export class AuthService {
     private readonly events: DomainEvents,
   ) {}
 
-  async login(credentials: LoginBody, ip: string): Promise<{ agent: Agent; token: string }> {
-    const accountKey = credentials.email;
-    if (this.perIp.isBlocked(ip) || this.perAccount.isBlocked(accountKey)) {
+  /** `address` is the client's address key (see http/client-address.ts). */
+  async login(credentials: LoginBody, address: string): Promise<{ agent: Agent; token: string }> {
+    const account = credentials.email;
+    // Both count before the password is checked, so parallel guesses cannot outrun them.
+    const addressAllowed = await this.perAddress.attempt(address);
+    const accountAllowed = addressAllowed && (await this.perAccount.attempt(account));
+    if (!accountAllowed) {
       throw new AppError('too_many_attempts', 'Too many failed sign-ins; try again in 15 minutes');
     }
     const row = await this.agents.findByEmail(credentials.email);
     const passwordMatches = await verifyPassword(row?.password_hash, credentials.password);
     if (!row || !passwordMatches) {
-      this.perIp.recordFailure(ip);
-      this.perAccount.recordFailure(accountKey);
       throw new AppError('invalid_credentials', 'Wrong email or password');
     }
-    this.perAccount.clear(accountKey);
-    const token = newToken();
-    const createdAt = now();
-    await this.sessions.insert({
-      token_hash: hashToken(token),
-      agent_id: row.id,
-      org_id: row.org_id,
-      created_at: createdAt,
-      expires_at: new Date(Date.parse(createdAt) + SESSION_TTL_MS).toISOString(),
-    });
-    return { agent: toAgent(row), token };
+    await this.perAccount.succeeded(account, { all: true });
+    await this.perAddress.succeeded(address, { all: false });
+    return { agent: toAgent(row), token: await this.startSession(row.id, row.org_id) };
   }
 
   /** The agent a session token belongs to, or undefined when it is unknown or expired. */
@@ -60,9 +57,44 @@ export class AuthService {
     return row && { ...toAgent(row), sessionHash, sessionExpiresAt: row.session_expires_at };
   }
 
+  /** Of these session hashes, the ones that still exist and have not expired. */
+  async liveSessions(hashes: string[]): Promise<Set<string>> {
+    const live = new Set<string>();
+    const at = now();
+    // In slices, so the query stays within every engine's limit on bound parameters.
+    for (let i = 0; i < hashes.length; i += 500) {
+      for (const hash of await this.sessions.findLive(hashes.slice(i, i + 500), at)) live.add(hash);
+    }
+    return live;
+  }
+
   async logout(token: string): Promise<void> {
-    const tokenHash = hashToken(token);
-    await this.sessions.delete(tokenHash);
-    this.events.emit('session.ended', { tokenHash });
+    await this.endSessions([hashToken(token)]);
+  }
+
+  close(): void {
+    this.perAccount.close();
+    this.perAddress.close();
+  }
+
+  private async startSession(agentId: string, orgId: string): Promise<string> {
+    const token = newToken();
+    const createdAt = now();
+    await this.sessions.insert({
+      token_hash: hashToken(token),
+      agent_id: agentId,
+      org_id: orgId,
+      created_at: createdAt,
+      expires_at: new Date(Date.parse(createdAt) + SESSION_TTL_MS).toISOString(),
+    });
+    const oldest = await this.sessions.hashesBeyondNewest(agentId, MAX_SESSIONS_PER_AGENT);
+    await this.endSessions(oldest);
+    return token;
+  }
+
+  private async endSessions(hashes: string[]): Promise<void> {
+    if (hashes.length === 0) return;
+    await this.sessions.delete(hashes);
+    for (const tokenHash of hashes) this.events.emit('session.ended', { tokenHash });
   }
 }

@@ -17,12 +17,12 @@ afterEach(async () => {
 const signIn = (body: unknown, headers: Record<string, string> = {}) =>
   fetch(`${server.url}/api/v1/auth/login`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', ...headers },
+    headers: { 'content-type': 'application/json', origin: server.url, ...headers },
     body: JSON.stringify(body),
   });
 
 describe('sign in', () => {
-  it('signs in with the first-run admin and keeps the session in an httpOnly, SameSite=Lax cookie', async () => {
+  it('signs in with the first-run admin and keeps the session in an httpOnly, SameSite=Strict cookie', async () => {
     const res = await signIn({ email: 'Admin@Shop.test', password: ADMIN.password });
 
     expect(res.status).toBe(200);
@@ -30,7 +30,7 @@ describe('sign in', () => {
     const cookie = res.headers.get('set-cookie') ?? '';
     expect(cookie).toMatch(/^parley_session=[\w-]{40,};/);
     expect(cookie).toMatch(/HttpOnly/i);
-    expect(cookie).toMatch(/SameSite=Lax/i);
+    expect(cookie).toMatch(/SameSite=Strict/i);
     const me = await fetch(`${server.url}/api/v1/me`, {
       headers: { cookie: cookie.split(';')[0] ?? '' },
     });
@@ -73,8 +73,12 @@ describe('sign in', () => {
     const cookie = (res.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
 
     expect(
-      (await fetch(`${server.url}/api/v1/auth/logout`, { method: 'POST', headers: { cookie } }))
-        .status,
+      (
+        await fetch(`${server.url}/api/v1/auth/logout`, {
+          method: 'POST',
+          headers: { cookie, origin: server.url },
+        })
+      ).status,
     ).toBe(204);
 
     const me = await fetch(`${server.url}/api/v1/me`, { headers: { cookie } });
@@ -82,7 +86,7 @@ describe('sign in', () => {
     expect(await me.json()).toMatchObject({ error: { code: 'unauthorized' } });
   });
 
-  it('marks the cookie Secure when Parley is served over HTTPS, and not on plain HTTP', async () => {
+  it('makes the cookie Secure and __Host- when Parley is served over HTTPS, not on plain HTTP', async () => {
     const plain = await signIn({ email: ADMIN.email, password: ADMIN.password });
     expect(plain.headers.get('set-cookie')).not.toMatch(/Secure/i);
 
@@ -91,10 +95,15 @@ describe('sign in', () => {
     const res = await https.http.inject({
       method: 'POST',
       url: '/api/v1/auth/login',
+      headers: { origin: 'https://chat.shop.test' },
       payload: { email: ADMIN.email, password: ADMIN.password },
     });
     expect(res.statusCode).toBe(200);
-    expect(String(res.headers['set-cookie'])).toMatch(/; Secure/i);
+    const cookie = String(res.headers['set-cookie']);
+    expect(cookie).toMatch(/^__Host-parley_session=[\w-]{40,};/);
+    expect(cookie).toMatch(/; Secure/i);
+    expect(cookie).toMatch(/; Path=\//i);
+    expect(cookie).not.toMatch(/Domain=/i);
     await https.http.close();
     await database.drop();
   });
@@ -110,13 +119,26 @@ describe('sign in', () => {
 });
 
 describe('LoginThrottle', () => {
-  it('blocks a key after the limit and forgets failures outside the window', () => {
+  it('refuses a key after the limit and forgets attempts outside the window', async () => {
     let t = 0;
     const throttle = new LoginThrottle(3, 1000, () => t);
-    for (let i = 0; i < 3; i++) throttle.recordFailure('ip');
-    expect(throttle.isBlocked('ip')).toBe(true);
-    expect(throttle.isBlocked('other')).toBe(false);
+    for (let i = 0; i < 3; i++) expect(await throttle.attempt('ip')).toBe(true);
+    expect(await throttle.attempt('ip')).toBe(false);
+    expect(await throttle.attempt('other')).toBe(true);
     t = 1001;
-    expect(throttle.isBlocked('ip')).toBe(false);
+    expect(await throttle.attempt('ip')).toBe(true);
+    throttle.close();
+  });
+
+  it('forgives a successful attempt, or with `all` every earlier one', async () => {
+    const throttle = new LoginThrottle(2, 1000, () => 0);
+    await throttle.attempt('ip');
+    await throttle.attempt('ip');
+    await throttle.succeeded('ip', { all: false });
+    expect(await throttle.attempt('ip')).toBe(true);
+    expect(await throttle.attempt('ip')).toBe(false);
+    await throttle.succeeded('ip', { all: true });
+    expect(await throttle.attempt('ip')).toBe(true);
+    throttle.close();
   });
 });

@@ -24,7 +24,33 @@ export class SessionsRepository {
       .executeTakeFirst();
   }
 
-  async delete(tokenHash: string): Promise<void> {
-    await this.db.deleteFrom('sessions').where('token_hash', '=', tokenHash).execute();
+  /** Which of these sessions exist and are unexpired at `at`. */
+  async findLive(tokenHashes: string[], at: string): Promise<string[]> {
+    if (tokenHashes.length === 0) return [];
+    const rows = await this.db
+      .selectFrom('sessions')
+      .select('token_hash')
+      .where('token_hash', 'in', tokenHashes)
+      .where('expires_at', '>', at)
+      .execute();
+    return rows.map((r) => r.token_hash);
+  }
+
+  /** An agent's sessions beyond its `keep` newest ones. */
+  async hashesBeyondNewest(agentId: string, keep: number): Promise<string[]> {
+    const rows = await this.db
+      .selectFrom('sessions')
+      .select('token_hash')
+      .where('agent_id', '=', agentId)
+      .orderBy('created_at', 'desc')
+      .orderBy('token_hash', 'desc')
+      .offset(keep)
+      .limit(1000)
+      .execute();
+    return rows.map((r) => r.token_hash);
+  }
+
+  async delete(tokenHashes: string[]): Promise<void> {
+    await this.db.deleteFrom('sessions').where('token_hash', 'in', tokenHashes).execute();
   }
 }

@@ -7,8 +7,9 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../../../../test/helpers/database';
-import { ADMIN, SITE_ORIGIN } from '../../../../test/helpers/server';
+import { ADMIN, GENEROUS_LIMITS, SITE_ORIGIN } from '../../../../test/helpers/server';
 import type { Conversation, Message } from '../../../protocol/schemas';
+import { MemoryRateLimiter } from '../../core/rate-limiter';
 import { createDb, type Db } from '../../db/database';
 import { migrateToLatest } from '../../db/migrate';
 import { DomainEvents } from '../../domain-events';
@@ -17,6 +18,7 @@ import type { AgentIdentity } from '../auth/auth.service';
 import { seedFirstRun } from '../bootstrap/first-run';
 import type { VisitorIdentity } from '../visitors/visitors.service';
 import { ConversationsService } from './conversations.service';
+import { VisitorAdmission } from './visitor-admission';
 
 /** How many calls each race starts at once, and how often a race is run. */
 const AT_ONCE = 8;
@@ -39,7 +41,11 @@ let siteId: string;
 function node(db: Db): Node {
   const events = new DomainEvents();
   const state: Node = {
-    service: new ConversationsService(db, events),
+    service: new ConversationsService(
+      db,
+      events,
+      new VisitorAdmission(new MemoryRateLimiter(), GENEROUS_LIMITS),
+    ),
     messageStates: new Map(),
     otherUpdates: [],
   };
@@ -110,7 +116,14 @@ async function newVisitor(): Promise<VisitorIdentity> {
       last_seen_at: at,
     })
     .execute();
-  return { id, orgId: agent.orgId, siteId, name: null };
+  return {
+    id,
+    orgId: agent.orgId,
+    siteId,
+    name: null,
+    address: '127.0.0.1',
+    messagesPerMinute: null,
+  };
 }
 
 /** `count` calls of `call`, all started at once, alternating between the two nodes. */

@@ -2,6 +2,8 @@ import type { Updateable } from 'kysely';
 import type { Db } from '../../db/database';
 import { hasRowLocks } from '../../db/dialect';
 import type { ConversationsTable, MessagesTable } from '../../db/schema';
+import type { ConversationStatus } from '../../../protocol/schemas';
+import type { ListCursor } from './list-cursor';
 import type { ConversationView } from './presenters';
 
 /** Every query is scoped by the organization or by the visitor that owns the rows. */
@@ -18,7 +20,7 @@ export class ConversationsRepository {
       .selectFrom('conversations')
       .innerJoin('visitors', 'visitors.id', 'conversations.visitor_id')
       .selectAll('conversations')
-      .select('visitors.name as visitor_name');
+      .select(['visitors.name as visitor_name', 'visitors.blocked_at as visitor_blocked_at']);
   }
 
   /**
@@ -81,13 +83,59 @@ export class ConversationsRepository {
       .executeTakeFirst();
   }
 
-  listForOrg(orgId: string, statuses: string[], limit: number): Promise<ConversationView[]> {
-    return this.views()
-      .where('conversations.org_id', '=', orgId)
-      .where('conversations.status', 'in', statuses as ConversationsTable['status'][])
+  /**
+   * A page of the organization's conversations, most recently updated first (ties by id), after
+   * `cursor` (the last row of the previous page). With `blocked`, only blocked visitors' ones,
+   * whatever their status; without, only the others' ones in `statuses`.
+   */
+  listForOrg(
+    orgId: string,
+    filter: { statuses: ConversationStatus[] } | { blocked: true },
+    cursor: ListCursor | undefined,
+    limit: number,
+  ): Promise<ConversationView[]> {
+    let query = this.views().where('conversations.org_id', '=', orgId);
+    query =
+      'blocked' in filter
+        ? query.where('visitors.blocked_at', 'is not', null)
+        : query
+            .where('conversations.status', 'in', filter.statuses)
+            .where('visitors.blocked_at', 'is', null);
+    if (cursor) {
+      query = query.where((eb) =>
+        eb.or([
+          eb('conversations.updated_at', '<', cursor.updatedAt),
+          eb.and([
+            eb('conversations.updated_at', '=', cursor.updatedAt),
+            eb('conversations.id', '<', cursor.id),
+          ]),
+        ]),
+      );
+    }
+    return query
       .orderBy('conversations.updated_at', 'desc')
+      .orderBy('conversations.id', 'desc')
       .limit(limit)
       .execute();
+  }
+
+  /** Every conversation of a visitor, e.g. to tell agents the visitor was blocked. */
+  listForVisitor(orgId: string, visitorId: string): Promise<ConversationView[]> {
+    return this.views()
+      .where('conversations.org_id', '=', orgId)
+      .where('conversations.visitor_id', '=', visitorId)
+      .execute();
+  }
+
+  /** Whether the visitor has any conversation yet (its first message opens one). */
+  async visitorHasConversation(visitorId: string): Promise<boolean> {
+    const row = await this.db
+      .selectFrom('conversations')
+      .select('id')
+      .where('visitor_id', '=', visitorId)
+      .limit(1)
+      .executeTakeFirst();
+    return row !== undefined;
   }
 
   async insert(row: ConversationsTable): Promise<void> {

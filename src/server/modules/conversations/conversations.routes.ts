@@ -6,9 +6,8 @@ import {
   entityId,
   historyQuery,
 } from '../../../protocol/schemas';
-import { agentOf, requireAgent, requireSameOrigin } from '../../plugins/agent-auth';
+import { agentOf, type AgentRouteGuards } from '../../plugins/agent-auth';
 import { parseInput } from '../../validation';
-import type { AuthService } from '../auth/auth.service';
 import type { ConversationsService } from './conversations.service';
 
 const idParams = z.object({ id: entityId });
@@ -17,45 +16,40 @@ const idParams = z.object({ id: entityId });
 export function conversationRoutes(
   app: FastifyInstance,
   conversations: ConversationsService,
-  auth: AuthService,
+  guards: AgentRouteGuards,
 ): void {
-  app.register(async (scoped) => {
-    scoped.addHook('preHandler', requireAgent(auth));
+  app.get('/api/v1/conversations', { preHandler: guards.agent }, async (request) =>
+    conversations.listForAgent(agentOf(request), parseInput(conversationListQuery, request.query)),
+  );
 
-    scoped.get('/api/v1/conversations', async (request) => {
-      const { status } = parseInput(conversationListQuery, request.query);
-      return { conversations: await conversations.listForAgent(agentOf(request), status) };
-    });
-
-    scoped.get('/api/v1/conversations/:id', async (request) => {
-      const { id } = parseInput(idParams, request.params);
-      return { conversation: await conversations.getForAgent(agentOf(request), id) };
-    });
-
-    scoped.get('/api/v1/conversations/:id/messages', async (request) => {
-      const { id } = parseInput(idParams, request.params);
-      const { afterSeq } = parseInput(historyQuery, request.query);
-      return conversations.syncForAgent(agentOf(request), id, afterSeq);
-    });
-
-    scoped.post(
-      '/api/v1/conversations/:id/messages',
-      { preHandler: requireSameOrigin },
-      async (request, reply) => {
-        const { id } = parseInput(idParams, request.params);
-        const body = parseInput(agentSendBody, request.body);
-        const message = await conversations.sendAgentMessage(agentOf(request), id, body);
-        return reply.status(201).send({ message });
-      },
-    );
-
-    scoped.post(
-      '/api/v1/conversations/:id/resolve',
-      { preHandler: requireSameOrigin },
-      async (request) => {
-        const { id } = parseInput(idParams, request.params);
-        return { conversation: await conversations.resolve(agentOf(request), id) };
-      },
-    );
+  app.get('/api/v1/conversations/:id', { preHandler: guards.agent }, async (request) => {
+    const { id } = parseInput(idParams, request.params);
+    return { conversation: await conversations.getForAgent(agentOf(request), id) };
   });
+
+  app.get('/api/v1/conversations/:id/messages', { preHandler: guards.agent }, async (request) => {
+    const { id } = parseInput(idParams, request.params);
+    const { afterSeq } = parseInput(historyQuery, request.query);
+    return conversations.syncForAgent(agentOf(request), id, afterSeq);
+  });
+
+  app.post(
+    '/api/v1/conversations/:id/messages',
+    { preHandler: guards.agentWrite },
+    async (request, reply) => {
+      const { id } = parseInput(idParams, request.params);
+      const body = parseInput(agentSendBody, request.body);
+      const message = await conversations.sendAgentMessage(agentOf(request), id, body);
+      return reply.status(201).send({ message });
+    },
+  );
+
+  app.post(
+    '/api/v1/conversations/:id/resolve',
+    { preHandler: guards.agentWrite },
+    async (request) => {
+      const { id } = parseInput(idParams, request.params);
+      return { conversation: await conversations.resolve(agentOf(request), id) };
+    },
+  );
 }

@@ -5,9 +5,12 @@ import { inTransaction } from '../../db/transaction';
 import type { DomainEvents } from '../../domain-events';
 import { notFound } from '../../errors';
 import { now } from '../../tokens';
-import { SYNC_PAGE_SIZE } from '../../../protocol/limits';
+import { SYNC_PAGE_CHARS, SYNC_PAGE_SIZE } from '../../../protocol/limits';
 import type {
   Conversation,
+  ConversationListQuery,
+  ConversationPage,
+  ConversationStatus,
   Message,
   SyncResult,
   VisitorConversation,
@@ -15,6 +18,9 @@ import type {
 import type { AgentIdentity } from '../auth/auth.service';
 import type { VisitorIdentity } from '../visitors/visitors.service';
 import { ConversationsRepository } from './conversations.repository';
+import { decodeCursor, encodeCursor } from './list-cursor';
+import { TypingGate } from './typing-gate';
+import type { VisitorAdmission } from './visitor-admission';
 import {
   preview,
   toConversation,
@@ -22,8 +28,6 @@ import {
   toVisitorConversation,
   type ConversationView,
 } from './presenters';
-
-const LIST_LIMIT = 500;
 
 /** A committed message and its conversation as the same transaction left it. */
 interface Appended {
@@ -47,22 +51,30 @@ export interface VisitorTarget {
  */
 export class ConversationsService {
   private readonly repo: ConversationsRepository;
+  /** Typing reports reach others coalesced: a few changes a second at most, per writer. */
+  private readonly typing = new TypingGate();
 
   constructor(
     private readonly db: Db,
     private readonly events: DomainEvents,
+    private readonly admission: VisitorAdmission,
   ) {
     this.repo = new ConversationsRepository(db);
   }
 
   /**
-   * A visitor writes. The first message opens a conversation; a message to a resolved one reopens
-   * it. A client id seen before returns the stored message and changes nothing (invariant 2).
+   * A visitor writes, within its limits (nothing is stored when over them). The first message
+   * opens a conversation; a message to a resolved one reopens it. A client id seen before
+   * returns the stored message and changes nothing (invariant 2).
    */
   async sendVisitorMessage(
     visitor: VisitorIdentity,
     input: NewMessage & VisitorTarget,
   ): Promise<Message> {
+    await this.admission.admitMessage(visitor);
+    if (!(await this.repo.visitorHasConversation(visitor.id))) {
+      await this.admission.admitConversation(visitor);
+    }
     const outcome = await inTransaction(
       this.db,
       async (trx) => {
@@ -126,10 +138,37 @@ export class ConversationsService {
     return toMessage(outcome.message);
   }
 
-  async listForAgent(agent: AgentIdentity, status: 'open' | 'resolved'): Promise<Conversation[]> {
-    const statuses = status === 'open' ? ['open', 'pending'] : ['resolved'];
-    const rows = await this.repo.listForOrg(agent.orgId, statuses, LIST_LIMIT);
-    return rows.map(toConversation);
+  /** A page of the organization's conversations; `nextCursor` leads to the next one. */
+  async listForAgent(
+    agent: AgentIdentity,
+    query: ConversationListQuery,
+  ): Promise<ConversationPage> {
+    const statuses: ConversationStatus[] =
+      query.status === 'open' ? ['open', 'pending'] : ['resolved'];
+    const filter = query.status === 'blocked' ? ({ blocked: true } as const) : { statuses };
+    const cursor = query.cursor === undefined ? undefined : decodeCursor(query.cursor);
+    const rows = await this.repo.listForOrg(agent.orgId, filter, cursor, query.limit + 1);
+    const page = rows.slice(0, query.limit);
+    const last = page.at(-1);
+    return {
+      conversations: page.map(toConversation),
+      nextCursor:
+        rows.length > query.limit && last
+          ? encodeCursor({ updatedAt: last.updated_at, id: last.id })
+          : null,
+    };
+  }
+
+  /** Tells agents a visitor's conversations changed around it (blocked or unblocked). */
+  async announceVisitorChange(orgId: string, visitorId: string): Promise<void> {
+    for (const view of await this.repo.listForVisitor(orgId, visitorId)) {
+      this.events.emit('conversation.updated', {
+        orgId,
+        visitorId,
+        conversation: toConversation(view),
+        agentsOnly: true,
+      });
+    }
   }
 
   async getForAgent(agent: AgentIdentity, conversationId: string): Promise<Conversation> {
@@ -219,26 +258,33 @@ export class ConversationsService {
     target: VisitorTarget & { typing: boolean },
   ): Promise<void> {
     const conversation = await this.visitorConversation(this.repo, visitor, target);
-    const typing = target.typing;
     if (!conversation) return; // nobody to tell before the first message
-    this.events.emit('typing.changed', {
-      orgId: visitor.orgId,
-      visitorId: visitor.id,
-      conversationId: conversation.id,
-      by: { type: 'visitor' },
-      typing,
-    });
+    this.typing.report(`visitor:${visitor.id}`, target.typing, (typing) =>
+      this.events.emit('typing.changed', {
+        orgId: visitor.orgId,
+        visitorId: visitor.id,
+        conversationId: conversation.id,
+        by: { type: 'visitor' },
+        typing,
+      }),
+    );
   }
 
   async agentTyping(agent: AgentIdentity, conversationId: string, typing: boolean): Promise<void> {
     const conversation = await this.agentConversation(agent, conversationId);
-    this.events.emit('typing.changed', {
-      orgId: agent.orgId,
-      visitorId: conversation.visitor_id,
-      conversationId: conversation.id,
-      by: { type: 'agent', name: agent.name },
-      typing,
-    });
+    this.typing.report(`agent:${agent.id}:${conversation.id}`, typing, (state) =>
+      this.events.emit('typing.changed', {
+        orgId: agent.orgId,
+        visitorId: conversation.visitor_id,
+        conversationId: conversation.id,
+        by: { type: 'agent', name: agent.name },
+        typing: state,
+      }),
+    );
+  }
+
+  close(): void {
+    this.typing.close();
   }
 
   /** The named conversation if it is the visitor's own, else its current one (maybe none yet). */
@@ -296,7 +342,7 @@ export class ConversationsService {
       resolved_at: null,
     };
     await repo.insert(row);
-    return { ...row, visitor_name: visitor.name };
+    return { ...row, visitor_name: visitor.name, visitor_blocked_at: null };
   }
 
   /** One message: the next seq, the list preview, then the row (invariant 3). */
@@ -336,6 +382,7 @@ export class ConversationsService {
     return { message: row, conversation };
   }
 
+  /** Messages after `afterSeq`: at most SYNC_PAGE_SIZE, and about SYNC_PAGE_CHARS of text. */
   private async page(conversationId: string, afterSeq: number, includeInternal: boolean) {
     const rows = await this.repo.messagesAfter(
       conversationId,
@@ -343,10 +390,14 @@ export class ConversationsService {
       SYNC_PAGE_SIZE + 1,
       includeInternal,
     );
-    return {
-      messages: rows.slice(0, SYNC_PAGE_SIZE).map(toMessage),
-      hasMore: rows.length > SYNC_PAGE_SIZE,
-    };
+    let count = 0;
+    let chars = 0;
+    while (count < Math.min(rows.length, SYNC_PAGE_SIZE)) {
+      chars += rows[count]!.body.length;
+      if (count > 0 && chars > SYNC_PAGE_CHARS) break;
+      count += 1;
+    }
+    return { messages: rows.slice(0, count).map(toMessage), hasMore: rows.length > count };
   }
 
   /** Tells who may hear of a committed message, from the state the transaction left. */

@@ -1,14 +1,21 @@
 import type { ConversationsTable, MessagesTable } from '../../db/schema';
 import type { Conversation, Message, VisitorConversation } from '../../../protocol/schemas';
 
-/** A conversation row with its visitor's name joined in. */
-export type ConversationView = ConversationsTable & { visitor_name: string | null };
+/** A conversation row with its visitor's name and block joined in. */
+export type ConversationView = ConversationsTable & {
+  visitor_name: string | null;
+  visitor_blocked_at: string | null;
+};
 
 export function toConversation(row: ConversationView): Conversation {
   return {
     id: row.id,
     siteId: row.site_id,
-    visitor: { id: row.visitor_id, name: row.visitor_name },
+    visitor: {
+      id: row.visitor_id,
+      name: row.visitor_name,
+      blocked: row.visitor_blocked_at !== null,
+    },
     status: row.status,
     assigneeId: row.assignee_id,
     lastSeq: row.last_seq,

@@ -7,6 +7,8 @@ export interface Site {
   name: string;
   widgetKey: string;
   allowedOrigins: string[];
+  /** This site's own limit on each visitor's messages; null for the server-wide default. */
+  visitorMessagesPerMinute: number | null;
 }
 
 function toSite(row: SitesTable): Site {
@@ -16,6 +18,7 @@ function toSite(row: SitesTable): Site {
     name: row.name,
     widgetKey: row.widget_key,
     allowedOrigins: JSON.parse(row.allowed_origins) as string[],
+    visitorMessagesPerMinute: row.visitor_messages_per_minute,
   };
 }
 
@@ -31,7 +34,53 @@ export class SitesRepository {
     return row && toSite(row);
   }
 
-  async insert(site: Site, createdAt: string): Promise<void> {
+  async findForOrg(orgId: string, id: string): Promise<Site | undefined> {
+    const row = await this.db
+      .selectFrom('sites')
+      .selectAll()
+      .where('org_id', '=', orgId)
+      .where('id', '=', id)
+      .executeTakeFirst();
+    return row && toSite(row);
+  }
+
+  /** The organization's sites, oldest first (the first is the demo site). */
+  async listForOrg(orgId: string): Promise<Site[]> {
+    const rows = await this.db
+      .selectFrom('sites')
+      .selectAll()
+      .where('org_id', '=', orgId)
+      .orderBy('created_at')
+      .orderBy('id')
+      .execute();
+    return rows.map(toSite);
+  }
+
+  /** The site that `/demo` embeds: the first one made. */
+  async findFirst(): Promise<Site | undefined> {
+    const row = await this.db
+      .selectFrom('sites')
+      .selectAll()
+      .orderBy('created_at')
+      .limit(1)
+      .executeTakeFirst();
+    return row && toSite(row);
+  }
+
+  async updateLimits(
+    orgId: string,
+    id: string,
+    limits: { visitorMessagesPerMinute: number | null },
+  ): Promise<void> {
+    await this.db
+      .updateTable('sites')
+      .set({ visitor_messages_per_minute: limits.visitorMessagesPerMinute })
+      .where('org_id', '=', orgId)
+      .where('id', '=', id)
+      .execute();
+  }
+
+  async insert(site: Omit<Site, 'visitorMessagesPerMinute'>, createdAt: string): Promise<void> {
     await this.db
       .insertInto('sites')
       .values({
@@ -40,6 +89,7 @@ export class SitesRepository {
         name: site.name,
         widget_key: site.widgetKey,
         allowed_origins: JSON.stringify(site.allowedOrigins),
+        visitor_messages_per_minute: null,
         created_at: createdAt,
       })
       .execute();

@@ -1,4 +1,6 @@
+import { randomUUID } from 'node:crypto';
 import type { Db } from '../../db/database';
+import { isUniqueViolation } from '../../db/dialect';
 import type { VisitorsTable } from '../../db/schema';
 
 export type VisitorRow = VisitorsTable;
@@ -17,5 +19,75 @@ export class VisitorsRepository {
       .where('token_hash', '=', tokenHash)
       .where('site_id', '=', siteId)
       .executeTakeFirst();
+  }
+
+  findForOrg(orgId: string, id: string): Promise<VisitorRow | undefined> {
+    return this.db
+      .selectFrom('visitors')
+      .selectAll()
+      .where('org_id', '=', orgId)
+      .where('id', '=', id)
+      .executeTakeFirst();
+  }
+
+  /** The visitor came back: when, and from where. */
+  async touch(id: string, at: string, address: string): Promise<void> {
+    await this.db
+      .updateTable('visitors')
+      .set({ last_seen_at: at, last_address: address })
+      .where('id', '=', id)
+      .execute();
+  }
+
+  async isAddressBlocked(orgId: string, address: string): Promise<boolean> {
+    const row = await this.db
+      .selectFrom('blocked_addresses')
+      .select('id')
+      .where('org_id', '=', orgId)
+      .where('address', '=', address)
+      .executeTakeFirst();
+    return row !== undefined;
+  }
+
+  /** Blocks the visitor and, when given, the address. Each step is idempotent, so a retry or a
+   * concurrent block of the same address ends in the same state. */
+  async block(visitor: VisitorRow, by: string, at: string, address: string | null): Promise<void> {
+    await this.db
+      .updateTable('visitors')
+      .set({ blocked_at: at, blocked_by: by })
+      .where('id', '=', visitor.id)
+      .execute();
+    if (address === null) return;
+    try {
+      await this.db
+        .insertInto('blocked_addresses')
+        .values({
+          id: randomUUID(),
+          org_id: visitor.org_id,
+          address,
+          visitor_id: visitor.id,
+          created_by: by,
+          created_at: at,
+        })
+        .execute();
+    } catch (error) {
+      if (!isUniqueViolation(error)) throw error; // already blocked
+    }
+  }
+
+  /** Lifts the visitor's block and the address blocks it caused. */
+  async unblock(visitor: VisitorRow): Promise<void> {
+    await this.db.transaction().execute(async (trx) => {
+      await trx
+        .updateTable('visitors')
+        .set({ blocked_at: null, blocked_by: null })
+        .where('id', '=', visitor.id)
+        .execute();
+      await trx
+        .deleteFrom('blocked_addresses')
+        .where('org_id', '=', visitor.org_id)
+        .where('visitor_id', '=', visitor.id)
+        .execute();
+    });
   }
 }

@@ -1,10 +1,16 @@
 import { randomUUID } from 'node:crypto';
-import { AppError } from '../../errors';
+import { AppError, notFound } from '../../errors';
+import type { DomainEvents } from '../../domain-events';
 import { hashToken, newToken, now } from '../../tokens';
 import type { CreateVisitorBody, CreateVisitorReply } from '../../../protocol/schemas';
 import type { SitesRepository, Site } from '../sites/sites.repository';
-import { checkEmbedOrigin } from '../sites/embed-origin';
-import type { VisitorsRepository } from './visitors.repository';
+import { checkEmbedOrigin, type EmbedContext } from '../sites/embed-origin';
+import type { VisitorsRepository, VisitorRow } from './visitors.repository';
+
+/** A visitor token is forgotten 90 days after the visitor was last seen. */
+export const VISITOR_TOKEN_IDLE_MS = 90 * 24 * 3600 * 1000;
+/** How stale `last_seen_at` may get before a new connection writes it again. */
+const TOUCH_AFTER_MS = 24 * 3600 * 1000;
 
 /** A visitor who proved its token, as services see it. */
 export interface VisitorIdentity {
@@ -12,27 +18,31 @@ export interface VisitorIdentity {
   orgId: string;
   siteId: string;
   name: string | null;
+  /** Where this connection comes from (an address key: http/client-address.ts). */
+  address: string;
+  /** The site's own limit on this visitor's messages, or null for the server-wide one. */
+  messagesPerMinute: number | null;
 }
 
-/** Where a visitor request comes from: its Origin and Host headers and the claimed page origin. */
-export interface EmbedContext {
-  origin: string | undefined;
-  host: string | undefined;
-  pageOrigin: string | undefined;
+/** Where a visitor request comes from: its origins and its client address. */
+export interface VisitorContext extends EmbedContext {
+  address: string;
 }
 
 export class VisitorsService {
   constructor(
     private readonly sites: SitesRepository,
     private readonly visitors: VisitorsRepository,
+    private readonly events: DomainEvents,
   ) {}
 
   /** Makes an anonymous visitor and returns its token, the only copy there will ever be. */
   async create(
     body: CreateVisitorBody,
-    origin: Omit<EmbedContext, 'pageOrigin'>,
+    context: Omit<VisitorContext, 'pageOrigin'>,
   ): Promise<CreateVisitorReply> {
-    const site = await this.allowedSite(body.siteKey, { ...origin, pageOrigin: body.pageOrigin });
+    const site = await this.allowedSite(body.siteKey, { ...context, pageOrigin: body.pageOrigin });
+    await this.refuseBlockedAddress(site.orgId, context.address);
     const token = newToken();
     const at = now();
     const id = randomUUID();
@@ -44,26 +54,88 @@ export class VisitorsService {
       name: null,
       created_at: at,
       last_seen_at: at,
+      blocked_at: null,
+      blocked_by: null,
+      last_address: context.address,
     });
     return { visitorId: id, token };
   }
 
-  /** The visitor a token belongs to, on a site that allows the caller's origin. */
+  /**
+   * The visitor a token belongs to, on a site that allows the caller's origin. A token unused for
+   * 90 days is unknown (the widget then starts as a new visitor); a blocked visitor or address is
+   * refused.
+   */
   async authenticate(
     siteKey: string,
     token: string,
-    embed: EmbedContext,
+    context: VisitorContext,
   ): Promise<VisitorIdentity> {
-    const site = await this.allowedSite(siteKey, embed);
-    const row = await this.visitors.findByToken(site.id, hashToken(token));
-    if (!row) throw new AppError('unauthorized', 'Unknown visitor token');
-    return { id: row.id, orgId: row.org_id, siteId: row.site_id, name: row.name };
+    const site = await this.allowedSite(siteKey, context);
+    const row = token ? await this.visitors.findByToken(site.id, hashToken(token)) : undefined;
+    const at = now();
+    if (!row || Date.parse(row.last_seen_at) < Date.parse(at) - VISITOR_TOKEN_IDLE_MS) {
+      throw new AppError('unauthorized', 'Unknown visitor token');
+    }
+    if (row.blocked_at !== null) throw blocked();
+    await this.refuseBlockedAddress(row.org_id, context.address);
+    if (
+      row.last_address !== context.address ||
+      Date.parse(row.last_seen_at) < Date.parse(at) - TOUCH_AFTER_MS
+    ) {
+      await this.visitors.touch(row.id, at, context.address);
+    }
+    return {
+      id: row.id,
+      orgId: row.org_id,
+      siteId: row.site_id,
+      name: row.name,
+      address: context.address,
+      messagesPerMinute: site.visitorMessagesPerMinute,
+    };
+  }
+
+  /**
+   * An agent blocks a visitor of its organization, and with `address` the address it last came
+   * from. Returns the address that was blocked, if any, so live connections from it can be ended.
+   */
+  async block(
+    agent: { id: string; orgId: string },
+    visitorId: string,
+    { address }: { address: boolean },
+  ): Promise<{ address: string | null }> {
+    const visitor = await this.visitorOf(agent.orgId, visitorId);
+    const blockedAddress = address ? visitor.last_address : null;
+    await this.visitors.block(visitor, agent.id, now(), blockedAddress);
+    this.events.emit('visitor.blocked', {
+      orgId: agent.orgId,
+      visitorId,
+      address: blockedAddress,
+    });
+    return { address: blockedAddress };
+  }
+
+  async unblock(agent: { orgId: string }, visitorId: string): Promise<void> {
+    await this.visitors.unblock(await this.visitorOf(agent.orgId, visitorId));
+  }
+
+  private async visitorOf(orgId: string, visitorId: string): Promise<VisitorRow> {
+    const visitor = await this.visitors.findForOrg(orgId, visitorId);
+    if (!visitor) throw notFound('Visitor');
+    return visitor;
+  }
+
+  private async refuseBlockedAddress(orgId: string, address: string): Promise<void> {
+    if (await this.visitors.isAddressBlocked(orgId, address)) throw blocked();
   }
 
   private async allowedSite(siteKey: string, embed: EmbedContext): Promise<Site> {
     const site = await this.sites.findByWidgetKey(siteKey);
     if (!site) throw new AppError('unauthorized', 'Unknown site key');
-    checkEmbedOrigin(site, embed.origin, embed.host, embed.pageOrigin);
+    checkEmbedOrigin(site, embed);
     return site;
   }
 }
+
+// Says no more than that: who blocked, and why, is none of the blocked visitor's business.
+const blocked = () => new AppError('forbidden', 'Chat is not available');

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { Conversation, Message } from '../src/protocol/schemas';
+import type { Conversation, Message } from '../../src/protocol/schemas';
 import {
   agentSocket,
   collect,
@@ -13,10 +13,10 @@ import {
   request,
   requestOk,
   visitorSocket,
-} from './helpers/clients';
-import { hashToken } from '../src/server/tokens';
-import { createOrganization } from './helpers/factories';
-import { SITE_ORIGIN, startServer, type TestServer } from './helpers/server';
+} from '../helpers/clients';
+import { hashToken } from '../../src/server/tokens';
+import { createOrganization } from '../helpers/factories';
+import { SITE_ORIGIN, startServer, type TestServer } from '../helpers/server';
 
 let server: TestServer;
 
@@ -93,7 +93,10 @@ describe('agent handshake', () => {
     const socket = await connectAgent(server, cookie);
     const gone = new Promise((resolve) => socket.once('disconnect', resolve));
 
-    await fetch(`${server.url}/api/v1/auth/logout`, { method: 'POST', headers: { cookie } });
+    await fetch(`${server.url}/api/v1/auth/logout`, {
+      method: 'POST',
+      headers: { cookie, origin: server.url },
+    });
 
     await gone;
     expect(await refusal(agentSocket(server, cookie))).toMatchObject({ code: 'unauthorized' });
