@@ -257,29 +257,39 @@ export class ConversationsService {
     visitor: VisitorIdentity,
     target: VisitorTarget & { typing: boolean },
   ): Promise<void> {
+    const ticket = this.typing.ticket(); // its place in line is when it came, not when looked up
     const conversation = await this.visitorConversation(this.repo, visitor, target);
     if (!conversation) return; // nobody to tell before the first message
-    this.typing.report(`visitor:${visitor.id}`, target.typing, (typing) =>
-      this.events.emit('typing.changed', {
-        orgId: visitor.orgId,
-        visitorId: visitor.id,
-        conversationId: conversation.id,
-        by: { type: 'visitor' },
-        typing,
-      }),
+    this.typing.report(
+      `visitor:${visitor.id}`,
+      target.typing,
+      (typing) =>
+        this.events.emit('typing.changed', {
+          orgId: visitor.orgId,
+          visitorId: visitor.id,
+          conversationId: conversation.id,
+          by: { type: 'visitor' },
+          typing,
+        }),
+      ticket,
     );
   }
 
   async agentTyping(agent: AgentIdentity, conversationId: string, typing: boolean): Promise<void> {
+    const ticket = this.typing.ticket();
     const conversation = await this.agentConversation(agent, conversationId);
-    this.typing.report(`agent:${agent.id}:${conversation.id}`, typing, (state) =>
-      this.events.emit('typing.changed', {
-        orgId: agent.orgId,
-        visitorId: conversation.visitor_id,
-        conversationId: conversation.id,
-        by: { type: 'agent', name: agent.name },
-        typing: state,
-      }),
+    this.typing.report(
+      `agent:${agent.id}:${conversation.id}`,
+      typing,
+      (state) =>
+        this.events.emit('typing.changed', {
+          orgId: agent.orgId,
+          visitorId: conversation.visitor_id,
+          conversationId: conversation.id,
+          by: { type: 'agent', name: agent.name },
+          typing: state,
+        }),
+      ticket,
     );
   }
 
