@@ -4,10 +4,11 @@
  */
 import { randomUUID } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { MAX_SEQ } from '../src/protocol/limits';
 import type { Message, SyncResult, VisitorConversation } from '../src/protocol/schemas';
 import { hashToken } from '../src/server/tokens';
 import { startChat, type Chat } from './helpers/chat';
-import { connected, requestOk, visitorSocket } from './helpers/clients';
+import { connected, login, request, requestOk, visitorSocket } from './helpers/clients';
 
 let chat: Chat;
 let server: Chat['server'];
@@ -193,5 +194,56 @@ describe('foreign keys', () => {
       .where('client_id', '=', 'orphan')
       .executeTakeFirstOrThrow();
     expect(Number(count.n)).toBe(0);
+  });
+});
+
+describe('input PostgreSQL cannot take is refused alike on every engine', () => {
+  const refusal = (socket: Parameters<typeof connected>[0]) =>
+    connected(socket).then(
+      (s) => (s.close(), undefined),
+      (e: Error & { data?: unknown }) => e.data,
+    );
+
+  it('refuses U+0000 in a message, an id and a site key, storing nothing', async () => {
+    const { conversationId } = await send('hello');
+
+    expect(
+      await request(chat.widget, 'message:send', { clientId: 'nul', body: 'a\u0000b' }),
+    ).toMatchObject({
+      ok: false,
+      error: { code: 'invalid_text' },
+    });
+    expect(
+      await request(chat.agent, 'conversation:sync', {
+        conversationId: `${conversationId}\u0000`,
+        afterSeq: 0,
+      }),
+    ).toMatchObject({ ok: false, error: { code: 'invalid_payload' } });
+    const siteKey = `${server.widgetKey}\u0000`;
+    expect(
+      await refusal(visitorSocket(server, { token: chat.visitor.token, siteKey })),
+    ).toMatchObject({
+      code: 'invalid_payload',
+    });
+    const stored = await server.parley.db.selectFrom('messages').select('body').execute();
+    expect(stored).toEqual([{ body: 'hello' }]);
+    expect(chat.widget.connected).toBe(true);
+  });
+
+  it('refuses a seq beyond any a conversation can reach, and takes the largest', async () => {
+    const { conversationId } = await send('hello');
+    const cookie = await login(server);
+
+    const tooFar = await request(chat.widget, 'conversation:sync', { afterSeq: MAX_SEQ + 1 });
+    const farthest = await request(chat.widget, 'conversation:sync', { afterSeq: MAX_SEQ });
+    const rest = await fetch(
+      `${server.url}/api/v1/conversations/${conversationId}/messages?afterSeq=${2 ** 50}`,
+      { headers: { cookie } },
+    );
+
+    expect(tooFar).toMatchObject({ ok: false, error: { code: 'invalid_payload' } });
+    expect(farthest).toMatchObject({ ok: true, data: { messages: [], hasMore: false } });
+    expect(rest.status).toBe(400);
+    expect(await rest.json()).toMatchObject({ error: { code: 'invalid_payload' } });
   });
 });

@@ -57,6 +57,9 @@ describe('web assets', () => {
     const unknown = await parley.http.inject('/widget/frame?site=nope');
     expect(unknown.headers['content-security-policy']).toMatch("frame-ancestors 'none'");
 
+    const nul = await parley.http.inject('/widget/frame?site=key%00');
+    expect(nul.statusCode).toBe(400); // PostgreSQL cannot even look U+0000 up
+
     const repeated = await parley.http.inject(`/widget/frame?site=${widgetKey}&site=other`);
     expect(repeated.statusCode).toBe(400);
     expect(repeated.json()).toMatchObject({ error: { code: 'invalid_payload' } });
