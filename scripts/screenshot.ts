@@ -5,10 +5,12 @@
 import path from 'node:path';
 import { launchBrowser, visible } from '../test/e2e/browser';
 import { freePort, spawnServer } from '../test/helpers/process';
-import { ADMIN, tempDataDir } from '../test/helpers/server';
+import { createTestDatabase } from '../test/helpers/database';
+import { ADMIN } from '../test/helpers/server';
 
 const port = await freePort();
-const server = await spawnServer(tempDataDir(), port, { publicUrl: `http://127.0.0.1:${port}` });
+const database = await createTestDatabase('sqlite');
+const server = await spawnServer(database, port, { publicUrl: `http://127.0.0.1:${port}` });
 const browser = await launchBrowser();
 try {
   const visitor = await browser.newPage({ viewport: { width: 900, height: 760 } });
@@ -43,4 +45,6 @@ try {
 } finally {
   await browser.close();
   server.child.kill('SIGTERM');
+  await server.exited;
+  await database.drop();
 }

@@ -6,6 +6,12 @@ export const MAX_MESSAGE_LENGTH = 10_000;
 /** Client-made message ids: 1–64 characters of `A-Z a-z 0-9 _ -` (a UUID fits). */
 export const CLIENT_ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
 
+/**
+ * The largest seq there can be: seqs are stored as a 32-bit `integer` on every engine, and
+ * PostgreSQL refuses even to compare one with a larger number, so a larger one is invalid input.
+ */
+export const MAX_SEQ = 2_147_483_647;
+
 /** Most messages one `conversation:sync` or history page returns; the client asks again while `hasMore`. */
 export const SYNC_PAGE_SIZE = 200;
 

@@ -8,12 +8,26 @@ import {
   CLIENT_ID_PATTERN,
   MAX_CONVERSATION_PAGE,
   MAX_MESSAGE_LENGTH,
+  MAX_SEQ,
   isBlankText,
 } from './limits';
 
 /**
- * Text a person wrote: well-formed UTF-16 (no lone surrogates), at most MAX_MESSAGE_LENGTH, and
- * something visible in it (whitespace and invisible characters alone are empty).
+ * U+0000, which PostgreSQL cannot hold in text (and refuses even in a lookup): refused in every
+ * stored or looked-up string on every engine, so that they all answer alike.
+ */
+const withoutNul = (s: string) => !s.includes('\u0000');
+const NO_NUL = 'must not contain U+0000';
+
+/** A string a client sends that is stored or looked up: at most `max` characters, no U+0000. */
+export const plainText = (max: number) => z.string().max(max).refine(withoutNul, NO_NUL);
+/** An id or key to look up (ids, site keys). */
+const lookupKey = (max: number) => plainText(max).min(1);
+
+/**
+ * Text a person wrote: well-formed UTF-16 (no lone surrogates, no U+0000), at most
+ * MAX_MESSAGE_LENGTH, and something visible in it (whitespace and invisible characters alone
+ * are empty).
  */
 export const messageBody = z
   .string()
@@ -25,11 +39,12 @@ export const messageBody = z
   .refine((s) => s.isWellFormed(), {
     message: 'must be well-formed UTF-16 text',
     params: { code: 'invalid_text' },
-  });
+  })
+  .refine(withoutNul, { message: NO_NUL, params: { code: 'invalid_text' } });
 
 export const clientId = z.string().regex(CLIENT_ID_PATTERN, 'must be 1-64 of A-Z a-z 0-9 _ -');
-export const entityId = z.string().min(1).max(64);
-export const seq = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
+export const entityId = lookupKey(64);
+export const seq = z.number().int().min(0).max(MAX_SEQ);
 
 // ---- entities (server → clients) ----
 // Declared once, as schemas: the server's responses are checked against them and the OpenAPI
@@ -178,7 +193,7 @@ export const loginBody = z.object({
 export type LoginBody = z.infer<typeof loginBody>;
 
 export const createVisitorBody = z.object({
-  siteKey: z.string().min(1).max(64),
+  siteKey: lookupKey(64),
   /** The embedding page's origin, as the widget frame learnt it from postMessage. */
   pageOrigin: z.string().max(512).optional(),
 });
@@ -229,9 +244,9 @@ export type AgentSendBody = z.input<typeof agentSendBody>;
 // ---- realtime payloads (clients → server) ----
 
 export const visitorHandshake = z.object({
-  siteKey: z.string().min(1).max(64),
+  siteKey: lookupKey(64),
   /** Empty when the widget has none (yet): answered `unauthorized`, so it makes a new visitor. */
-  token: z.string().max(256),
+  token: plainText(256),
   pageOrigin: z.string().max(512).optional(),
 });
 export type VisitorHandshake = z.infer<typeof visitorHandshake>;

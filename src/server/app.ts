@@ -7,7 +7,8 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import type { Server } from 'socket.io';
 import { Metrics } from './core/metrics';
 import { MemoryRateLimiter } from './core/rate-limiter';
-import { isReady, migrateToLatest, openSqlite, type Db } from './db/database';
+import { createDb, isReady, type Db } from './db/database';
+import { migrateToLatest } from './db/migrate';
 import { DomainEvents } from './domain-events';
 import type { Config } from './env';
 import { AppError } from './errors';
@@ -55,17 +56,14 @@ export interface Parley {
 }
 
 /**
- * Builds the whole server from a config: store (migrated), HTTP routes and realtime gateway.
+ * Builds the whole server from a config: store (checked and migrated: a StoreError says why it
+ * cannot be used), HTTP routes and realtime gateway.
  * `http.close()` stops it all: sockets first, then the HTTP server, then the store.
  */
 export async function buildApp(
   config: Config,
   options: { distDir?: string } = {},
 ): Promise<Parley> {
-  const db = openSqlite(config.sqliteFile);
-  await migrateToLatest(db);
-  const firstRun = await seedFirstRun(db, config);
-
   const trust = trustFunction(config.trustProxy);
   const http = Fastify({
     logger: { level: config.logLevel },
@@ -76,6 +74,19 @@ export async function buildApp(
     keepAliveTimeout: 10_000,
     requestTimeout: 30_000,
   });
+  const db = await createDb(config.database.url, {
+    poolSize: config.database.poolSize,
+    statementTimeoutMs: config.database.statementTimeoutMs,
+    warn: (message) => http.log.warn(message),
+  });
+  let firstRun: FirstRunResult | undefined;
+  try {
+    await migrateToLatest(db);
+    firstRun = await seedFirstRun(db, config);
+  } catch (error) {
+    await db.destroy();
+    throw error;
+  }
   const client = clientResolver(trust);
   const origins = originPolicy(config.publicUrl, client);
   const overHttps = (request: IncomingMessage) =>

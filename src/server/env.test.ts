@@ -32,8 +32,22 @@ describe('loadConfig', () => {
   it('defaults to port 8080 and a SQLite file under ./data', () => {
     const config = loadConfig({});
     expect(config.port).toBe(8080);
-    expect(config.sqliteFile).toBe(path.resolve('data', 'parley.sqlite'));
+    expect(config.database.url).toBe(`sqlite:${path.resolve('data', 'parley.sqlite')}`);
     expect(config.publicUrl).toBe('http://localhost:8080');
+  });
+
+  it('takes SQLite, PostgreSQL and MySQL URLs', () => {
+    const url = (PARLEY_DATABASE_URL: string) => loadConfig({ PARLEY_DATABASE_URL }).database.url;
+    expect(url('sqlite:chat.sqlite')).toBe(`sqlite:${path.resolve('chat.sqlite')}`);
+    expect(url('sqlite:///srv/chat.sqlite')).toBe('sqlite:/srv/chat.sqlite');
+    expect(url('postgres://parley:pw@db:5432/parley')).toBe('postgres://parley:pw@db:5432/parley');
+    expect(url('mysql://parley:pw@db/parley')).toBe('mysql://parley:pw@db/parley');
+  });
+
+  it('never repeats a password when it refuses a URL', () => {
+    const refuse = () => loadConfig({ PARLEY_DATABASE_URL: 'postgres://parley:s3cret@db:5432' });
+    expect(refuse).toThrow('postgres://parley:***@db:5432');
+    expect(refuse).not.toThrow(/s3cret/);
   });
 
   it('stops on an unknown PARLEY_ setting, naming it', () => {
@@ -44,8 +58,11 @@ describe('loadConfig', () => {
     [{ PORT: 'eighty' }, /PORT/],
     [{ PARLEY_PUBLIC_URL: 'not a url' }, /PARLEY_PUBLIC_URL/],
     [{ PARLEY_ADMIN_PASSWORD: 'short' }, /at least 8/],
-    [{ PARLEY_DATABASE_URL: 'postgres://localhost/parley' }, /not supported yet/],
-    [{ PARLEY_DATABASE_URL: 'oracle://x' }, /sqlite:/],
+    [{ PARLEY_DATABASE_URL: 'oracle://x' }, /expected sqlite:.*postgres:.*mysql:/],
+    [{ PARLEY_DATABASE_URL: 'postgres://db:5432' }, /names no database/],
+    [{ PARLEY_DATABASE_URL: 'mysql://u:p@[::1/parley' }, /not a valid URL/],
+    [{ PARLEY_DATABASE_URL: 'sqlite:' }, /sqlite:\/path/],
+    [{ PARLEY_DATABASE_POOL_SIZE: '0' }, /PARLEY_DATABASE_POOL_SIZE/],
   ])('stops on a malformed value: %o', (env, message) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(message);

@@ -4,6 +4,7 @@
  */
 import path from 'node:path';
 import { z } from 'zod';
+import { DatabaseUrlError, parseDatabaseUrl } from './db/database-url';
 
 /**
  * What one visitor, address, site or socket may do. Rates are per minute (per hour for new
@@ -73,8 +74,15 @@ const schema = z.object({
   HOST: z.string().min(1).default('0.0.0.0'),
   /** Where the SQLite file lives (and, later, uploads). */
   PARLEY_DATA_DIR: z.string().min(1).default('./data'),
-  /** Store: unset for `PARLEY_DATA_DIR/parley.sqlite`, or `sqlite:/path/to/file.sqlite`. */
-  PARLEY_DATABASE_URL: z.string().optional(),
+  /**
+   * Store: unset for `PARLEY_DATA_DIR/parley.sqlite`, or `sqlite:/path/to/file.sqlite`,
+   * `postgres://user:password@host:5432/database` or `mysql://user:password@host:3306/database`.
+   */
+  PARLEY_DATABASE_URL: z.string().min(1).optional(),
+  /** Connections each Parley process keeps to PostgreSQL or MySQL. */
+  PARLEY_DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(1000).default(10),
+  /** A database statement running longer than this (milliseconds) is cancelled. */
+  PARLEY_DATABASE_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(100).default(30_000),
   /** The address people reach this server at; the console URL and the demo site's origin come from it. */
   PARLEY_PUBLIC_URL: z.url().optional(),
   /** First admin, created on an empty database. Unset: admin@example.com with a generated password. */
@@ -117,8 +125,7 @@ export interface Config {
   port: number;
   host: string;
   dataDir: string;
-  /** Absolute path of the SQLite file. */
-  sqliteFile: string;
+  database: DatabaseConfig;
   publicUrl: string;
   adminEmail: string | undefined;
   adminPassword: string | undefined;
@@ -131,6 +138,13 @@ export interface Config {
   headersTimeoutMs: number;
   /** How often live agent sockets re-check that their session still exists and has not expired. */
   sessionCheckMs: number;
+}
+
+export interface DatabaseConfig {
+  /** `sqlite:/absolute/path` by default; see `parseDatabaseUrl`. */
+  url: string;
+  poolSize: number;
+  statementTimeoutMs: number;
 }
 
 export class ConfigError extends Error {}
@@ -154,7 +168,11 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     port: v.PORT,
     host: v.HOST,
     dataDir,
-    sqliteFile: sqliteFileFrom(v.PARLEY_DATABASE_URL, dataDir),
+    database: {
+      url: databaseUrl(v.PARLEY_DATABASE_URL, dataDir),
+      poolSize: v.PARLEY_DATABASE_POOL_SIZE,
+      statementTimeoutMs: v.PARLEY_DATABASE_STATEMENT_TIMEOUT_MS,
+    },
     publicUrl: (v.PARLEY_PUBLIC_URL ?? `http://localhost:${v.PORT}`).replace(/\/+$/, ''),
     adminEmail: v.PARLEY_ADMIN_EMAIL?.toLowerCase(),
     adminPassword: v.PARLEY_ADMIN_PASSWORD,
@@ -176,13 +194,16 @@ function limitsFrom(values: Record<string, unknown>): Limits {
   return limits;
 }
 
-function sqliteFileFrom(url: string | undefined, dataDir: string): string {
-  if (!url) return path.join(dataDir, 'parley.sqlite');
-  if (url.startsWith('sqlite:')) return path.resolve(url.slice('sqlite:'.length));
-  if (/^(postgres|postgresql|mysql|mariadb):/.test(url)) {
-    throw new ConfigError(
-      `PARLEY_DATABASE_URL: ${url.split(':')[0]} is not supported yet; this version runs on SQLite`,
-    );
+/** The configured URL, checked here so that a malformed one stops the start before any I/O. */
+function databaseUrl(url: string | undefined, dataDir: string): string {
+  if (!url) return `sqlite:${path.join(dataDir, 'parley.sqlite')}`;
+  try {
+    const target = parseDatabaseUrl(url, (p) => path.resolve(p));
+    return target.engine === 'sqlite' ? `sqlite:${target.file}` : url;
+  } catch (error) {
+    if (error instanceof DatabaseUrlError) {
+      throw new ConfigError(`PARLEY_DATABASE_URL: ${error.message}`);
+    }
+    throw error;
   }
-  throw new ConfigError('PARLEY_DATABASE_URL: expected sqlite:/path/to/file.sqlite');
 }

@@ -2,13 +2,15 @@
  * `npm start`: read the environment, open and migrate the store, listen, and on SIGTERM or SIGINT
  * stop cleanly (refuse new connections, close sockets, finish requests, close the store).
  */
-import { buildApp } from './app';
+import { buildApp, type Parley } from './app';
+import { redactUrl } from './db/database-url';
+import { StoreError } from './db/store-error';
 import { ConfigError, loadConfig, type Config } from './env';
 import type { FirstRunResult } from './modules/bootstrap/first-run';
 
 async function main(): Promise<void> {
   const config = loadConfigOrExit();
-  const { http, firstRun } = await buildApp(config);
+  const { http, firstRun } = await buildAppOrExit(config);
   await http.listen({ port: config.port, host: config.host });
   printBanner(config, firstRun);
 
@@ -35,6 +37,18 @@ function loadConfigOrExit(): Config {
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
     console.error(`Parley cannot start. ${error.message}`);
+    process.exit(1);
+  }
+}
+
+async function buildAppOrExit(config: Config): Promise<Parley> {
+  try {
+    return await buildApp(config);
+  } catch (error) {
+    if (!(error instanceof StoreError)) throw error;
+    console.error(
+      `Parley cannot start. ${redactUrl(config.database.url)}: ${error.message} [${error.code}]`,
+    );
     process.exit(1);
   }
 }

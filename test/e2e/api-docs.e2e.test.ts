@@ -1,15 +1,17 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { freePort, spawnServer, type ServerProcess } from '../helpers/process';
-import { tempDataDir } from '../helpers/server';
+import { createTestDatabase, type TestDatabase } from '../helpers/database';
 import { launchBrowser, visible } from './browser';
 
+let database: TestDatabase;
 let server: ServerProcess;
 let browser: Browser;
 
 beforeAll(async () => {
   const port = await freePort();
-  server = await spawnServer(tempDataDir(), port, { publicUrl: `http://127.0.0.1:${port}` });
+  database = await createTestDatabase();
+  server = await spawnServer(database, port, { publicUrl: `http://127.0.0.1:${port}` });
   browser = await launchBrowser();
 });
 
@@ -17,6 +19,7 @@ afterAll(async () => {
   await browser?.close();
   server?.child.kill('SIGTERM');
   await server?.exited;
+  await database?.drop();
 });
 
 describe('the API documentation', () => {

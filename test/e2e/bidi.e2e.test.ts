@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, FrameLocator, Locator, Page } from 'playwright-core';
 import { freePort, spawnServer, type ServerProcess } from '../helpers/process';
-import { ADMIN, tempDataDir } from '../helpers/server';
+import { ADMIN } from '../helpers/server';
+import { createTestDatabase, type TestDatabase } from '../helpers/database';
 import { launchBrowser, visible } from './browser';
 
 /**
@@ -12,6 +13,7 @@ const ARABIC = 'مرحبا، أين طلبي؟ شكرا!';
 /** U+202E RIGHT-TO-LEFT OVERRIDE with no U+202C to end it, then a stray U+2069 closing nothing. */
 const OVERRIDE = '\u2069\u202Eevil override';
 
+let database: TestDatabase;
 let server: ServerProcess;
 let browser: Browser;
 let visitor: Page;
@@ -20,7 +22,8 @@ let chat: FrameLocator;
 
 beforeAll(async () => {
   const port = await freePort();
-  server = await spawnServer(tempDataDir(), port, { publicUrl: `http://127.0.0.1:${port}` });
+  database = await createTestDatabase();
+  server = await spawnServer(database, port, { publicUrl: `http://127.0.0.1:${port}` });
   browser = await launchBrowser();
   visitor = await (await browser.newContext()).newPage();
   agent = await (await browser.newContext()).newPage();
@@ -42,6 +45,7 @@ afterAll(async () => {
   await browser?.close();
   server?.child.kill('SIGTERM');
   await server?.exited;
+  await database?.drop();
 });
 
 async function visitorSends(text: string): Promise<void> {

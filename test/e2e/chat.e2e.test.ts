@@ -1,11 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, FrameLocator, Page } from 'playwright-core';
 import { freePort, spawnServer, type ServerProcess } from '../helpers/process';
-import { ADMIN, tempDataDir } from '../helpers/server';
+import { createTestDatabase, type TestDatabase } from '../helpers/database';
+import { ADMIN } from '../helpers/server';
 import { launchBrowser, visible } from './browser';
 
 const HTML = '<img src=x onerror=alert(1)>';
 
+let database: TestDatabase;
 let server: ServerProcess;
 let browser: Browser;
 let visitorContext: BrowserContext;
@@ -16,7 +18,8 @@ const dialogs: string[] = [];
 
 beforeAll(async () => {
   const port = await freePort();
-  server = await spawnServer(tempDataDir(), port, { publicUrl: `http://127.0.0.1:${port}` });
+  database = await createTestDatabase();
+  server = await spawnServer(database, port, { publicUrl: `http://127.0.0.1:${port}` });
   browser = await launchBrowser();
   visitorContext = await browser.newContext({ viewport: { width: 1280, height: 800 } });
   agentContext = await browser.newContext({ viewport: { width: 1280, height: 800 } });
@@ -35,6 +38,7 @@ afterAll(async () => {
   await browser?.close();
   server?.child.kill('SIGTERM');
   await server?.exited;
+  await database?.drop();
 });
 
 function chatFrame(page: Page): FrameLocator {

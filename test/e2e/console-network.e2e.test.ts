@@ -9,7 +9,8 @@ import {
   type VisitorSocket,
 } from '../helpers/clients';
 import { endpointOf, freePort, spawnServer, type ServerProcess } from '../helpers/process';
-import { ADMIN, tempDataDir, type ServerEndpoint } from '../helpers/server';
+import { ADMIN, type ServerEndpoint } from '../helpers/server';
+import { createTestDatabase, type TestDatabase } from '../helpers/database';
 import type { Message } from '../../src/protocol/schemas';
 import { launchBrowser, visible } from './browser';
 import { startProxy, type FaultyProxy } from './proxy';
@@ -19,7 +20,7 @@ import { startProxy, type FaultyProxy } from './proxy';
  * through the fault proxy (on localhost, where socket.io does not watch `offline` itself); the
  * visitor is a plain socket.io client that connects directly, so faults hit the agent only.
  */
-let dataDir: string;
+let database: TestDatabase;
 let port: number;
 let parley: ServerProcess;
 let server: ServerEndpoint;
@@ -30,7 +31,7 @@ let agent: Page;
 let visitor: VisitorSocket;
 
 const consoleOrigin = (): string => proxy.url.replace('127.0.0.1', 'localhost');
-const startParley = () => spawnServer(dataDir, port, { publicUrl: proxy.url });
+const startParley = () => spawnServer(database, port, { publicUrl: proxy.url });
 
 let visitorToken: string;
 
@@ -41,11 +42,11 @@ async function connectVisitor(): Promise<VisitorSocket> {
 }
 
 beforeAll(async () => {
-  dataDir = tempDataDir();
+  database = await createTestDatabase();
   port = await freePort();
   proxy = await startProxy(port);
   parley = await startParley();
-  server = endpointOf(parley, dataDir);
+  server = await endpointOf(parley, database);
   visitor = await connectVisitor();
   await requestOk(visitor, 'message:send', { clientId: crypto.randomUUID(), body: 'Hello?' });
 
@@ -71,6 +72,7 @@ afterAll(async () => {
   await proxy?.close();
   parley?.child.kill('SIGTERM');
   await parley?.exited;
+  await database?.drop();
 });
 
 const offlineBanner = () => agent.getByText(/Connection lost/);

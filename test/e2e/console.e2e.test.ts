@@ -8,13 +8,15 @@ import {
   type VisitorSocket,
 } from '../helpers/clients';
 import { endpointOf, freePort, spawnServer, type ServerProcess } from '../helpers/process';
-import { ADMIN, tempDataDir, type ServerEndpoint } from '../helpers/server';
+import { createTestDatabase, type TestDatabase } from '../helpers/database';
+import { ADMIN, type ServerEndpoint } from '../helpers/server';
 import { launchBrowser, visible } from './browser';
 
 /**
  * The agent's side: notifications, the visitor's typing, and a resolved conversation that the
  * visitor reopens. The visitor is a plain socket.io-client here, as any SDK could be.
  */
+let database: TestDatabase;
 let process: ServerProcess;
 let server: ServerEndpoint;
 let browser: Browser;
@@ -32,10 +34,10 @@ const say = (socket: VisitorSocket, body: string) =>
   requestOk(socket, 'message:send', { clientId: crypto.randomUUID(), body });
 
 beforeAll(async () => {
-  const dataDir = tempDataDir();
+  database = await createTestDatabase();
   const port = await freePort();
-  process = await spawnServer(dataDir, port, { publicUrl: `http://127.0.0.1:${port}` });
-  server = endpointOf(process, dataDir);
+  process = await spawnServer(database, port, { publicUrl: `http://127.0.0.1:${port}` });
+  server = await endpointOf(process, database);
   browser = await launchBrowser();
   const context = await browser.newContext();
   await context.grantPermissions(['notifications'], { origin: server.url });
@@ -71,6 +73,7 @@ afterAll(async () => {
   await browser?.close();
   process?.child.kill('SIGTERM');
   await process?.exited;
+  await database?.drop();
 });
 
 describe('the console alerts and follows the visitor', () => {

@@ -9,13 +9,14 @@ import {
   spawnServer,
   type ServerProcess,
 } from '../helpers/process';
-import { tempDataDir } from '../helpers/server';
+import { createTestDatabase, type TestDatabase } from '../helpers/database';
 import { launchBrowser, visible } from './browser';
 
 /**
  * The realistic case: the customer's shop runs on another origin than Parley and embeds the
  * widget with one script tag. Two "shops" on their own ports: one allowed, one not.
  */
+let database: TestDatabase;
 let parley: ServerProcess;
 let browser: Browser;
 let allowedShop: http.Server;
@@ -34,14 +35,14 @@ function shopServer(scriptTag: string): Promise<http.Server> {
 const urlOf = (server: http.Server) => `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
 beforeAll(async () => {
-  const dataDir = tempDataDir();
+  database = await createTestDatabase();
   const port = await freePort();
-  parley = await spawnServer(dataDir, port, { publicUrl: `http://127.0.0.1:${port}` });
-  const { widgetKey } = endpointOf(parley, dataDir);
+  parley = await spawnServer(database, port, { publicUrl: `http://127.0.0.1:${port}` });
+  const { widgetKey } = await endpointOf(parley, database);
   const tag = `<script src="${parley.url}/widget.js" data-site="${widgetKey}" async></script>`;
   allowedShop = await shopServer(tag);
   otherShop = await shopServer(tag);
-  allowEmbedOrigins(dataDir, [urlOf(allowedShop)]);
+  await allowEmbedOrigins(database, [urlOf(allowedShop)]);
   browser = await launchBrowser();
 });
 
@@ -51,6 +52,7 @@ afterAll(async () => {
   otherShop?.close();
   parley?.child.kill('SIGTERM');
   await parley?.exited;
+  await database?.drop();
 });
 
 describe('the widget on a customer site of another origin', () => {

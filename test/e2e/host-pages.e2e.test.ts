@@ -9,13 +9,14 @@ import {
   spawnServer,
   type ServerProcess,
 } from '../helpers/process';
-import { tempDataDir } from '../helpers/server';
+import { createTestDatabase, type TestDatabase } from '../helpers/database';
 import { launchBrowser, visible } from './browser';
 
 /**
  * The widget on customers' pages that do what real shops do: a login form with `autofocus`, CSS
  * `zoom` on the whole page, the embed snippet pasted into <head> without `async`.
  */
+let database: TestDatabase;
 let parley: ServerProcess;
 let shop: http.Server;
 let shopUrl: string;
@@ -35,10 +36,10 @@ const PAGES: Record<string, string> = {
 };
 
 beforeAll(async () => {
-  const dataDir = tempDataDir();
+  database = await createTestDatabase();
   const port = await freePort();
-  parley = await spawnServer(dataDir, port, { publicUrl: `http://127.0.0.1:${port}` });
-  const { widgetKey } = endpointOf(parley, dataDir);
+  parley = await spawnServer(database, port, { publicUrl: `http://127.0.0.1:${port}` });
+  const { widgetKey } = await endpointOf(parley, database);
   const snippet = `<script src="${parley.url}/widget.js" data-site="${widgetKey}"`;
   shop = http.createServer((req, res) => {
     const page = PAGES[req.url ?? ''];
@@ -52,7 +53,7 @@ beforeAll(async () => {
   });
   await new Promise<void>((resolve) => shop.listen(0, '127.0.0.1', resolve));
   shopUrl = `http://127.0.0.1:${(shop.address() as AddressInfo).port}`;
-  allowEmbedOrigins(dataDir, [shopUrl]);
+  await allowEmbedOrigins(database, [shopUrl]);
   browser = await launchBrowser();
 });
 
@@ -65,6 +66,7 @@ afterAll(async () => {
   shop?.close();
   parley?.child.kill('SIGTERM');
   await parley?.exited;
+  await database?.drop();
 });
 
 async function openPage(pathname: string, viewport = { width: 1280, height: 800 }): Promise<Page> {

@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Frame, FrameLocator, Page } from 'playwright-core';
 import { freePort, spawnServer, type ServerProcess } from '../helpers/process';
-import { tempDataDir } from '../helpers/server';
+import { createTestDatabase, type TestDatabase } from '../helpers/database';
 import { launchBrowser, visible } from './browser';
 import { startProxy, type FaultyProxy } from './proxy';
 
@@ -9,6 +9,7 @@ import { startProxy, type FaultyProxy } from './proxy';
  * The widget on a bad network: every byte between Chromium and Parley goes through the fault
  * proxy, which is also Parley's public URL (so the demo page, the frame and the socket all use it).
  */
+let database: TestDatabase;
 let server: ServerProcess;
 let proxy: FaultyProxy;
 let browser: Browser;
@@ -17,7 +18,8 @@ let context: BrowserContext;
 beforeAll(async () => {
   const port = await freePort();
   proxy = await startProxy(port);
-  server = await spawnServer(tempDataDir(), port, { publicUrl: proxy.url });
+  database = await createTestDatabase();
+  server = await spawnServer(database, port, { publicUrl: proxy.url });
   browser = await launchBrowser();
 });
 
@@ -31,6 +33,7 @@ afterAll(async () => {
   await proxy?.close();
   server?.child.kill('SIGTERM');
   await server?.exited;
+  await database?.drop();
 });
 
 interface Widget {

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, FrameLocator, Page } from 'playwright-core';
 import { freePort, spawnServer, type ServerProcess } from '../helpers/process';
-import { ADMIN, tempDataDir } from '../helpers/server';
+import { createTestDatabase, type TestDatabase } from '../helpers/database';
+import { ADMIN } from '../helpers/server';
 import { launchBrowser, visible } from './browser';
 import { startProxy, type FaultyProxy } from './proxy';
 
@@ -10,6 +11,7 @@ import { startProxy, type FaultyProxy } from './proxy';
  * fall back to HTTP long-polling — whose first request is a same-origin GET without an Origin —
  * and a visitor and an agent still chat both ways.
  */
+let database: TestDatabase;
 let server: ServerProcess;
 let proxy: FaultyProxy;
 let browser: Browser;
@@ -23,7 +25,8 @@ beforeAll(async () => {
   const port = await freePort();
   proxy = await startProxy(port, { refuseUpgrades: true });
   // Browsers reach Parley only through the proxy, so that is its public address.
-  server = await spawnServer(tempDataDir(), port, { publicUrl: proxy.url });
+  database = await createTestDatabase();
+  server = await spawnServer(database, port, { publicUrl: proxy.url });
   browser = await launchBrowser();
   visitorContext = await browser.newContext();
   agentContext = await browser.newContext();
@@ -42,6 +45,7 @@ afterAll(async () => {
   await proxy?.close();
   server?.child.kill('SIGTERM');
   await server?.exited;
+  await database?.drop();
 });
 
 function chatFrame(page: Page): FrameLocator {

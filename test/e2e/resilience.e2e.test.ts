@@ -1,24 +1,26 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, FrameLocator, Page } from 'playwright-core';
 import { freePort, spawnServer, type ServerProcess } from '../helpers/process';
-import { tempDataDir } from '../helpers/server';
+import { createTestDatabase, type TestDatabase } from '../helpers/database';
 import { launchBrowser, visible } from './browser';
 
-let dataDir: string;
+let database: TestDatabase;
 let port: number;
 let server: ServerProcess;
 let browser: Browser;
 
 beforeAll(async () => {
-  dataDir = tempDataDir();
+  database = await createTestDatabase();
   port = await freePort();
-  server = await spawnServer(dataDir, port, { publicUrl: `http://127.0.0.1:${port}` });
+  server = await spawnServer(database, port, { publicUrl: `http://127.0.0.1:${port}` });
   browser = await launchBrowser();
 });
 
 afterAll(async () => {
   await browser?.close();
   server?.child.kill('SIGKILL');
+  await server?.exited;
+  await database?.drop();
 });
 
 async function openWidget(page: Page): Promise<FrameLocator> {
@@ -47,7 +49,7 @@ describe('the widget under real conditions', () => {
     await send(frame, 'written while offline');
     await visible(frame.getByText('Sending…'));
 
-    server = await spawnServer(dataDir, port, { publicUrl: `http://127.0.0.1:${port}` });
+    server = await spawnServer(database, port, { publicUrl: `http://127.0.0.1:${port}` });
     await frame.getByText('Reconnecting…').waitFor({ state: 'hidden', timeout: 30_000 });
     await frame.getByText('Sending…').waitFor({ state: 'hidden', timeout: 10_000 });
 

@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Message, SyncResult, VisitorConversation } from '../../src/protocol/schemas';
 import {
   connectVisitor,
@@ -7,13 +7,23 @@ import {
   requestOk,
   type VisitorSocket,
 } from '../helpers/clients';
+import { createTestDatabase, type TestDatabase } from '../helpers/database';
 import { endpointOf, freePort, spawnServer, type ServerProcess } from '../helpers/process';
-import { startServer, tempDataDir } from '../helpers/server';
+import { startServer } from '../helpers/server';
 
 const running: ServerProcess[] = [];
+let database: TestDatabase;
 
-afterEach(() => {
-  for (const p of running.splice(0)) p.child.kill('SIGKILL');
+beforeEach(async () => {
+  database = await createTestDatabase();
+});
+
+afterEach(async () => {
+  for (const p of running.splice(0)) {
+    p.child.kill('SIGKILL');
+    await p.exited;
+  }
+  await database.drop();
 });
 
 const PER_VISITOR = 60;
@@ -41,8 +51,7 @@ async function history(socket: VisitorSocket): Promise<Message[]> {
 
 describe('restarts', () => {
   it('keeps everything acknowledged across a clean restart on the same data directory', async () => {
-    const dataDir = tempDataDir();
-    let server = await startServer(dataDir);
+    let server = await startServer(database);
     const visitor = await createVisitor(server);
     let socket = await connectVisitor(server, visitor);
     for (let i = 1; i <= 5; i++)
@@ -50,7 +59,7 @@ describe('restarts', () => {
     socket.close();
     await server.close();
 
-    server = await startServer(dataDir);
+    server = await startServer(database);
     socket = await connectVisitor(server, visitor);
     expect((await history(socket)).map((m) => [m.seq, m.body])).toEqual([
       [1, 'm1'],
@@ -64,11 +73,10 @@ describe('restarts', () => {
   });
 
   it('loses no acknowledged message when the process is killed with SIGKILL mid-flight', async () => {
-    const dataDir = tempDataDir();
     const port = await freePort();
-    const first = await spawnServer(dataDir, port);
+    const first = await spawnServer(database, port);
     running.push(first);
-    const server = endpointOf(first, dataDir);
+    const server = await endpointOf(first, database);
     const visitors = await Promise.all(Array.from({ length: 4 }, () => createVisitor(server)));
     const sockets = await Promise.all(visitors.map((v) => connectVisitor(server, v)));
 
@@ -97,7 +105,7 @@ describe('restarts', () => {
     sockets.forEach((s) => s.close());
     expect(acked.reduce((n, set) => n + set.size, 0)).toBeGreaterThan(0);
 
-    running.push(await spawnServer(dataDir, port));
+    running.push(await spawnServer(database, port));
     for (const [v, visitor] of visitors.entries()) {
       const socket = await connectVisitor(server, visitor);
       const stored = await history(socket);
@@ -120,7 +128,7 @@ describe('restarts', () => {
   }, 60_000);
 
   it('stops cleanly on SIGTERM', async () => {
-    const p = await spawnServer(tempDataDir(), await freePort());
+    const p = await spawnServer(database, await freePort());
     running.push(p);
     p.child.kill('SIGTERM');
     expect(await p.exited).toBe(0);

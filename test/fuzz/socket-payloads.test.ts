@@ -35,15 +35,22 @@ const payload = fc.oneof(
   fc.anything(),
   fc.record(
     {
-      conversationId: fc.oneof(fc.string(), fc.integer(), fc.constant(null)),
+      // Any code point (U+0000 too, which PostgreSQL refuses even in a lookup).
+      conversationId: fc.oneof(
+        fc.string(),
+        fc.string({ unit: 'binary', maxLength: 8 }),
+        fc.integer(),
+        fc.constant(null),
+      ),
       clientId: fc.oneof(fc.string({ maxLength: 80 }), fc.integer()),
       body: fc.oneof(
         fc.string({ maxLength: 200 }),
         fc.string({ unit: 'binary', maxLength: 50 }),
         fc.integer(),
       ),
-      afterSeq: fc.oneof(fc.integer(), fc.double(), fc.string()),
-      seq: fc.oneof(fc.integer(), fc.string()),
+      // Past 2^31 too: PostgreSQL refuses to compare an integer column with a larger number.
+      afterSeq: fc.oneof(fc.integer(), fc.maxSafeNat(), fc.double(), fc.string()),
+      seq: fc.oneof(fc.integer(), fc.maxSafeNat(), fc.string()),
       typing: fc.oneof(fc.boolean(), fc.string()),
       status: fc.oneof(fc.constantFrom('open', 'resolved', 'pending'), fc.string()),
       internal: fc.oneof(fc.boolean(), fc.integer()),

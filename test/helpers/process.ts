@@ -2,8 +2,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import net from 'node:net';
 import path from 'node:path';
-import SQLite from 'better-sqlite3';
-import { ADMIN, SITE_ORIGIN, type ServerEndpoint } from './server';
+import { createDb } from '../../src/server/db/database';
+import type { TestDatabase } from './database';
+import { ADMIN, SITE_ORIGIN, seededWidgetKey, type ServerEndpoint } from './server';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 
@@ -23,6 +24,14 @@ export async function freePort(): Promise<number> {
   return port;
 }
 
+/**
+ * The environment without the test run's own PARLEY_* settings (PARLEY_TEST_DATABASE…), which
+ * Parley would refuse as unknown, and without any PARLEY_* of the shell the tests run in.
+ */
+export function cleanEnv(): NodeJS.ProcessEnv {
+  return Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('PARLEY_')));
+}
+
 /** The environment names of GENEROUS_LIMITS, so a server process is as lenient as in-process ones. */
 export const GENEROUS_LIMIT_ENV = {
   PARLEY_LIMIT_VISITOR_MESSAGES_PER_MINUTE: '100000',
@@ -33,18 +42,20 @@ export const GENEROUS_LIMIT_ENV = {
   PARLEY_LIMIT_ADDRESS_CONNECTIONS: '10000',
 };
 
+/** Starts `src/server/main.ts` on `database`, which outlives the process (tests restart on it). */
 export async function spawnServer(
-  dataDir: string,
+  database: TestDatabase,
   port: number,
   options: { publicUrl?: string; env?: Record<string, string> } = {},
 ): Promise<ServerProcess> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/server/main.ts'], {
     cwd: ROOT,
     env: {
-      ...process.env,
+      ...cleanEnv(),
       PORT: String(port),
       HOST: '127.0.0.1',
-      PARLEY_DATA_DIR: dataDir,
+      PARLEY_DATA_DIR: database.dataDir,
+      PARLEY_DATABASE_URL: database.url,
       PARLEY_PUBLIC_URL: options.publicUrl ?? SITE_ORIGIN,
       PARLEY_ADMIN_EMAIL: ADMIN.email,
       PARLEY_ADMIN_PASSWORD: ADMIN.password,
@@ -90,18 +101,27 @@ async function waitUntilHealthy(
 }
 
 /** Where the client helpers reach a server process: its URL and the seeded site's key. */
-export function endpointOf(p: ServerProcess, dataDir: string): ServerEndpoint {
-  const db = new SQLite(path.join(dataDir, 'parley.sqlite'), { readonly: true });
-  const site = db.prepare('select widget_key from sites order by created_at limit 1').get() as {
-    widget_key: string;
-  };
-  db.close();
-  return { url: p.url, widgetKey: site.widget_key };
+export async function endpointOf(
+  p: ServerProcess,
+  database: TestDatabase,
+): Promise<ServerEndpoint> {
+  const db = await createDb(database.url, { poolSize: 1 });
+  try {
+    return { url: p.url, widgetKey: await seededWidgetKey(db) };
+  } finally {
+    await db.destroy();
+  }
 }
 
 /** Sets the seeded site's allowed embedding origins, as its owner would (no settings screen yet). */
-export function allowEmbedOrigins(dataDir: string, origins: string[]): void {
-  const db = new SQLite(path.join(dataDir, 'parley.sqlite'));
-  db.prepare('update sites set allowed_origins = ?').run(JSON.stringify(origins));
-  db.close();
+export async function allowEmbedOrigins(database: TestDatabase, origins: string[]): Promise<void> {
+  const db = await createDb(database.url, { poolSize: 1 });
+  try {
+    await db
+      .updateTable('sites')
+      .set({ allowed_origins: JSON.stringify(origins) })
+      .execute();
+  } finally {
+    await db.destroy();
+  }
 }

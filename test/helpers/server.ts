@@ -1,9 +1,13 @@
-/** Test server: the real app on a real SQLite file in a temp dir, on a random loopback port. */
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
+/**
+ * Test server: the real app on a fresh database of the engine under test (see ./database), on a
+ * random loopback port.
+ */
 import { buildApp, type Parley } from '../../src/server/app';
+import type { Db } from '../../src/server/db/database';
 import { DEFAULT_LIMITS, type Config } from '../../src/server/env';
+import { createTestDatabase, type TestDatabase } from './database';
+
+export { tempDataDir } from './database';
 
 /** The origin the seeded demo site allows; visitor requests in tests claim it. */
 export const SITE_ORIGIN = 'http://shop.test';
@@ -16,8 +20,9 @@ export interface ServerEndpoint {
 }
 
 export interface TestServer extends ServerEndpoint {
-  dataDir: string;
+  database: TestDatabase;
   parley: Parley;
+  /** Stops the server, and drops its database unless the test brought its own. */
   close(): Promise<void>;
 }
 
@@ -32,16 +37,12 @@ export const GENEROUS_LIMITS: Config['limits'] = {
   addressConnections: 10_000,
 };
 
-export function tempDataDir(): string {
-  return fs.mkdtempSync(path.join(os.tmpdir(), 'parley-test-'));
-}
-
-export function testConfig(dataDir: string, overrides: Partial<Config> = {}): Config {
+export function testConfig(database: TestDatabase, overrides: Partial<Config> = {}): Config {
   return {
     port: 0,
     host: '127.0.0.1',
-    dataDir,
-    sqliteFile: path.join(dataDir, 'parley.sqlite'),
+    dataDir: database.dataDir,
+    database: { url: database.url, poolSize: 5, statementTimeoutMs: 30_000 },
     publicUrl: SITE_ORIGIN,
     adminEmail: ADMIN.email,
     adminPassword: ADMIN.password,
@@ -56,22 +57,42 @@ export function testConfig(dataDir: string, overrides: Partial<Config> = {}): Co
   };
 }
 
-export async function startServer(
-  dataDir = tempDataDir(),
-  overrides: Partial<Config> = {},
-): Promise<TestServer> {
-  const parley = await buildApp(testConfig(dataDir, overrides));
-  const address = await parley.http.listen({ port: 0, host: '127.0.0.1' });
-  const site = await parley.db
+/** The widget key of the site the first start made. */
+export async function seededWidgetKey(db: Db): Promise<string> {
+  const site = await db
     .selectFrom('sites')
     .select('widget_key')
     .orderBy('created_at')
     .executeTakeFirstOrThrow();
+  return site.widget_key;
+}
+
+/**
+ * Starts a server on `database`, which outlives it (a restart test starts another on the same
+ * one), or on a fresh database of its own that `close()` drops.
+ */
+export async function startServer(
+  database?: TestDatabase,
+  overrides: Partial<Config> = {},
+): Promise<TestServer> {
+  const own = !database;
+  const store = database ?? (await createTestDatabase());
+  let parley: Parley;
+  try {
+    parley = await buildApp(testConfig(store, overrides));
+  } catch (error) {
+    if (own) await store.drop();
+    throw error;
+  }
+  const address = await parley.http.listen({ port: 0, host: '127.0.0.1' });
   return {
     url: address,
-    dataDir,
-    widgetKey: site.widget_key,
+    database: store,
+    widgetKey: await seededWidgetKey(parley.db),
     parley,
-    close: () => parley.http.close(),
+    close: async () => {
+      await parley.http.close();
+      if (own) await store.drop();
+    },
   };
 }

@@ -208,7 +208,12 @@ describe('one visitor and another', () => {
     expect(write).toMatchObject({ ok: false, error: { code: 'not_found' } });
     expect(receipt).toMatchObject({ ok: false, error: { code: 'not_found' } });
     expect(own).toEqual({ conversation: null, messages: [], hasMore: false });
-    const stored = await server.parley.db.selectFrom('messages').select('body').execute();
+    // In seq order: without an ORDER BY, InnoDB returns rows by primary key (a random UUID).
+    const stored = await server.parley.db
+      .selectFrom('messages')
+      .select('body')
+      .orderBy('seq')
+      .execute();
     expect(stored.map((m) => m.body)).toEqual(['my card ends 4242', 'second secret']);
     expect(malloryHears).toEqual([]);
     alice.close();

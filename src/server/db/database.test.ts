@@ -1,15 +1,19 @@
 import path from 'node:path';
-import { Migrator, NO_MIGRATIONS, sql } from 'kysely';
+import { sql } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
-import { tempDataDir } from '../../../test/helpers/server';
-import { migrateToLatest, openSqlite, type Db } from './database';
-import { migrations } from './migrations/index';
+import { createTestDatabase, tempDataDir, type TestDatabase } from '../../../test/helpers/database';
+import { createDb, openSqlite, type Db } from './database';
+import { listTables } from './dialect';
+import { migrateTo, migrateToLatest } from './migrate';
 
 let db: Db | undefined;
+let database: TestDatabase | undefined;
 
 afterEach(async () => {
   await db?.destroy();
+  await database?.drop();
   db = undefined;
+  database = undefined;
 });
 
 async function pragma(name: string): Promise<unknown> {
@@ -25,16 +29,16 @@ describe('the SQLite store', () => {
     expect(await pragma('busy_timeout')).toBe(5000);
     expect(await pragma('foreign_keys')).toBe(1);
   });
+});
 
-  it('migrates an empty file, again without change, and all the way down', async () => {
-    db = openSqlite(path.join(tempDataDir(), 'parley.sqlite'));
+describe('migrations', () => {
+  it('migrate an empty database, again without change, and all the way down', async () => {
+    database = await createTestDatabase();
+    db = await createDb(database.url);
     await migrateToLatest(db);
     await migrateToLatest(db);
-    const tables = async () =>
-      (await db!.introspection.getTables())
-        .map((t) => t.name)
-        .filter((n) => !n.startsWith('kysely_'));
-    expect((await tables()).sort()).toEqual([
+    const tables = async () => (await listTables(db!)).filter((n) => !n.startsWith('kysely_'));
+    expect(await tables()).toEqual([
       'agents',
       'blocked_addresses',
       'conversations',
@@ -45,9 +49,7 @@ describe('the SQLite store', () => {
       'visitors',
     ]);
 
-    const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations } });
-    const { error } = await migrator.migrateTo(NO_MIGRATIONS);
-    expect(error).toBeUndefined();
+    await migrateTo(db, undefined);
     expect(await tables()).toEqual([]);
   });
 });

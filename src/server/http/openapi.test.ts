@@ -1,13 +1,11 @@
 import { Validator } from '@seriousme/openapi-schema-validator';
 import { afterEach, describe, expect, it } from 'vitest';
-import { tempDataDir, testConfig } from '../../../test/helpers/server';
-import { buildApp, type Parley } from '../app';
+import { startServer, type TestServer } from '../../../test/helpers/server';
 
-let parley: Parley | undefined;
+let server: TestServer;
 
 afterEach(async () => {
-  await parley?.http.close();
-  parley = undefined;
+  await server.close();
 });
 
 interface Operation {
@@ -18,7 +16,8 @@ interface Operation {
 
 describe('the API document', () => {
   it('is valid OpenAPI 3.1 and lists every /api/v1 route with its schemas', async () => {
-    parley = await buildApp(testConfig(tempDataDir()));
+    server = await startServer();
+    const parley = server.parley;
     const res = await parley.http.inject('/api/openapi.json');
     expect(res.statusCode).toBe(200);
     const document = res.json<{
@@ -53,8 +52,8 @@ describe('the API document', () => {
   });
 
   it('is rendered at /api/docs', async () => {
-    parley = await buildApp(testConfig(tempDataDir()));
-    const res = await parley.http.inject('/api/docs/');
+    server = await startServer();
+    const res = await server.parley.http.inject('/api/docs/');
     expect(res.statusCode).toBe(200);
     expect(res.body).toMatch(/swagger/i);
   });

@@ -1,14 +1,18 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { createTestDatabase, type TestDatabase } from '../../../test/helpers/database';
 import { SITE_ORIGIN, tempDataDir, testConfig } from '../../../test/helpers/server';
 import { buildApp, type Parley } from '../app';
 
 let parley: Parley | undefined;
+let database: TestDatabase | undefined;
 
 afterEach(async () => {
   await parley?.http.close();
+  await database?.drop();
   parley = undefined;
+  database = undefined;
 });
 
 /** A dist/ folder shaped like Vite's output, so these tests need no build. */
@@ -28,7 +32,8 @@ function fakeDist(): string {
 }
 
 async function start(distDir: string): Promise<{ parley: Parley; widgetKey: string }> {
-  parley = await buildApp(testConfig(tempDataDir()), { distDir });
+  database = await createTestDatabase();
+  parley = await buildApp(testConfig(database), { distDir });
   const site = await parley.db.selectFrom('sites').select('widget_key').executeTakeFirstOrThrow();
   return { parley, widgetKey: site.widget_key };
 }
@@ -51,6 +56,9 @@ describe('web assets', () => {
 
     const unknown = await parley.http.inject('/widget/frame?site=nope');
     expect(unknown.headers['content-security-policy']).toMatch("frame-ancestors 'none'");
+
+    const nul = await parley.http.inject('/widget/frame?site=key%00');
+    expect(nul.statusCode).toBe(400); // PostgreSQL cannot even look U+0000 up
 
     const repeated = await parley.http.inject(`/widget/frame?site=${widgetKey}&site=other`);
     expect(repeated.statusCode).toBe(400);

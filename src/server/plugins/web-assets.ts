@@ -3,6 +3,7 @@ import path from 'node:path';
 import fastifyStatic from '@fastify/static';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
+import { plainText } from '../../protocol/schemas';
 import { notFound } from '../errors';
 import { parseInput } from '../validation';
 
@@ -81,7 +82,7 @@ export async function webAssets(
 }
 
 // A repeated `?site=` arrives as an array: refuse it rather than look it up.
-const frameQuery = z.object({ site: z.string().max(64).optional() });
+const frameQuery = z.object({ site: plainText(64).optional() });
 
 const frameCsp = [
   "default-src 'self'",

@@ -1,4 +1,5 @@
-import { MysqlAdapter, type Kysely } from 'kysely';
+import type { Kysely } from 'kysely';
+import { dropIndex, engineOf, tableOptions } from '../dialect';
 
 /**
  * What agents and limits need against abuse: blocking a visitor and their address, the address a
@@ -22,6 +23,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addForeignKeyConstraint('blocked_addresses_org', ['org_id'], 'organizations', ['id'])
     .addForeignKeyConstraint('blocked_addresses_visitor', ['visitor_id'], 'visitors', ['id'])
     .addUniqueConstraint('blocked_addresses_org_address', ['org_id', 'address'])
+    .$call(await tableOptions(db))
     .execute();
 
   // null: the server-wide PARLEY_LIMIT_VISITOR_MESSAGES_PER_MINUTE applies.
@@ -35,10 +37,12 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {
-  // MySQL wants the table of the index; SQLite does not accept it.
-  const dropIndex = db.schema.dropIndex('sessions_agent_created');
-  const isMysql = db.getExecutor().adapter instanceof MysqlAdapter;
-  await (isMysql ? dropIndex.on('sessions') : dropIndex).execute();
+  if (engineOf(db) === 'mysql') {
+    // MySQL let sessions_agent_created serve the sessions → agents foreign key and dropped the
+    // index it had made for it; the key needs one back before that index can go.
+    await db.schema.createIndex('sessions_agent_id_fk').on('sessions').column('agent_id').execute();
+  }
+  await dropIndex(db, 'sessions_agent_created', 'sessions');
   await db.schema.alterTable('sites').dropColumn('visitor_messages_per_minute').execute();
   await db.schema.dropTable('blocked_addresses').execute();
   for (const column of ['last_address', 'blocked_by', 'blocked_at']) {

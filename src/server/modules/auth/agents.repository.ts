@@ -18,4 +18,12 @@ export class AgentsRepository {
   async insert(row: AgentRow): Promise<void> {
     await this.db.insertInto('agents').values(row).execute();
   }
+
+  async setPasswordHash(id: string, passwordHash: string): Promise<void> {
+    await this.db
+      .updateTable('agents')
+      .set({ password_hash: passwordHash })
+      .where('id', '=', id)
+      .execute();
+  }
 }

@@ -1,11 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import {
-  ADMIN,
-  startServer,
-  tempDataDir,
-  testConfig,
-  type TestServer,
-} from '../../../../test/helpers/server';
+import { createTestDatabase } from '../../../../test/helpers/database';
+import { ADMIN, startServer, testConfig, type TestServer } from '../../../../test/helpers/server';
 import { buildApp } from '../../app';
 import { LoginThrottle } from './login-throttle';
 
@@ -95,9 +90,8 @@ describe('sign in', () => {
     const plain = await signIn({ email: ADMIN.email, password: ADMIN.password });
     expect(plain.headers.get('set-cookie')).not.toMatch(/Secure/i);
 
-    const https = await buildApp(
-      testConfig(tempDataDir(), { publicUrl: 'https://chat.shop.test' }),
-    );
+    const database = await createTestDatabase();
+    const https = await buildApp(testConfig(database, { publicUrl: 'https://chat.shop.test' }));
     const res = await https.http.inject({
       method: 'POST',
       url: '/api/v1/auth/login',
@@ -111,6 +105,7 @@ describe('sign in', () => {
     expect(cookie).toMatch(/; Path=\//i);
     expect(cookie).not.toMatch(/Domain=/i);
     await https.http.close();
+    await database.drop();
   });
 
   it('stores the password as an argon2id hash', async () => {

@@ -50,6 +50,12 @@ export class SessionsRepository {
     return rows.map((r) => r.token_hash);
   }
 
+  /** Ends every session of an agent; returns how many there were. */
+  async deleteForAgent(agentId: string): Promise<number> {
+    const [result] = await this.db.deleteFrom('sessions').where('agent_id', '=', agentId).execute();
+    return Number(result?.numDeletedRows ?? 0);
+  }
+
   async delete(tokenHashes: string[]): Promise<void> {
     await this.db.deleteFrom('sessions').where('token_hash', 'in', tokenHashes).execute();
   }

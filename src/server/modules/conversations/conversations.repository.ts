@@ -1,5 +1,6 @@
 import type { Updateable } from 'kysely';
 import type { Db } from '../../db/database';
+import { hasRowLocks } from '../../db/dialect';
 import type { ConversationsTable, MessagesTable } from '../../db/schema';
 import type { ConversationStatus } from '../../../protocol/schemas';
 import type { ListCursor } from './list-cursor';
@@ -37,6 +38,31 @@ export class ConversationsRepository {
       .set({ last_seen_at: at })
       .where('id', '=', visitorId)
       .execute();
+  }
+
+  /**
+   * The conversation's row, locked until the transaction ends, so that what is read here cannot
+   * change before the transaction writes: a row lock on PostgreSQL and MySQL; on SQLite the
+   * transaction already holds the only connection. Lock order: a visitor's row, then this.
+   */
+  lockForOrg(orgId: string, id: string): Promise<ConversationsTable | undefined> {
+    return this.db
+      .selectFrom('conversations')
+      .selectAll()
+      .where('org_id', '=', orgId)
+      .where('id', '=', id)
+      .$if(hasRowLocks(this.db), (q) => q.forUpdate())
+      .executeTakeFirst();
+  }
+
+  /** Like `lockForOrg`, for a conversation the caller already knows to be its own. */
+  lock(id: string): Promise<ConversationsTable> {
+    return this.db
+      .selectFrom('conversations')
+      .selectAll()
+      .where('id', '=', id)
+      .$if(hasRowLocks(this.db), (q) => q.forUpdate())
+      .executeTakeFirstOrThrow();
   }
 
   findForOrg(orgId: string, id: string): Promise<ConversationView | undefined> {

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { isUniqueViolation, type Db } from '../../db/database';
-import type { MessagesTable } from '../../db/schema';
+import type { Db } from '../../db/database';
+import type { ConversationsTable, MessagesTable } from '../../db/schema';
+import { inTransaction } from '../../db/transaction';
 import type { DomainEvents } from '../../domain-events';
 import { notFound } from '../../errors';
 import { now } from '../../tokens';
@@ -68,8 +69,9 @@ export class ConversationsService {
     if (!(await this.repo.visitorHasConversation(visitor.id))) {
       await this.admission.admitConversation(visitor);
     }
-    const outcome = await this.retryOnDuplicate(() =>
-      this.db.transaction().execute(async (trx) => {
+    const outcome = await inTransaction(
+      this.db,
+      async (trx) => {
         const repo = this.repo.withTransaction(trx);
         const at = now();
         await repo.lockVisitor(visitor.id, at);
@@ -77,7 +79,10 @@ export class ConversationsService {
         if (existing) return { message: existing };
 
         const current = await this.visitorConversation(repo, visitor, input);
-        const conversation = current ?? (await this.open(repo, visitor, at));
+        // Its status is read under the lock: a resolve committed a moment ago must reopen it.
+        const conversation = current
+          ? await repo.lock(current.id)
+          : await this.open(repo, visitor, at);
         const appended = await this.append(repo, conversation, at, {
           client_id: input.clientId,
           author_type: 'visitor',
@@ -87,7 +92,8 @@ export class ConversationsService {
           internal: 0,
         });
         return { ...appended, opened: !current };
-      }),
+      },
+      { retryOnDuplicate: true },
     );
     if ('conversation' in outcome) this.announce(visitor.orgId, outcome, outcome.opened);
     return toMessage(outcome.message);
@@ -99,8 +105,9 @@ export class ConversationsService {
     conversationId: string,
     input: NewMessage & { internal: boolean },
   ): Promise<Message> {
-    const outcome = await this.retryOnDuplicate(() =>
-      this.db.transaction().execute(async (trx) => {
+    const outcome = await inTransaction(
+      this.db,
+      async (trx) => {
         const repo = this.repo.withTransaction(trx);
         const conversation = await repo.findForOrg(agent.orgId, conversationId);
         if (!conversation) throw notFound('Conversation');
@@ -118,7 +125,8 @@ export class ConversationsService {
           body: input.body,
           internal: input.internal ? 1 : 0,
         });
-      }),
+      },
+      { retryOnDuplicate: true },
     );
     if ('conversation' in outcome) this.announce(agent.orgId, outcome, false);
     return toMessage(outcome.message);
@@ -187,70 +195,95 @@ export class ConversationsService {
     };
   }
 
+  /**
+   * Resolves an open conversation; resolving a resolved one changes nothing. Read and write hold
+   * the row lock, so agents resolving at once resolve (and announce) it once.
+   */
   async resolve(agent: AgentIdentity, conversationId: string): Promise<Conversation> {
-    const conversation = await this.agentConversation(agent, conversationId);
-    if (conversation.status === 'resolved') return toConversation(conversation);
-    const at = now();
-    await this.repo.update(conversation.id, {
-      status: 'resolved',
-      resolved_at: at,
-      updated_at: at,
+    const changed = await inTransaction(this.db, async (trx) => {
+      const repo = this.repo.withTransaction(trx);
+      const conversation = await this.lockedForAgent(repo, agent, conversationId);
+      if (conversation.status === 'resolved') return false;
+      const at = now();
+      await repo.update(conversation.id, { status: 'resolved', resolved_at: at, updated_at: at });
+      return true;
     });
-    return this.announceUpdate(agent.orgId, conversation.id);
+    if (!changed) return this.getForAgent(agent, conversationId);
+    return this.announceUpdate(agent.orgId, conversationId);
   }
 
-  /** The agents have read up to `seq`: clears their unread count and shows the visitor "read". */
+  /**
+   * The agents have read up to `seq`: clears their unread count and shows the visitor "read".
+   * Under the row lock, so a read seq never goes back and the count misses no message that a
+   * visitor sends meanwhile.
+   */
   async markReadByAgent(agent: AgentIdentity, conversationId: string, seq: number): Promise<void> {
-    const conversation = await this.agentConversation(agent, conversationId);
-    const readSeq = Math.min(seq, conversation.last_seq);
-    if (readSeq <= conversation.agent_read_seq) return;
-    const unread = await this.repo.countVisitorMessagesAfter(conversation.id, readSeq);
-    await this.repo.update(conversation.id, {
-      agent_read_seq: readSeq,
-      agent_unread_count: unread,
+    const changed = await inTransaction(this.db, async (trx) => {
+      const repo = this.repo.withTransaction(trx);
+      const conversation = await this.lockedForAgent(repo, agent, conversationId);
+      const readSeq = Math.min(seq, conversation.last_seq);
+      if (readSeq <= conversation.agent_read_seq) return false;
+      const unread = await repo.countVisitorMessagesAfter(conversation.id, readSeq);
+      await repo.update(conversation.id, { agent_read_seq: readSeq, agent_unread_count: unread });
+      return true;
     });
-    await this.announceUpdate(agent.orgId, conversation.id);
+    if (changed) await this.announceUpdate(agent.orgId, conversationId);
   }
 
   async markReadByVisitor(
     visitor: VisitorIdentity,
     target: VisitorTarget & { seq: number },
   ): Promise<void> {
-    const conversation = await this.visitorConversation(this.repo, visitor, target);
-    if (!conversation) return; // nothing to read before the first message
-    const readSeq = Math.min(target.seq, conversation.last_seq);
-    if (readSeq <= conversation.visitor_read_seq) return;
-    await this.repo.update(conversation.id, { visitor_read_seq: readSeq });
-    await this.announceUpdate(visitor.orgId, conversation.id);
+    const changedId = await inTransaction(this.db, async (trx) => {
+      const repo = this.repo.withTransaction(trx);
+      const current = await this.visitorConversation(repo, visitor, target);
+      if (!current) return undefined; // nothing to read before the first message
+      const conversation = await repo.lock(current.id);
+      const readSeq = Math.min(target.seq, conversation.last_seq);
+      if (readSeq <= conversation.visitor_read_seq) return undefined;
+      await repo.update(conversation.id, { visitor_read_seq: readSeq });
+      return conversation.id;
+    });
+    if (changedId) await this.announceUpdate(visitor.orgId, changedId);
   }
 
   async visitorTyping(
     visitor: VisitorIdentity,
     target: VisitorTarget & { typing: boolean },
   ): Promise<void> {
+    const ticket = this.typing.ticket(); // its place in line is when it came, not when looked up
     const conversation = await this.visitorConversation(this.repo, visitor, target);
     if (!conversation) return; // nobody to tell before the first message
-    this.typing.report(`visitor:${visitor.id}`, target.typing, (typing) =>
-      this.events.emit('typing.changed', {
-        orgId: visitor.orgId,
-        visitorId: visitor.id,
-        conversationId: conversation.id,
-        by: { type: 'visitor' },
-        typing,
-      }),
+    this.typing.report(
+      `visitor:${visitor.id}`,
+      target.typing,
+      (typing) =>
+        this.events.emit('typing.changed', {
+          orgId: visitor.orgId,
+          visitorId: visitor.id,
+          conversationId: conversation.id,
+          by: { type: 'visitor' },
+          typing,
+        }),
+      ticket,
     );
   }
 
   async agentTyping(agent: AgentIdentity, conversationId: string, typing: boolean): Promise<void> {
+    const ticket = this.typing.ticket();
     const conversation = await this.agentConversation(agent, conversationId);
-    this.typing.report(`agent:${agent.id}:${conversation.id}`, typing, (state) =>
-      this.events.emit('typing.changed', {
-        orgId: agent.orgId,
-        visitorId: conversation.visitor_id,
-        conversationId: conversation.id,
-        by: { type: 'agent', name: agent.name },
-        typing: state,
-      }),
+    this.typing.report(
+      `agent:${agent.id}:${conversation.id}`,
+      typing,
+      (state) =>
+        this.events.emit('typing.changed', {
+          orgId: agent.orgId,
+          visitorId: conversation.visitor_id,
+          conversationId: conversation.id,
+          by: { type: 'agent', name: agent.name },
+          typing: state,
+        }),
+      ticket,
     );
   }
 
@@ -275,6 +308,16 @@ export class ConversationsService {
     conversationId: string,
   ): Promise<ConversationView> {
     const conversation = await this.repo.findForOrg(agent.orgId, conversationId);
+    if (!conversation) throw notFound('Conversation');
+    return conversation;
+  }
+
+  private async lockedForAgent(
+    repo: ConversationsRepository,
+    agent: AgentIdentity,
+    conversationId: string,
+  ): Promise<ConversationsTable> {
+    const conversation = await repo.lockForOrg(agent.orgId, conversationId);
     if (!conversation) throw notFound('Conversation');
     return conversation;
   }
@@ -309,7 +352,7 @@ export class ConversationsService {
   /** One message: the next seq, the list preview, then the row (invariant 3). */
   private async append(
     repo: ConversationsRepository,
-    target: ConversationView,
+    target: Pick<ConversationsTable, 'id' | 'org_id' | 'status'>,
     at: string,
     fields: Pick<
       MessagesTable,
@@ -341,19 +384,6 @@ export class ConversationsService {
     };
     await repo.insertMessage(row);
     return { message: row, conversation };
-  }
-
-  /**
-   * Two sends with one client id can race past the duplicate check on a multi-writer store; the
-   * unique index stops the second, and a second try then finds the first one's message.
-   */
-  private async retryOnDuplicate<T>(attempt: () => Promise<T>): Promise<T> {
-    try {
-      return await attempt();
-    } catch (error) {
-      if (!isUniqueViolation(error)) throw error;
-      return attempt();
-    }
   }
 
   /** Messages after `afterSeq`: at most SYNC_PAGE_SIZE, and about SYNC_PAGE_CHARS of text. */

@@ -25,7 +25,8 @@ export function decodeCursor(value: string): ListCursor {
     /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/.test(parsed[0]) &&
     typeof parsed[1] === 'string' &&
     parsed[1].length > 0 &&
-    parsed[1].length <= 64
+    parsed[1].length <= 64 &&
+    !parsed[1].includes('\u0000') // PostgreSQL cannot even look it up
   ) {
     return { updatedAt: parsed[0], id: parsed[1] };
   }

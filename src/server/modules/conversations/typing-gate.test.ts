@@ -47,6 +47,14 @@ describe('TypingGate', () => {
     expect(passed).toEqual([true, true]);
   });
 
+  it('drops a report that a later one overtook on its way (lookups finishing out of order)', () => {
+    const [first, second] = [gate.ticket(), gate.ticket()];
+    gate.report('v1', false, (t) => passed.push(t), second);
+    gate.report('v1', true, (t) => passed.push(t), first);
+    vi.advanceTimersByTime(1000);
+    expect(passed).toEqual([false]);
+  });
+
   it('keeps writers apart', () => {
     report(true);
     gate.report('v2', true, (t) => passed.push(t));

@@ -8,6 +8,8 @@ const FORGET_MS = 10_000;
 type Pass = (typing: boolean) => void;
 
 interface KeyState {
+  /** The ticket of the newest report taken for this key. */
+  ticket: number;
   shown: boolean;
   shownAt: number;
   /** The latest report while waiting out the gap; passed on when the gap is over. */
@@ -24,6 +26,7 @@ interface KeyState {
  */
 export class TypingGate {
   private readonly keys = new Map<string, KeyState>();
+  private issued = 0;
   private readonly sweeper: ReturnType<typeof setInterval>;
 
   constructor(private readonly clock: () => number = Date.now) {
@@ -31,11 +34,22 @@ export class TypingGate {
     this.sweeper.unref();
   }
 
-  report(key: string, typing: boolean, pass: Pass): void {
+  /**
+   * A report's place in line, taken when it arrives. Callers look up the conversation before they
+   * report, and with a pool of database connections (PostgreSQL, MySQL) those lookups can finish
+   * out of order: the gate then drops the older report, so the last state sent is the one shown.
+   */
+  ticket(): number {
+    return ++this.issued;
+  }
+
+  report(key: string, typing: boolean, pass: Pass, ticket = this.ticket()): void {
     const now = this.clock();
     const state = this.keys.get(key);
+    if (state && ticket < state.ticket) return; // overtaken by a report that arrived later
     if (!state) {
       this.keys.set(key, {
+        ticket,
         shown: typing,
         shownAt: now,
         pending: undefined,
@@ -45,6 +59,7 @@ export class TypingGate {
       pass(typing);
       return;
     }
+    state.ticket = ticket;
     state.pass = pass;
     if (state.timer !== undefined) {
       state.pending = typing;

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { isUniqueViolation, type Db } from '../../db/database';
+import type { Db } from '../../db/database';
+import { isUniqueViolation } from '../../db/dialect';
 import type { VisitorsTable } from '../../db/schema';
 
 export type VisitorRow = VisitorsTable;

@@ -1,0 +1,17 @@
+import type { Database } from './schema';
+
+/**
+ * Parley's tables, parents before children (the order foreign keys allow inserting them in), each
+ * with its primary key: what backup, restore and migrate-data copy, page through and compare.
+ * tables.test.ts fails when a migration adds a table that is missing here.
+ */
+export const PARLEY_TABLES: readonly { name: keyof Database; key: string }[] = [
+  { name: 'organizations', key: 'id' },
+  { name: 'sites', key: 'id' },
+  { name: 'agents', key: 'id' },
+  { name: 'sessions', key: 'token_hash' },
+  { name: 'visitors', key: 'id' },
+  { name: 'blocked_addresses', key: 'id' },
+  { name: 'conversations', key: 'id' },
+  { name: 'messages', key: 'id' },
+];
