@@ -42,6 +42,7 @@ describe('migrations', () => {
       'agents',
       'blocked_addresses',
       'conversations',
+      'events',
       'messages',
       'organizations',
       'sessions',
