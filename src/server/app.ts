@@ -107,9 +107,9 @@ export async function buildApp(
   const limiter = new MemoryRateLimiter();
   const sites = new SitesRepository(db);
   const auth = new AuthService(new AgentsRepository(db), new SessionsRepository(db), events);
-  const visitors = new VisitorsService(sites, new VisitorsRepository(db), events);
-  const admission = new VisitorAdmission(limiter, config.limits);
   const writer = transactionWriter(db);
+  const visitors = new VisitorsService(sites, new VisitorsRepository(db), writer, events);
+  const admission = new VisitorAdmission(limiter, config.limits);
   const messages = new MessagesService(db, writer, events);
   const conversations = new ConversationsService(db, writer, messages, events, admission);
   const guards = agentRouteGuards(auth, cookie, origins);
