@@ -69,6 +69,28 @@ export interface AgentServerEvents {
   typing: (p: { conversationId: string; typing: boolean }) => void;
 }
 
+/** Every event name a client may send, at run time; `satisfies` keeps each list complete. */
+export const VISITOR_CLIENT_EVENTS = [
+  'message:send',
+  'conversation:sync',
+  'typing',
+  'conversation:read',
+] as const satisfies readonly (keyof VisitorClientEvents)[];
+export const AGENT_CLIENT_EVENTS = [
+  'message:send',
+  'conversation:sync',
+  'conversation:list',
+  'conversation:read',
+  'conversation:resolve',
+  'typing',
+] as const satisfies readonly (keyof AgentClientEvents)[];
+// A name missing from a list above is a compile error here.
+type Complete<Listed, All> = [Exclude<All, Listed>] extends [never] ? true : never;
+export const EVENT_LISTS_COMPLETE: [
+  Complete<(typeof VISITOR_CLIENT_EVENTS)[number], keyof VisitorClientEvents>,
+  Complete<(typeof AGENT_CLIENT_EVENTS)[number], keyof AgentClientEvents>,
+] = [true, true];
+
 export const VISITOR_NAMESPACE = '/visitor';
 export const AGENT_NAMESPACE = '/agent';
 /**

@@ -17,19 +17,19 @@ import { clientResolver, trustFunction } from './http/client-address';
 import { originPolicy } from './http/origin-policy';
 import { useTypedRoutes } from './http/typed-routes';
 import { AgentsRepository } from './modules/auth/agents.repository';
-import { authRoutes } from './modules/auth/auth.routes';
+import { authModule } from './modules/auth/auth.module';
 import { AuthService } from './modules/auth/auth.service';
 import { sessionCookie } from './modules/auth/session-cookie';
 import { SessionsRepository } from './modules/auth/sessions.repository';
 import { seedFirstRun, type FirstRunResult } from './modules/bootstrap/first-run';
-import { conversationRoutes } from './modules/conversations/conversations.routes';
+import { conversationsModule } from './modules/conversations/conversations.module';
 import { ConversationsService } from './modules/conversations/conversations.service';
 import { MessagesService } from './modules/messages/messages.service';
 import { VisitorAdmission } from './modules/conversations/visitor-admission';
 import { SitesRepository } from './modules/sites/sites.repository';
-import { siteRoutes } from './modules/sites/sites.routes';
+import { sitesModule } from './modules/sites/sites.module';
 import { SitesService } from './modules/sites/sites.service';
-import { visitorRoutes } from './modules/visitors/visitors.routes';
+import { visitorsModule } from './modules/visitors/visitors.module';
 import { VisitorsRepository } from './modules/visitors/visitors.repository';
 import { VisitorsService } from './modules/visitors/visitors.service';
 import { agentRouteGuards } from './plugins/agent-auth';
@@ -128,18 +128,10 @@ export async function buildApp(
   http.get('/readyz', async (_request, reply) =>
     (await isReady(db)) ? { status: 'ready' } : reply.status(503).send({ status: 'unavailable' }),
   );
-  const api = await useTypedRoutes(http, PARLEY_VERSION);
-  authRoutes(api, { auth, cookie, origins, client });
-  visitorRoutes(api, { visitors, conversations, origins, client, guards });
-  conversationRoutes(api, conversations, guards);
-  const sitesService = new SitesService(sites);
-  siteRoutes(api, sitesService, guards);
-  await webAssets(http, options.distDir ?? DEFAULT_DIST_DIR, sitesService);
-
+  await useTypedRoutes(http, PARLEY_VERSION);
   const realtime = createRealtime(http.server, {
     auth,
     visitors,
-    conversations,
     events,
     cookie,
     origins,
@@ -150,6 +142,14 @@ export async function buildApp(
     metrics,
     log: http.log,
   });
+  const sitesService = new SitesService(sites);
+  await http.register(authModule, { auth, cookie, origins, client });
+  await http.register(visitorsModule, { visitors, conversations, origins, client, guards });
+  await http.register(conversationsModule, { conversations, guards, realtime });
+  await http.register(sitesModule, { sites: sitesService, guards });
+  realtime.assertComplete();
+  await webAssets(http, options.distDir ?? DEFAULT_DIST_DIR, sitesService);
+
   http.addHook('preClose', async () => {
     realtime.stop();
     realtime.io.disconnectSockets(true);

@@ -5,29 +5,19 @@ import {
   type AgentClientEvents,
   type AgentServerEvents,
 } from '../../protocol/events';
-import {
-  agentListPayload,
-  agentReadPayload,
-  agentResolvePayload,
-  agentSendPayload,
-  agentSyncPayload,
-  agentTypingPayload,
-} from '../../protocol/schemas';
 import { AppError } from '../errors';
 import type { OriginPolicy } from '../http/origin-policy';
 import type { AgentIdentity, AuthService } from '../modules/auth/auth.service';
 import type { SessionCookie } from '../modules/auth/session-cookie';
-import type { ConversationsService } from '../modules/conversations/conversations.service';
-import { orgAgentsRoom, sessionRoom } from './rooms';
+import { agentRoom, orgAgentsRoom, sessionRoom } from './rooms';
 import type { Metrics } from '../core/metrics';
 import {
-  handler,
   handshakeError,
   observeEvents,
   releaseHandshakeRequest,
   serveEvents,
-  type Handlers,
 } from './serve-events';
+import type { SocketEvents } from './socket-events';
 
 export type AgentNamespace = Namespace<
   AgentClientEvents,
@@ -36,9 +26,12 @@ export type AgentNamespace = Namespace<
   { agent: AgentIdentity }
 >;
 
+/** The `/agent` events, each registered by its module; handlers act for the signed-in agent. */
+export type AgentEvents = SocketEvents<AgentClientEvents, AgentIdentity>;
+
 export interface AgentNamespaceDeps {
   auth: AuthService;
-  conversations: ConversationsService;
+  clientEvents: AgentEvents;
   cookie: SessionCookie;
   origins: OriginPolicy;
   parseCookies: (header: string) => Record<string, string | undefined>;
@@ -51,7 +44,7 @@ export interface AgentNamespaceDeps {
  * own pages: exactly our origin, or a same-origin browser request without one (see OriginPolicy).
  */
 export function agentNamespace(io: Server, deps: AgentNamespaceDeps): AgentNamespace {
-  const { auth, conversations, cookie, origins, parseCookies, metrics, log } = deps;
+  const { auth, clientEvents, cookie, origins, parseCookies, metrics, log } = deps;
   const observe = observeEvents(metrics, 'agent');
   const nsp: AgentNamespace = io.of(AGENT_NAMESPACE);
 
@@ -78,33 +71,17 @@ export function agentNamespace(io: Server, deps: AgentNamespaceDeps): AgentNames
   nsp.on('connection', (socket) => {
     releaseHandshakeRequest(socket);
     const agent = socket.data.agent;
-    void socket.join([orgAgentsRoom(agent.orgId), sessionRoom(agent.sessionHash)]);
-    const handlers: Handlers<AgentClientEvents> = {
-      'message:send': handler(agentSendPayload, async (p) => ({
-        message: await conversations.sendAgentMessage(agent, p.conversationId, p),
-      })),
-      'conversation:sync': handler(agentSyncPayload, (p) =>
-        conversations.syncForAgent(agent, p.conversationId, p.afterSeq),
-      ),
-      'conversation:list': handler(agentListPayload, (p) => conversations.listForAgent(agent, p)),
-      'conversation:read': handler(agentReadPayload, async (p) => {
-        await conversations.markReadByAgent(agent, p.conversationId, p.seq);
-        return null;
-      }),
-      'conversation:resolve': handler(agentResolvePayload, async (p) => ({
-        conversation: await conversations.resolve(agent, p.conversationId),
-      })),
-      typing: handler(agentTypingPayload, async (p) => {
-        await conversations.agentTyping(agent, p.conversationId, p.typing);
-        return null;
-      }),
-    };
+    void socket.join([
+      orgAgentsRoom(agent.orgId),
+      agentRoom(agent.id),
+      sessionRoom(agent.sessionHash),
+    ]);
     // A socket outliving its session must not keep acting for it (the sweep catches the rest).
     const authorize = () =>
       Date.parse(agent.sessionExpiresAt) <= Date.now()
         ? new AppError('unauthorized', 'The session has expired; sign in again')
         : undefined;
-    serveEvents(socket, handlers, log, { authorize, observe });
+    serveEvents(socket, clientEvents, agent, log, { authorize, observe });
   });
   return nsp;
 }

@@ -6,16 +6,22 @@ import type { Metrics } from '../core/metrics';
 import type { Limits } from '../env';
 import type { ClientResolver } from '../http/client-address';
 import type { OriginPolicy } from '../http/origin-policy';
-import type { AuthService } from '../modules/auth/auth.service';
+import type { AgentIdentity, AuthService } from '../modules/auth/auth.service';
 import type { SessionCookie } from '../modules/auth/session-cookie';
-import type { ConversationsService } from '../modules/conversations/conversations.service';
-import type { VisitorsService } from '../modules/visitors/visitors.service';
-import { agentNamespace } from './agent.namespace';
+import type { VisitorIdentity, VisitorsService } from '../modules/visitors/visitors.service';
+import {
+  AGENT_CLIENT_EVENTS,
+  VISITOR_CLIENT_EVENTS,
+  type AgentClientEvents,
+  type VisitorClientEvents,
+} from '../../protocol/events';
+import { agentNamespace, type AgentEvents } from './agent.namespace';
 import { guardBackpressure } from './backpressure';
 import { engineGuard } from './engine-guard';
 import { listenForAgents, listenForVisitors } from './listeners';
 import { sweepEndedSessions } from './session-sweep';
-import { visitorNamespace } from './visitor.namespace';
+import { SocketEvents } from './socket-events';
+import { visitorNamespace, type VisitorEvents } from './visitor.namespace';
 
 // Room for a 10,000-character body even when every character is JSON-escaped (\uXXXX).
 const MAX_PACKET_BYTES = 128 * 1024;
@@ -23,7 +29,6 @@ const MAX_PACKET_BYTES = 128 * 1024;
 export interface RealtimeDeps {
   auth: AuthService;
   visitors: VisitorsService;
-  conversations: ConversationsService;
   events: DomainEvents;
   cookie: SessionCookie;
   origins: OriginPolicy;
@@ -37,6 +42,12 @@ export interface RealtimeDeps {
 
 export interface Realtime {
   io: Server;
+  /** Where modules register the events agents' consoles send. */
+  agentEvents: AgentEvents;
+  /** Where modules register the events visitors' widgets send. */
+  visitorEvents: VisitorEvents;
+  /** Fails the start when a client event of the protocol has no handler. */
+  assertComplete(): void;
   /** Stops the gateway's timers (the sockets close with the HTTP server). */
   stop(): void;
 }
@@ -53,8 +64,10 @@ export function createRealtime(httpServer: HttpServer, deps: RealtimeDeps): Real
     connectTimeout: 10_000,
   });
   io.engine.use(engineGuard);
-  const visitors = visitorNamespace(io, deps);
-  const agents = agentNamespace(io, deps);
+  const agentEvents = new SocketEvents<AgentClientEvents, AgentIdentity>('/agent');
+  const visitorEvents = new SocketEvents<VisitorClientEvents, VisitorIdentity>('/visitor');
+  const visitors = visitorNamespace(io, { ...deps, clientEvents: visitorEvents });
+  const agents = agentNamespace(io, { ...deps, clientEvents: agentEvents });
   listenForVisitors(deps.events, visitors);
   listenForAgents(deps.events, agents);
   const stopBackpressure = guardBackpressure(io, deps.limits, deps.log, () =>
@@ -70,6 +83,12 @@ export function createRealtime(httpServer: HttpServer, deps: RealtimeDeps): Real
   const stopSweep = sweepEndedSessions(agents, deps.auth, deps.sessionCheckMs, deps.log);
   return {
     io,
+    agentEvents,
+    visitorEvents,
+    assertComplete: () => {
+      agentEvents.assertComplete(AGENT_CLIENT_EVENTS);
+      visitorEvents.assertComplete(VISITOR_CLIENT_EVENTS);
+    },
     stop: () => {
       stopBackpressure();
       stopSweep();

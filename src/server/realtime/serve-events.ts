@@ -1,36 +1,13 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { Socket } from 'socket.io';
-import type { z } from 'zod';
 import type { Metrics } from '../core/metrics';
 import { AppError } from '../errors';
 import type { AckResult } from '../../protocol/events';
 import type { ErrorBody } from '../../protocol/errors';
 import { SOCKET_EVENT_RATE } from '../../protocol/limits';
 import { parseInput } from '../validation';
+import type { SocketEvents } from './socket-events';
 import { TokenBucket } from './token-bucket';
-
-interface Handler<T> {
-  schema: z.ZodType;
-  run: (payload: never) => Promise<T>;
-}
-
-/** Pairs a payload schema with the service call it feeds; the payload type flows from the schema. */
-export function handler<S extends z.ZodType, T>(
-  schema: S,
-  run: (payload: z.output<S>) => Promise<T>,
-): Handler<T> {
-  return { schema, run: run as (payload: never) => Promise<T> };
-}
-
-/** What an event's ack is called with on success, read off a protocol event map. */
-type AckData<F> = F extends (payload: never, ack: infer A) => void
-  ? NonNullable<A> extends (result: AckResult<infer T>) => void
-    ? T
-    : never
-  : never;
-
-/** One handler for each client event of a namespace's protocol map: a missing one is a type error. */
-export type Handlers<Events> = { [E in keyof Events]: Handler<AckData<Events[E]>> };
 
 export interface ServeOptions {
   /** Checked before every event; an error refuses the event and ends the connection. */
@@ -43,16 +20,18 @@ export interface ServeOptions {
  * Serves a socket's events: rate limit, validate, run, and answer through the ack with
  * `{ ok: true, data }` or `{ ok: false, error }`. Nothing a client sends can throw out of here.
  */
-export function serveEvents<Events>(
+export function serveEvents<Events, Identity>(
   socket: Socket,
-  handlers: Handlers<Events>,
+  events: SocketEvents<Events, Identity>,
+  identity: Identity,
   log: FastifyBaseLogger,
   options: ServeOptions = {},
 ): void {
   const bucket = new TokenBucket(SOCKET_EVENT_RATE);
-  const known = new Set(Object.keys(handlers));
+  const handlers = events.entries();
+  const known = new Set(handlers.map(([event]) => event));
 
-  for (const [event, { schema, run }] of Object.entries(handlers) as [string, Handler<unknown>][]) {
+  for (const [event, { schema, run }] of handlers) {
     socket.on(event, async (...args: unknown[]) => {
       const started = performance.now();
       // The ack is the last argument; an event sent with only a callback has no payload.
@@ -74,7 +53,7 @@ export function serveEvents<Events>(
           socket.disconnect(true);
           return;
         }
-        reply({ ok: true, data: await run(parseInput(schema, payload) as never) });
+        reply({ ok: true, data: await run(identity, parseInput(schema, payload) as never) });
       } catch (error) {
         if (!(error instanceof AppError)) log.error({ err: error, event }, 'socket event failed');
         reply(failure(error));

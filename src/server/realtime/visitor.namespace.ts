@@ -5,30 +5,22 @@ import {
   type VisitorClientEvents,
   type VisitorServerEvents,
 } from '../../protocol/events';
-import {
-  visitorHandshake,
-  visitorReadPayload,
-  visitorSendPayload,
-  visitorSyncPayload,
-  visitorTypingPayload,
-} from '../../protocol/schemas';
+import { visitorHandshake } from '../../protocol/schemas';
 import type { Limits } from '../env';
 import type { ClientResolver } from '../http/client-address';
 import type { OriginPolicy } from '../http/origin-policy';
-import type { ConversationsService } from '../modules/conversations/conversations.service';
 import type { VisitorIdentity, VisitorsService } from '../modules/visitors/visitors.service';
 import { parseInput } from '../validation';
 import { ConnectionCaps } from './connection-caps';
 import { visitorAddressRoom, visitorRoom } from './rooms';
 import type { Metrics } from '../core/metrics';
 import {
-  handler,
   handshakeError,
   observeEvents,
   releaseHandshakeRequest,
   serveEvents,
-  type Handlers,
 } from './serve-events';
+import type { SocketEvents } from './socket-events';
 
 export type VisitorNamespace = Namespace<
   VisitorClientEvents,
@@ -37,9 +29,12 @@ export type VisitorNamespace = Namespace<
   { visitor: VisitorIdentity; release: () => void }
 >;
 
+/** The `/visitor` events, each registered by its module; handlers act for the visitor. */
+export type VisitorEvents = SocketEvents<VisitorClientEvents, VisitorIdentity>;
+
 export interface VisitorNamespaceDeps {
   visitors: VisitorsService;
-  conversations: ConversationsService;
+  clientEvents: VisitorEvents;
   origins: OriginPolicy;
   client: ClientResolver;
   limits: Pick<Limits, 'visitorConnections' | 'addressConnections'>;
@@ -52,7 +47,7 @@ export interface VisitorNamespaceDeps {
  * takes one of the visitor's and one of its address's connection places.
  */
 export function visitorNamespace(io: Server, deps: VisitorNamespaceDeps): VisitorNamespace {
-  const { visitors, conversations, origins, client, limits, metrics, log } = deps;
+  const { visitors, clientEvents, origins, client, limits, metrics, log } = deps;
   const observe = observeEvents(metrics, 'visitor');
   const nsp: VisitorNamespace = io.of(VISITOR_NAMESPACE);
   const caps = new ConnectionCaps();
@@ -88,23 +83,7 @@ export function visitorNamespace(io: Server, deps: VisitorNamespaceDeps): Visito
     const visitor = socket.data.visitor;
     socket.once('disconnect', socket.data.release);
     void socket.join([visitorRoom(visitor.id), visitorAddressRoom(visitor.orgId, visitor.address)]);
-    const handlers: Handlers<VisitorClientEvents> = {
-      'message:send': handler(visitorSendPayload, async (p) => ({
-        message: await conversations.sendVisitorMessage(visitor, p),
-      })),
-      'conversation:sync': handler(visitorSyncPayload, (p) =>
-        conversations.syncForVisitor(visitor, p),
-      ),
-      typing: handler(visitorTypingPayload, async (p) => {
-        await conversations.visitorTyping(visitor, p);
-        return null;
-      }),
-      'conversation:read': handler(visitorReadPayload, async (p) => {
-        await conversations.markReadByVisitor(visitor, p);
-        return null;
-      }),
-    };
-    serveEvents(socket, handlers, log, { observe });
+    serveEvents(socket, clientEvents, visitor, log, { observe });
   });
   return nsp;
 }
