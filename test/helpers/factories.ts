@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Db } from '../../src/server/db/database';
 import { hashPassword } from '../../src/server/modules/auth/password';
 import { now } from '../../src/server/tokens';
+import type { AgentRole } from '../../src/protocol/schemas';
 
 /** Another organization with its own site and agent, for tests that try to cross between them. */
 export async function createOrganization(
@@ -38,4 +39,26 @@ export async function createOrganization(
     })
     .execute();
   return { orgId, widgetKey };
+}
+
+/** One more agent of an organization, with a role, who can sign in with `password`. */
+export async function createAgent(
+  db: Db,
+  orgId: string,
+  agent: { email: string; password: string; role: AgentRole },
+): Promise<string> {
+  const id = randomUUID();
+  await db
+    .insertInto('agents')
+    .values({
+      id,
+      org_id: orgId,
+      email: agent.email,
+      name: `${agent.role} ${agent.email}`,
+      password_hash: await hashPassword(agent.password),
+      role: agent.role,
+      created_at: now(),
+    })
+    .execute();
+  return id;
 }

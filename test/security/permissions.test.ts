@@ -1,0 +1,268 @@
+/**
+ * Every REST route and every agent socket event, as each role and as another organization's
+ * agent: exactly the allowed outcomes, and nothing changed by the refused ones. A route or event
+ * added without a row here fails the test.
+ */
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AGENT_CLIENT_EVENTS } from '../../src/protocol/events';
+import type { AgentRole, Message } from '../../src/protocol/schemas';
+import {
+  agentSocket,
+  connected,
+  connectVisitor,
+  createVisitor,
+  login,
+  request,
+  requestOk,
+  type AgentSocket,
+} from '../helpers/clients';
+import { createAgent, createOrganization } from '../helpers/factories';
+import { ADMIN, startServer, type TestServer } from '../helpers/server';
+
+type Who = 'owner' | 'admin' | 'agent' | 'other organization';
+const EVERYONE: Who[] = ['owner', 'admin', 'agent', 'other organization'];
+const PASSWORD = 'a long enough password';
+
+interface Fixture {
+  conversationId: string;
+  visitorId: string;
+  siteId: string;
+}
+
+/** What one caller gets: an HTTP status, or a socket ack's `ok` / error code. */
+type Outcome = number | 'ok' | string;
+
+/** Our organization's three roles succeed with `ours`; another organization gets `theirs`. */
+const byRole = (ours: Outcome, theirs: Outcome, agent: Outcome = ours): Record<Who, Outcome> => ({
+  owner: ours,
+  admin: ours,
+  agent,
+  'other organization': theirs,
+});
+
+interface RestCase {
+  method: string;
+  url: string;
+  path: (f: Fixture) => string;
+  body?: (f: Fixture) => unknown;
+  expect: Record<Who, Outcome>;
+}
+
+const REST: RestCase[] = [
+  { method: 'GET', url: '/api/v1/me', path: () => '/api/v1/me', expect: byRole(200, 200) },
+  {
+    method: 'GET',
+    url: '/api/v1/conversations',
+    path: () => '/api/v1/conversations?status=open',
+    expect: byRole(200, 200),
+  },
+  {
+    method: 'GET',
+    url: '/api/v1/conversations/:id',
+    path: (f) => `/api/v1/conversations/${f.conversationId}`,
+    expect: byRole(200, 404),
+  },
+  {
+    method: 'GET',
+    url: '/api/v1/conversations/:id/messages',
+    path: (f) => `/api/v1/conversations/${f.conversationId}/messages`,
+    expect: byRole(200, 404),
+  },
+  {
+    method: 'POST',
+    url: '/api/v1/conversations/:id/messages',
+    path: (f) => `/api/v1/conversations/${f.conversationId}/messages`,
+    body: () => ({ clientId: randomUUID(), body: 'Hello from REST' }),
+    expect: byRole(201, 404),
+  },
+  {
+    method: 'POST',
+    url: '/api/v1/conversations/:id/resolve',
+    path: (f) => `/api/v1/conversations/${f.conversationId}/resolve`,
+    expect: byRole(200, 404),
+  },
+  { method: 'GET', url: '/api/v1/sites', path: () => '/api/v1/sites', expect: byRole(200, 200) },
+  {
+    method: 'PATCH',
+    url: '/api/v1/sites/:id',
+    path: (f) => `/api/v1/sites/${f.siteId}`,
+    body: () => ({ visitorMessagesPerMinute: 42 }),
+    expect: byRole(200, 404, 403),
+  },
+  {
+    method: 'POST',
+    url: '/api/v1/visitors/:id/block',
+    path: (f) => `/api/v1/visitors/${f.visitorId}/block`,
+    body: () => ({ address: false }),
+    expect: byRole(200, 404),
+  },
+  {
+    method: 'DELETE',
+    url: '/api/v1/visitors/:id/block',
+    path: (f) => `/api/v1/visitors/${f.visitorId}/block`,
+    expect: byRole(204, 404),
+  },
+];
+
+/** Routes anyone may call, whoever they are: sign-in, sign-out and the widget's new visitor. */
+const PUBLIC = [
+  'POST /api/v1/auth/login',
+  'POST /api/v1/auth/logout',
+  'POST /api/v1/widget/visitors',
+];
+
+interface SocketCase {
+  event: (typeof AGENT_CLIENT_EVENTS)[number];
+  payload: (f: Fixture) => unknown;
+  expect: Record<Who, Outcome>;
+}
+
+const SOCKET: SocketCase[] = [
+  {
+    event: 'message:send',
+    payload: (f) => ({ conversationId: f.conversationId, clientId: randomUUID(), body: 'Hi' }),
+    expect: byRole('ok', 'not_found'),
+  },
+  {
+    event: 'conversation:sync',
+    payload: (f) => ({ conversationId: f.conversationId, afterSeq: 0 }),
+    expect: byRole('ok', 'not_found'),
+  },
+  { event: 'conversation:list', payload: () => ({ status: 'open' }), expect: byRole('ok', 'ok') },
+  {
+    event: 'conversation:read',
+    payload: (f) => ({ conversationId: f.conversationId, seq: 1 }),
+    expect: byRole('ok', 'not_found'),
+  },
+  {
+    event: 'conversation:resolve',
+    payload: (f) => ({ conversationId: f.conversationId }),
+    expect: byRole('ok', 'not_found'),
+  },
+  {
+    event: 'typing',
+    payload: (f) => ({ conversationId: f.conversationId, typing: true }),
+    expect: byRole('ok', 'not_found'),
+  },
+];
+
+let server: TestServer;
+let fixture: Fixture;
+const cookies = {} as Record<Who, string>;
+const sockets = {} as Record<Who, AgentSocket>;
+
+beforeAll(async () => {
+  server = await startServer();
+  const db = server.parley.db;
+  const org = await db.selectFrom('organizations').select('id').executeTakeFirstOrThrow();
+  for (const role of ['admin', 'agent'] as AgentRole[]) {
+    await createAgent(db, org.id, { email: `${role}-role@shop.test`, password: PASSWORD, role });
+  }
+  const other = { email: 'owner@other.test', password: PASSWORD };
+  await createOrganization(db, 'other', other, 'https://other.test');
+  const accounts: Record<Who, { email: string; password: string }> = {
+    owner: ADMIN,
+    admin: { email: 'admin-role@shop.test', password: PASSWORD },
+    agent: { email: 'agent-role@shop.test', password: PASSWORD },
+    'other organization': other,
+  };
+  for (const who of EVERYONE) {
+    cookies[who] = await login(server, accounts[who]);
+    sockets[who] = await connected(agentSocket(server, cookies[who]));
+  }
+
+  const visitor = await createVisitor(server);
+  const widget = await connectVisitor(server, visitor);
+  const { message } = await requestOk<{ message: Message }>(widget, 'message:send', {
+    clientId: randomUUID(),
+    body: 'Hello',
+  });
+  widget.close();
+  const site = await db
+    .selectFrom('sites')
+    .select('id')
+    .where('org_id', '=', org.id)
+    .executeTakeFirstOrThrow();
+  fixture = {
+    conversationId: message.conversationId,
+    visitorId: visitor.visitorId,
+    siteId: site.id,
+  };
+});
+
+afterAll(async () => {
+  for (const socket of Object.values(sockets)) socket.close();
+  await server.close();
+});
+
+async function restOutcome(who: Who, rest: RestCase): Promise<{ status: number; body: string }> {
+  const body = rest.body?.(fixture);
+  const res = await fetch(`${server.url}${rest.path(fixture)}`, {
+    method: rest.method,
+    headers: {
+      cookie: cookies[who],
+      origin: server.url,
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+    },
+    body: body === undefined ? null : JSON.stringify(body),
+  });
+  return { status: res.status, body: await res.text() };
+}
+
+describe('every REST route', () => {
+  it('is in the table, unless anyone may call it', () => {
+    const listed = new Set([...REST.map((r) => `${r.method} ${r.url}`), ...PUBLIC]);
+    const routes = server.parley.http.apiRoutes.map((r) => `${r.method} ${r.url}`);
+    expect(routes.filter((route) => !listed.has(route))).toEqual([]);
+  });
+
+  for (const rest of REST) {
+    it(`${rest.method} ${rest.url}`, async () => {
+      for (const who of EVERYONE) {
+        const { status, body } = await restOutcome(who, rest);
+        expect(status, who).toBe(rest.expect[who]);
+        // Another organization never reads our conversation, not even in its own lists.
+        if (who === 'other organization') expect(body).not.toContain(fixture.conversationId);
+      }
+    });
+  }
+});
+
+describe('every agent socket event', () => {
+  it('is in the table', () => {
+    expect(SOCKET.map((c) => c.event).sort()).toEqual([...AGENT_CLIENT_EVENTS].sort());
+  });
+
+  for (const event of SOCKET) {
+    it(event.event, async () => {
+      for (const who of EVERYONE) {
+        const ack = await request<unknown>(sockets[who], event.event, event.payload(fixture));
+        expect(ack.ok ? 'ok' : ack.error.code, who).toBe(event.expect[who]);
+        if (who === 'other organization')
+          expect(JSON.stringify(ack)).not.toContain(fixture.conversationId);
+      }
+    });
+  }
+});
+
+describe('what the refused did', () => {
+  it('changed nothing: no message of theirs, and the site limit is the last allowed one', async () => {
+    const db = server.parley.db;
+    const authors = await db
+      .selectFrom('messages')
+      .innerJoin('agents', 'agents.id', 'messages.author_id')
+      .select('agents.email')
+      .distinct()
+      .execute();
+    expect(authors.map((a) => a.email).sort()).toEqual(
+      ['admin-role@shop.test', 'agent-role@shop.test', ADMIN.email].sort(),
+    );
+    const site = await db
+      .selectFrom('sites')
+      .select('visitor_messages_per_minute')
+      .where('id', '=', fixture.siteId)
+      .executeTakeFirstOrThrow();
+    expect(site.visitor_messages_per_minute).toBe(42);
+  });
+});
