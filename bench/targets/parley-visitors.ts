@@ -4,6 +4,7 @@
  * comes from 127.0.0.1; the store is SQLite in WAL mode, so a second process may write to it.
  */
 import { openSqlite } from '../../src/server/db/database';
+import { transactionWriter } from '../../src/server/db/writer';
 import { DomainEvents } from '../../src/server/domain-events';
 import { SitesRepository } from '../../src/server/modules/sites/sites.repository';
 import { VisitorsRepository } from '../../src/server/modules/visitors/visitors.repository';
@@ -29,6 +30,7 @@ export async function seedVisitors(sqliteFile: string, count: number): Promise<S
       const service = new VisitorsService(
         new SitesRepository(trx),
         new VisitorsRepository(trx),
+        transactionWriter(trx),
         new DomainEvents(),
       );
       const made: CreateVisitorReply[] = [];

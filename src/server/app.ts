@@ -9,6 +9,7 @@ import { Metrics } from './core/metrics';
 import { MemoryRateLimiter } from './core/rate-limiter';
 import { createDb, isReady, type Db } from './db/database';
 import { migrateToLatest } from './db/migrate';
+import { transactionWriter } from './db/writer';
 import { DomainEvents } from './domain-events';
 import type { Config } from './env';
 import { AppError } from './errors';
@@ -23,6 +24,7 @@ import { SessionsRepository } from './modules/auth/sessions.repository';
 import { seedFirstRun, type FirstRunResult } from './modules/bootstrap/first-run';
 import { conversationRoutes } from './modules/conversations/conversations.routes';
 import { ConversationsService } from './modules/conversations/conversations.service';
+import { MessagesService } from './modules/messages/messages.service';
 import { VisitorAdmission } from './modules/conversations/visitor-admission';
 import { SitesRepository } from './modules/sites/sites.repository';
 import { siteRoutes } from './modules/sites/sites.routes';
@@ -51,6 +53,8 @@ export interface Parley {
   db: Db;
   /** After-commit events, for tests that listen in (or fail on purpose). */
   events: DomainEvents;
+  /** The message path, for modules (and tests) that append bot or system messages. */
+  messages: MessagesService;
   /** What the first start on an empty store created; undefined on later starts. */
   firstRun: FirstRunResult | undefined;
 }
@@ -103,9 +107,11 @@ export async function buildApp(
   const limiter = new MemoryRateLimiter();
   const sites = new SitesRepository(db);
   const auth = new AuthService(new AgentsRepository(db), new SessionsRepository(db), events);
-  const visitors = new VisitorsService(sites, new VisitorsRepository(db), events);
+  const writer = transactionWriter(db);
+  const visitors = new VisitorsService(sites, new VisitorsRepository(db), writer, events);
   const admission = new VisitorAdmission(limiter, config.limits);
-  const conversations = new ConversationsService(db, events, admission);
+  const messages = new MessagesService(db, writer, events);
+  const conversations = new ConversationsService(db, writer, messages, events, admission);
   const guards = agentRouteGuards(auth, cookie, origins);
 
   installErrorHandler(http);
@@ -156,5 +162,5 @@ export async function buildApp(
     auth.close();
     await db.destroy();
   });
-  return { http, io: realtime.io, db, events, firstRun };
+  return { http, io: realtime.io, db, events, messages, firstRun };
 }

@@ -47,6 +47,7 @@ describe('migrations', () => {
       'agents',
       'blocked_addresses',
       'conversations',
+      'events',
       'messages',
       'organizations',
       'sessions',

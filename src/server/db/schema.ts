@@ -102,6 +102,20 @@ export interface MessagesTable {
   created_at: string;
 }
 
+/** One change others react to, recorded with the change (see migrations/0003-events). */
+export interface EventsTable {
+  id: string;
+  org_id: string;
+  type: string;
+  actor_type: string;
+  actor_id: string | null;
+  conversation_id: string | null;
+  visitor_id: string | null;
+  /** JSON; ids and numbers, never message bodies. */
+  data: string | null;
+  created_at: string;
+}
+
 export interface Database {
   organizations: OrganizationsTable;
   sites: SitesTable;
@@ -111,4 +125,5 @@ export interface Database {
   blocked_addresses: BlockedAddressesTable;
   conversations: ConversationsTable;
   messages: MessagesTable;
+  events: EventsTable;
 }

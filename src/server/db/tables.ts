@@ -14,4 +14,5 @@ export const PARLEY_TABLES: readonly { name: keyof Database; key: string }[] = [
   { name: 'blocked_addresses', key: 'id' },
   { name: 'conversations', key: 'id' },
   { name: 'messages', key: 'id' },
+  { name: 'events', key: 'id' },
 ];

@@ -68,8 +68,8 @@ export function authRoutes(app: TypedApp, { auth, cookie, origins, client }: Aut
       preHandler: requireAgent(auth, cookie),
     },
     async (request) => {
-      const { sessionHash, sessionExpiresAt, ...agent } = agentOf(request);
-      return { agent };
+      const { id, orgId, email, name, role } = agentOf(request);
+      return { agent: { id, orgId, email, name, role } };
     },
   );
 }

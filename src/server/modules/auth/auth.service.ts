@@ -1,3 +1,4 @@
+import type { AgentActor } from '../../core/actor';
 import { AppError } from '../../errors';
 import { hashToken, newToken, now } from '../../tokens';
 import type { DomainEvents } from '../../domain-events';
@@ -13,8 +14,8 @@ export const SESSION_TTL_MS = 30 * 24 * 3600 * 1000;
 export const MAX_SESSIONS_PER_AGENT = 10;
 const FIFTEEN_MINUTES = 15 * 60 * 1000;
 
-/** The signed-in agent behind a request or a socket. */
-export interface AgentIdentity extends Agent {
+/** The signed-in agent behind a request or a socket: an actor, and the session it came by. */
+export interface AgentIdentity extends Agent, AgentActor {
   sessionHash: string;
   sessionExpiresAt: string;
 }
@@ -54,7 +55,14 @@ export class AuthService {
     if (!token) return undefined;
     const sessionHash = hashToken(token);
     const row = await this.sessions.findAgent(sessionHash, now());
-    return row && { ...toAgent(row), sessionHash, sessionExpiresAt: row.session_expires_at };
+    return (
+      row && {
+        ...toAgent(row),
+        kind: 'agent',
+        sessionHash,
+        sessionExpiresAt: row.session_expires_at,
+      }
+    );
   }
 
   /** Of these session hashes, the ones that still exist and have not expired. */

@@ -14,7 +14,9 @@ import { createDb, type Db } from '../../db/database';
 import { migrateToLatest } from '../../db/migrate';
 import { DomainEvents } from '../../domain-events';
 import { now } from '../../tokens';
-import type { AgentIdentity } from '../auth/auth.service';
+import type { AgentActor } from '../../core/actor';
+import { transactionWriter } from '../../db/writer';
+import { MessagesService } from '../messages/messages.service';
 import { seedFirstRun } from '../bootstrap/first-run';
 import type { VisitorIdentity } from '../visitors/visitors.service';
 import { ConversationsService } from './conversations.service';
@@ -35,17 +37,25 @@ interface Node {
 let database: TestDatabase;
 let pools: Db[];
 let nodes: Node[];
-let agent: AgentIdentity;
+let agent: AgentActor;
 let siteId: string;
+
+function conversationsService(db: Db, events: DomainEvents): ConversationsService {
+  const writer = transactionWriter(db);
+  const admission = new VisitorAdmission(new MemoryRateLimiter(), GENEROUS_LIMITS);
+  return new ConversationsService(
+    db,
+    writer,
+    new MessagesService(db, writer, events),
+    events,
+    admission,
+  );
+}
 
 function node(db: Db): Node {
   const events = new DomainEvents();
   const state: Node = {
-    service: new ConversationsService(
-      db,
-      events,
-      new VisitorAdmission(new MemoryRateLimiter(), GENEROUS_LIMITS),
-    ),
+    service: conversationsService(db, events),
     messageStates: new Map(),
     otherUpdates: [],
   };
@@ -82,15 +92,7 @@ beforeAll(async () => {
       : [first, await createDb(database.url, { poolSize: AT_ONCE })];
   nodes = [node(first), node(pools.at(-1)!)];
   const row = await first.selectFrom('agents').selectAll().executeTakeFirstOrThrow();
-  agent = {
-    id: row.id,
-    orgId: row.org_id,
-    email: row.email,
-    name: row.name,
-    role: row.role,
-    sessionHash: 'test',
-    sessionExpiresAt: '2999-01-01T00:00:00.000Z',
-  };
+  agent = { kind: 'agent', id: row.id, orgId: row.org_id, name: row.name, role: row.role };
   siteId = (await first.selectFrom('sites').select('id').executeTakeFirstOrThrow()).id;
 });
 

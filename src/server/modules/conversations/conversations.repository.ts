@@ -1,9 +1,15 @@
 import type { Updateable } from 'kysely';
 import type { Db } from '../../db/database';
 import { hasRowLocks } from '../../db/dialect';
-import type { ConversationsTable, MessagesTable } from '../../db/schema';
+import type { ConversationsTable } from '../../db/schema';
 import type { ConversationStatus } from '../../../protocol/schemas';
 import type { ListCursor } from './list-cursor';
+
+/**
+ * What a new message does to the agents' unread count: a visitor's adds one, an agent's means
+ * they read everything up to it, a bot's or the system's leaves it be.
+ */
+export type UnreadEffect = 'increment' | 'clear' | 'keep';
 
 /** A conversation row with its visitor's name and block joined in. */
 export type ConversationView = ConversationsTable & {
@@ -159,7 +165,7 @@ export class ConversationsRepository {
   async allocateSeq(
     id: string,
     changes: Updateable<ConversationsTable>,
-    unread: 'increment' | 'clear',
+    unread: UnreadEffect,
   ): Promise<ConversationView> {
     await this.db
       .updateTable('conversations')
@@ -167,9 +173,11 @@ export class ConversationsRepository {
       // SQLite and PostgreSQL with old ones; in this order both read the old last_seq.
       .set((eb) => ({
         ...changes,
-        ...(unread === 'increment'
-          ? { agent_unread_count: eb('agent_unread_count', '+', 1) }
-          : { agent_unread_count: 0, agent_read_seq: eb('last_seq', '+', 1) }),
+        ...(unread === 'increment' && { agent_unread_count: eb('agent_unread_count', '+', 1) }),
+        ...(unread === 'clear' && {
+          agent_unread_count: 0,
+          agent_read_seq: eb('last_seq', '+', 1),
+        }),
         last_seq: eb('last_seq', '+', 1),
       }))
       .where('id', '=', id)
@@ -187,54 +195,5 @@ export class ConversationsRepository {
       .where('author_type', '=', 'visitor')
       .executeTakeFirstOrThrow();
     return Number(row.n);
-  }
-
-  async insertMessage(row: MessagesTable): Promise<void> {
-    await this.db.insertInto('messages').values(row).execute();
-  }
-
-  /** An author's earlier message with this client id in the conversation (a retry). */
-  findMessageByClientId(
-    conversationId: string,
-    authorId: string,
-    clientId: string,
-  ): Promise<MessagesTable | undefined> {
-    return this.db
-      .selectFrom('messages')
-      .selectAll()
-      .where('author_id', '=', authorId)
-      .where('client_id', '=', clientId)
-      .where('conversation_id', '=', conversationId)
-      .executeTakeFirst();
-  }
-
-  /** A visitor's earlier message with this client id, in any of its conversations (a retry). */
-  findVisitorMessageByClientId(
-    visitorId: string,
-    clientId: string,
-  ): Promise<MessagesTable | undefined> {
-    return this.db
-      .selectFrom('messages')
-      .selectAll()
-      .where('author_id', '=', visitorId)
-      .where('client_id', '=', clientId)
-      .where('author_type', '=', 'visitor')
-      .executeTakeFirst();
-  }
-
-  /** Messages after `afterSeq` in seq order, at most `limit`; notes only when asked for. */
-  messagesAfter(
-    conversationId: string,
-    afterSeq: number,
-    limit: number,
-    includeInternal: boolean,
-  ): Promise<MessagesTable[]> {
-    let query = this.db
-      .selectFrom('messages')
-      .selectAll()
-      .where('conversation_id', '=', conversationId)
-      .where('seq', '>', afterSeq);
-    if (!includeInternal) query = query.where('internal', '=', 0);
-    return query.orderBy('seq', 'asc').limit(limit).execute();
   }
 }

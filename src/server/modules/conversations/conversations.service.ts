@@ -1,11 +1,13 @@
 import { randomUUID } from 'node:crypto';
+import type { Actor, VisitorActor } from '../../core/actor';
+import { logEvents } from '../../core/event-log';
+import { authorize } from '../../core/policy';
 import type { Db } from '../../db/database';
-import type { ConversationsTable, MessagesTable } from '../../db/schema';
-import { inTransaction } from '../../db/transaction';
+import type { ConversationsTable } from '../../db/schema';
+import type { Writer } from '../../db/writer';
 import type { DomainEvents } from '../../domain-events';
 import { notFound } from '../../errors';
 import { now } from '../../tokens';
-import { SYNC_PAGE_CHARS, SYNC_PAGE_SIZE } from '../../../protocol/limits';
 import type {
   Conversation,
   ConversationListQuery,
@@ -15,21 +17,17 @@ import type {
   SyncResult,
   VisitorConversation,
 } from '../../../protocol/schemas';
-import type { AgentIdentity } from '../auth/auth.service';
+import type { MessagesService } from '../messages/messages.service';
 import type { VisitorIdentity } from '../visitors/visitors.service';
 import { ConversationsRepository, type ConversationView } from './conversations.repository';
+import { conversationPolicy } from './conversations.policy';
 import { decodeCursor, encodeCursor } from './list-cursor';
+import { toConversation, toMessage, toVisitorConversation } from './presenters';
 import { TypingGate } from './typing-gate';
 import type { VisitorAdmission } from './visitor-admission';
-import { preview, toConversation, toMessage, toVisitorConversation } from './presenters';
 
-/** A committed message and its conversation as the same transaction left it. */
-interface Appended {
-  message: MessagesTable;
-  conversation: ConversationView;
-}
-
-export interface NewMessage {
+/** What a client sends to write a message. */
+export interface SentMessage {
   clientId: string;
   body: string;
 }
@@ -40,8 +38,9 @@ export interface VisitorTarget {
 }
 
 /**
- * The rules of conversations and their messages. Every write commits first and emits its domain
- * events after; an acknowledgement therefore always means "stored" (delivery invariant 1).
+ * Conversations and their lifecycle: a visitor's first message opens one, a visitor's message
+ * reopens a resolved one, agents read and resolve. Messages go in through the messages module.
+ * Every write commits first and emits its domain events after.
  */
 export class ConversationsService {
   private readonly repo: ConversationsRepository;
@@ -49,7 +48,9 @@ export class ConversationsService {
   private readonly typing = new TypingGate();
 
   constructor(
-    private readonly db: Db,
+    db: Db,
+    private readonly writer: Writer,
+    private readonly messages: MessagesService,
     private readonly events: DomainEvents,
     private readonly admission: VisitorAdmission,
   ) {
@@ -63,85 +64,52 @@ export class ConversationsService {
    */
   async sendVisitorMessage(
     visitor: VisitorIdentity,
-    input: NewMessage & VisitorTarget,
+    input: SentMessage & VisitorTarget,
   ): Promise<Message> {
     await this.admission.admitMessage(visitor);
     if (!(await this.repo.visitorHasConversation(visitor.id))) {
       await this.admission.admitConversation(visitor);
     }
-    const outcome = await inTransaction(
-      this.db,
+    const actor = visitorActor(visitor);
+    const outcome = await this.writer.write(
       async (trx) => {
         const repo = this.repo.withTransaction(trx);
         const at = now();
         await repo.lockVisitor(visitor.id, at);
-        const existing = await repo.findVisitorMessageByClientId(visitor.id, input.clientId);
+        const existing = await this.messages.findVisitorRetry(trx, visitor.id, input.clientId);
         if (existing) return { message: existing };
 
         const current = await this.visitorConversation(repo, visitor, input);
         // Its status is read under the lock: a resolve committed a moment ago must reopen it.
         const conversation = current
           ? await repo.lock(current.id)
-          : await this.open(repo, visitor, at);
-        const appended = await this.append(repo, conversation, at, {
-          client_id: input.clientId,
-          author_type: 'visitor',
-          author_id: visitor.id,
-          author_name: visitor.name,
-          body: input.body,
-          internal: 0,
-        });
-        return { ...appended, opened: !current };
+          : await this.open(trx, visitor, at);
+        const message = { clientId: input.clientId, body: input.body };
+        return this.messages.appendWithin(trx, conversation, actor, message, at, !current);
       },
       { retryOnDuplicate: true },
     );
-    if ('conversation' in outcome) this.announce(visitor.orgId, outcome, outcome.opened);
+    if ('conversation' in outcome) this.messages.announce(outcome);
     return toMessage(outcome.message);
   }
 
-  /** An agent of the conversation's organization writes a reply or, with `internal`, a note. */
-  async sendAgentMessage(
-    agent: AgentIdentity,
+  /** An agent (or bot, or API token) writes a reply or, with `internal`, a private note. */
+  sendAgentMessage(
+    actor: Actor,
     conversationId: string,
-    input: NewMessage & { internal: boolean },
+    input: SentMessage & { internal: boolean },
   ): Promise<Message> {
-    const outcome = await inTransaction(
-      this.db,
-      async (trx) => {
-        const repo = this.repo.withTransaction(trx);
-        const conversation = await repo.findForOrg(agent.orgId, conversationId);
-        if (!conversation) throw notFound('Conversation');
-        const existing = await repo.findMessageByClientId(
-          conversation.id,
-          agent.id,
-          input.clientId,
-        );
-        if (existing) return { message: existing };
-        return this.append(repo, conversation, now(), {
-          client_id: input.clientId,
-          author_type: 'agent',
-          author_id: agent.id,
-          author_name: agent.name,
-          body: input.body,
-          internal: input.internal ? 1 : 0,
-        });
-      },
-      { retryOnDuplicate: true },
-    );
-    if ('conversation' in outcome) this.announce(agent.orgId, outcome, false);
-    return toMessage(outcome.message);
+    return this.messages.append(actor, conversationId, input);
   }
 
   /** A page of the organization's conversations; `nextCursor` leads to the next one. */
-  async listForAgent(
-    agent: AgentIdentity,
-    query: ConversationListQuery,
-  ): Promise<ConversationPage> {
+  async listForAgent(actor: Actor, query: ConversationListQuery): Promise<ConversationPage> {
+    authorize(conversationPolicy.read(actor), 'You may not see conversations');
     const statuses: ConversationStatus[] =
       query.status === 'open' ? ['open', 'pending'] : ['resolved'];
     const filter = query.status === 'blocked' ? ({ blocked: true } as const) : { statuses };
     const cursor = query.cursor === undefined ? undefined : decodeCursor(query.cursor);
-    const rows = await this.repo.listForOrg(agent.orgId, filter, cursor, query.limit + 1);
+    const rows = await this.repo.listForOrg(actor.orgId, filter, cursor, query.limit + 1);
     const page = rows.slice(0, query.limit);
     const last = page.at(-1);
     return {
@@ -165,20 +133,20 @@ export class ConversationsService {
     }
   }
 
-  async getForAgent(agent: AgentIdentity, conversationId: string): Promise<Conversation> {
-    return toConversation(await this.agentConversation(agent, conversationId));
+  async getForAgent(actor: Actor, conversationId: string): Promise<Conversation> {
+    return toConversation(await this.readable(actor, conversationId));
   }
 
   /** Messages after `afterSeq`, notes included: the resume step of an agent client (invariant 4). */
   async syncForAgent(
-    agent: AgentIdentity,
+    actor: Actor,
     conversationId: string,
     afterSeq: number,
   ): Promise<SyncResult<Conversation>> {
-    const conversation = await this.agentConversation(agent, conversationId);
+    const conversation = await this.readable(actor, conversationId);
     return {
       conversation: toConversation(conversation),
-      ...(await this.page(conversation.id, afterSeq, true)),
+      ...(await this.messages.page(conversation.id, afterSeq, true)),
     };
   }
 
@@ -191,7 +159,7 @@ export class ConversationsService {
     if (!conversation) return { conversation: null, messages: [], hasMore: false };
     return {
       conversation: toVisitorConversation(conversation),
-      ...(await this.page(conversation.id, target.afterSeq, false)),
+      ...(await this.messages.page(conversation.id, target.afterSeq, false)),
     };
   }
 
@@ -199,17 +167,28 @@ export class ConversationsService {
    * Resolves an open conversation; resolving a resolved one changes nothing. Read and write hold
    * the row lock, so agents resolving at once resolve (and announce) it once.
    */
-  async resolve(agent: AgentIdentity, conversationId: string): Promise<Conversation> {
-    const changed = await inTransaction(this.db, async (trx) => {
+  async resolve(actor: Actor, conversationId: string): Promise<Conversation> {
+    authorize(conversationPolicy.resolve(actor), 'You may not resolve conversations');
+    const changed = await this.writer.write(async (trx) => {
       const repo = this.repo.withTransaction(trx);
-      const conversation = await this.lockedForAgent(repo, agent, conversationId);
+      const conversation = await this.locked(repo, actor, conversationId);
       if (conversation.status === 'resolved') return false;
       const at = now();
       await repo.update(conversation.id, { status: 'resolved', resolved_at: at, updated_at: at });
+      await logEvents(trx, [
+        {
+          type: 'conversation.resolved',
+          orgId: actor.orgId,
+          actor,
+          conversationId: conversation.id,
+          visitorId: conversation.visitor_id,
+          at,
+        },
+      ]);
       return true;
     });
-    if (!changed) return this.getForAgent(agent, conversationId);
-    return this.announceUpdate(agent.orgId, conversationId);
+    if (!changed) return this.getForAgent(actor, conversationId);
+    return this.announceUpdate(actor.orgId, conversationId);
   }
 
   /**
@@ -217,24 +196,25 @@ export class ConversationsService {
    * Under the row lock, so a read seq never goes back and the count misses no message that a
    * visitor sends meanwhile.
    */
-  async markReadByAgent(agent: AgentIdentity, conversationId: string, seq: number): Promise<void> {
-    const changed = await inTransaction(this.db, async (trx) => {
+  async markReadByAgent(actor: Actor, conversationId: string, seq: number): Promise<void> {
+    authorize(conversationPolicy.write(actor), 'You may not mark conversations read');
+    const changed = await this.writer.write(async (trx) => {
       const repo = this.repo.withTransaction(trx);
-      const conversation = await this.lockedForAgent(repo, agent, conversationId);
+      const conversation = await this.locked(repo, actor, conversationId);
       const readSeq = Math.min(seq, conversation.last_seq);
       if (readSeq <= conversation.agent_read_seq) return false;
       const unread = await repo.countVisitorMessagesAfter(conversation.id, readSeq);
       await repo.update(conversation.id, { agent_read_seq: readSeq, agent_unread_count: unread });
       return true;
     });
-    if (changed) await this.announceUpdate(agent.orgId, conversationId);
+    if (changed) await this.announceUpdate(actor.orgId, conversationId);
   }
 
   async markReadByVisitor(
     visitor: VisitorIdentity,
     target: VisitorTarget & { seq: number },
   ): Promise<void> {
-    const changedId = await inTransaction(this.db, async (trx) => {
+    const changedId = await this.writer.write(async (trx) => {
       const repo = this.repo.withTransaction(trx);
       const current = await this.visitorConversation(repo, visitor, target);
       if (!current) return undefined; // nothing to read before the first message
@@ -269,18 +249,20 @@ export class ConversationsService {
     );
   }
 
-  async agentTyping(agent: AgentIdentity, conversationId: string, typing: boolean): Promise<void> {
+  async agentTyping(actor: Actor, conversationId: string, typing: boolean): Promise<void> {
+    authorize(conversationPolicy.write(actor), 'You may not write in conversations');
     const ticket = this.typing.ticket();
-    const conversation = await this.agentConversation(agent, conversationId);
+    const conversation = await this.readable(actor, conversationId);
+    const name = actor.kind === 'agent' || actor.kind === 'bot' ? actor.name : null;
     this.typing.report(
-      `agent:${agent.id}:${conversation.id}`,
+      `${actor.kind}:${actor.kind === 'system' ? '' : actor.id}:${conversation.id}`,
       typing,
       (state) =>
         this.events.emit('typing.changed', {
-          orgId: agent.orgId,
+          orgId: actor.orgId,
           visitorId: conversation.visitor_id,
           conversationId: conversation.id,
-          by: { type: 'agent', name: agent.name },
+          by: { type: 'agent', name: name ?? '' },
           typing: state,
         }),
       ticket,
@@ -303,36 +285,32 @@ export class ConversationsService {
     return conversation;
   }
 
-  private async agentConversation(
-    agent: AgentIdentity,
-    conversationId: string,
-  ): Promise<ConversationView> {
-    const conversation = await this.repo.findForOrg(agent.orgId, conversationId);
+  /** A conversation of the actor's organization that the actor may read. */
+  private async readable(actor: Actor, conversationId: string): Promise<ConversationView> {
+    authorize(conversationPolicy.read(actor), 'You may not see conversations');
+    const conversation = await this.repo.findForOrg(actor.orgId, conversationId);
     if (!conversation) throw notFound('Conversation');
     return conversation;
   }
 
-  private async lockedForAgent(
+  private async locked(
     repo: ConversationsRepository,
-    agent: AgentIdentity,
+    actor: Actor,
     conversationId: string,
   ): Promise<ConversationsTable> {
-    const conversation = await repo.lockForOrg(agent.orgId, conversationId);
+    const conversation = await repo.lockForOrg(actor.orgId, conversationId);
     if (!conversation) throw notFound('Conversation');
     return conversation;
   }
 
-  private async open(
-    repo: ConversationsRepository,
-    visitor: VisitorIdentity,
-    at: string,
-  ): Promise<ConversationView> {
-    const row = {
+  /** A visitor's first message opens a conversation, in the message's transaction. */
+  private async open(trx: Db, visitor: VisitorIdentity, at: string): Promise<ConversationView> {
+    const row: ConversationsTable = {
       id: randomUUID(),
       org_id: visitor.orgId,
       site_id: visitor.siteId,
       visitor_id: visitor.id,
-      status: 'open' as const,
+      status: 'open',
       assignee_id: null,
       last_seq: 0,
       last_message_body: null,
@@ -345,79 +323,19 @@ export class ConversationsService {
       updated_at: at,
       resolved_at: null,
     };
-    await repo.insert(row);
-    return { ...row, visitor_name: visitor.name, visitor_blocked_at: null };
-  }
-
-  /** One message: the next seq, the list preview, then the row (invariant 3). */
-  private async append(
-    repo: ConversationsRepository,
-    target: Pick<ConversationsTable, 'id' | 'org_id' | 'status'>,
-    at: string,
-    fields: Pick<
-      MessagesTable,
-      'client_id' | 'author_type' | 'author_id' | 'author_name' | 'body' | 'internal'
-    >,
-  ): Promise<Appended> {
-    // A visitor's message is unread by agents and reopens a resolved conversation; an agent's
-    // message means the agents have read everything before it.
-    const fromVisitor = fields.author_type === 'visitor';
-    const reopen = fromVisitor && target.status === 'resolved';
-    const conversation = await repo.allocateSeq(
-      target.id,
+    await this.repo.withTransaction(trx).insert(row);
+    await logEvents(trx, [
       {
-        ...(reopen ? { status: 'open' as const, resolved_at: null } : {}),
-        updated_at: at,
-        last_message_at: at,
-        last_message_body: preview(fields.body),
-        last_message_author: fields.author_type,
+        type: 'conversation.opened',
+        orgId: visitor.orgId,
+        actor: visitorActor(visitor),
+        conversationId: row.id,
+        visitorId: visitor.id,
+        data: { siteId: visitor.siteId },
+        at,
       },
-      fromVisitor ? 'increment' : 'clear',
-    );
-    const row: MessagesTable = {
-      id: randomUUID(),
-      org_id: target.org_id,
-      conversation_id: target.id,
-      seq: conversation.last_seq,
-      created_at: at,
-      ...fields,
-    };
-    await repo.insertMessage(row);
-    return { message: row, conversation };
-  }
-
-  /** Messages after `afterSeq`: at most SYNC_PAGE_SIZE, and about SYNC_PAGE_CHARS of text. */
-  private async page(conversationId: string, afterSeq: number, includeInternal: boolean) {
-    const rows = await this.repo.messagesAfter(
-      conversationId,
-      afterSeq,
-      SYNC_PAGE_SIZE + 1,
-      includeInternal,
-    );
-    let count = 0;
-    let chars = 0;
-    while (count < Math.min(rows.length, SYNC_PAGE_SIZE)) {
-      chars += rows[count]!.body.length;
-      if (count > 0 && chars > SYNC_PAGE_CHARS) break;
-      count += 1;
-    }
-    return { messages: rows.slice(0, count).map(toMessage), hasMore: rows.length > count };
-  }
-
-  /** Tells who may hear of a committed message, from the state the transaction left. */
-  private announce(
-    orgId: string,
-    { message, conversation: view }: Appended,
-    opened: boolean,
-  ): void {
-    const conversation = toConversation(view);
-    const visitorId = view.visitor_id;
-    if (opened) this.events.emit('conversation.created', { orgId, visitorId, conversation });
-    this.events.emit('message.created', { orgId, visitorId, message: toMessage(message) });
-    if (opened) return;
-    // A private note changes the conversation for agents only; the visitor must not learn of it.
-    const agentsOnly = message.internal === 1;
-    this.events.emit('conversation.updated', { orgId, visitorId, conversation, agentsOnly });
+    ]);
+    return { ...row, visitor_name: visitor.name, visitor_blocked_at: null };
   }
 
   private async announceUpdate(orgId: string, conversationId: string): Promise<Conversation> {
@@ -428,4 +346,8 @@ export class ConversationsService {
     this.events.emit('conversation.updated', { orgId, visitorId, conversation, agentsOnly: false });
     return conversation;
   }
+}
+
+function visitorActor(visitor: VisitorIdentity): VisitorActor {
+  return { kind: 'visitor', id: visitor.id, orgId: visitor.orgId, siteId: visitor.siteId };
 }

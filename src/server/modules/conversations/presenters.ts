@@ -1,5 +1,6 @@
 import type { ConversationsTable, MessagesTable } from '../../db/schema';
 import type { Conversation, Message, VisitorConversation } from '../../../protocol/schemas';
+import { presentedAuthorId } from '../messages/message-author';
 import type { ConversationView } from './conversations.repository';
 
 export function toConversation(row: ConversationView): Conversation {
@@ -46,7 +47,11 @@ export function toMessage(row: MessagesTable): Message {
     conversationId: row.conversation_id,
     seq: row.seq,
     clientId: row.client_id,
-    author: { type: row.author_type, id: row.author_id, name: row.author_name },
+    author: {
+      type: row.author_type,
+      id: presentedAuthorId(row.author_type, row.author_id),
+      name: row.author_name,
+    },
     body: row.body,
     internal: row.internal === 1,
     createdAt: row.created_at,

@@ -1,6 +1,8 @@
-import { AppError, notFound } from '../../errors';
+import type { Actor } from '../../core/actor';
+import { authorize } from '../../core/policy';
+import { notFound } from '../../errors';
 import type { SiteLimitsBody, SiteView } from '../../../protocol/schemas';
-import type { AgentIdentity } from '../auth/auth.service';
+import { sitePolicy } from './sites.policy';
 import type { Site, SitesRepository } from './sites.repository';
 
 /** The organization's sites, as the console shows and (for owners and admins) edits them. */
@@ -17,18 +19,17 @@ export class SitesService {
     return (await this.sites.findFirst())?.widgetKey;
   }
 
-  async list(agent: AgentIdentity): Promise<SiteView[]> {
-    return (await this.sites.listForOrg(agent.orgId)).map(toSiteView);
+  async list(actor: Actor): Promise<SiteView[]> {
+    authorize(sitePolicy.read(actor), 'You may not see sites');
+    return (await this.sites.listForOrg(actor.orgId)).map(toSiteView);
   }
 
-  async update(agent: AgentIdentity, siteId: string, changes: SiteLimitsBody): Promise<SiteView> {
-    if (agent.role !== 'owner' && agent.role !== 'admin') {
-      throw new AppError('forbidden', 'Only owners and admins can change a site');
-    }
-    const site = await this.sites.findForOrg(agent.orgId, siteId);
+  async update(actor: Actor, siteId: string, changes: SiteLimitsBody): Promise<SiteView> {
+    authorize(sitePolicy.write(actor), 'Only owners and admins can change a site');
+    const site = await this.sites.findForOrg(actor.orgId, siteId);
     if (!site) throw notFound('Site');
     if (changes.visitorMessagesPerMinute !== undefined) {
-      await this.sites.updateLimits(agent.orgId, siteId, {
+      await this.sites.updateLimits(actor.orgId, siteId, {
         visitorMessagesPerMinute: changes.visitorMessagesPerMinute,
       });
     }

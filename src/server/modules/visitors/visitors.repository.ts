@@ -1,12 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import type { Db } from '../../db/database';
-import { isUniqueViolation } from '../../db/dialect';
 import type { VisitorsTable } from '../../db/schema';
 
 export type VisitorRow = VisitorsTable;
 
 export class VisitorsRepository {
   constructor(private readonly db: Db) {}
+
+  withTransaction(trx: Db): VisitorsRepository {
+    return new VisitorsRepository(trx);
+  }
 
   async insert(row: VisitorRow): Promise<void> {
     await this.db.insertInto('visitors').values(row).execute();
@@ -49,45 +52,38 @@ export class VisitorsRepository {
     return row !== undefined;
   }
 
-  /** Blocks the visitor and, when given, the address. Each step is idempotent, so a retry or a
-   * concurrent block of the same address ends in the same state. */
+  /** Blocks the visitor and, when given, the address (once: blocking it again changes nothing). */
   async block(visitor: VisitorRow, by: string, at: string, address: string | null): Promise<void> {
     await this.db
       .updateTable('visitors')
       .set({ blocked_at: at, blocked_by: by })
       .where('id', '=', visitor.id)
       .execute();
-    if (address === null) return;
-    try {
-      await this.db
-        .insertInto('blocked_addresses')
-        .values({
-          id: randomUUID(),
-          org_id: visitor.org_id,
-          address,
-          visitor_id: visitor.id,
-          created_by: by,
-          created_at: at,
-        })
-        .execute();
-    } catch (error) {
-      if (!isUniqueViolation(error)) throw error; // already blocked
-    }
+    if (address === null || (await this.isAddressBlocked(visitor.org_id, address))) return;
+    await this.db
+      .insertInto('blocked_addresses')
+      .values({
+        id: randomUUID(),
+        org_id: visitor.org_id,
+        address,
+        visitor_id: visitor.id,
+        created_by: by,
+        created_at: at,
+      })
+      .execute();
   }
 
   /** Lifts the visitor's block and the address blocks it caused. */
   async unblock(visitor: VisitorRow): Promise<void> {
-    await this.db.transaction().execute(async (trx) => {
-      await trx
-        .updateTable('visitors')
-        .set({ blocked_at: null, blocked_by: null })
-        .where('id', '=', visitor.id)
-        .execute();
-      await trx
-        .deleteFrom('blocked_addresses')
-        .where('org_id', '=', visitor.org_id)
-        .where('visitor_id', '=', visitor.id)
-        .execute();
-    });
+    await this.db
+      .updateTable('visitors')
+      .set({ blocked_at: null, blocked_by: null })
+      .where('id', '=', visitor.id)
+      .execute();
+    await this.db
+      .deleteFrom('blocked_addresses')
+      .where('org_id', '=', visitor.org_id)
+      .where('visitor_id', '=', visitor.id)
+      .execute();
   }
 }

@@ -1,8 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { AppError, notFound } from '../../errors';
+import { actorRef, type Actor } from '../../core/actor';
+import { authorize } from '../../core/policy';
+import { logEvents } from '../../core/event-log';
+import type { Writer } from '../../db/writer';
 import type { DomainEvents } from '../../domain-events';
 import { hashToken, newToken, now } from '../../tokens';
 import type { CreateVisitorBody, CreateVisitorReply } from '../../../protocol/schemas';
+import { conversationPolicy } from '../conversations/conversations.policy';
 import type { SitesRepository, Site } from '../sites/sites.repository';
 import { checkEmbedOrigin, type EmbedContext } from '../sites/embed-origin';
 import type { VisitorsRepository, VisitorRow } from './visitors.repository';
@@ -33,6 +38,7 @@ export class VisitorsService {
   constructor(
     private readonly sites: SitesRepository,
     private readonly visitors: VisitorsRepository,
+    private readonly writer: Writer,
     private readonly events: DomainEvents,
   ) {}
 
@@ -100,23 +106,51 @@ export class VisitorsService {
    * from. Returns the address that was blocked, if any, so live connections from it can be ended.
    */
   async block(
-    agent: { id: string; orgId: string },
+    actor: Actor,
     visitorId: string,
     { address }: { address: boolean },
   ): Promise<{ address: string | null }> {
-    const visitor = await this.visitorOf(agent.orgId, visitorId);
+    authorize(conversationPolicy.block(actor), 'You may not block visitors');
+    const visitor = await this.visitorOf(actor.orgId, visitorId);
     const blockedAddress = address ? visitor.last_address : null;
-    await this.visitors.block(visitor, agent.id, now(), blockedAddress);
+    const at = now();
+    // A concurrent block of the same address makes this one's insert collide: tried again, it
+    // then finds the address blocked and leaves it.
+    await this.writer.write(
+      async (trx) => {
+        await this.visitors
+          .withTransaction(trx)
+          .block(visitor, blockerId(actor), at, blockedAddress);
+        await logEvents(trx, [
+          {
+            type: 'visitor.blocked',
+            orgId: actor.orgId,
+            actor,
+            visitorId,
+            data: { address: blockedAddress !== null },
+            at,
+          },
+        ]);
+      },
+      { retryOnDuplicate: true },
+    );
     this.events.emit('visitor.blocked', {
-      orgId: agent.orgId,
+      orgId: actor.orgId,
       visitorId,
       address: blockedAddress,
     });
     return { address: blockedAddress };
   }
 
-  async unblock(agent: { orgId: string }, visitorId: string): Promise<void> {
-    await this.visitors.unblock(await this.visitorOf(agent.orgId, visitorId));
+  async unblock(actor: Actor, visitorId: string): Promise<void> {
+    authorize(conversationPolicy.block(actor), 'You may not unblock visitors');
+    const visitor = await this.visitorOf(actor.orgId, visitorId);
+    await this.writer.write(async (trx) => {
+      await this.visitors.withTransaction(trx).unblock(visitor);
+      await logEvents(trx, [
+        { type: 'visitor.unblocked', orgId: actor.orgId, actor, visitorId, at: now() },
+      ]);
+    });
   }
 
   private async visitorOf(orgId: string, visitorId: string): Promise<VisitorRow> {
@@ -135,6 +169,10 @@ export class VisitorsService {
     checkEmbedOrigin(site, embed);
     return site;
   }
+}
+
+function blockerId(actor: Actor): string {
+  return actorRef(actor).id ?? 'system';
 }
 
 // Says no more than that: who blocked, and why, is none of the blocked visitor's business.

@@ -1,0 +1,57 @@
+import type { Db } from '../db/database';
+import type { EventsTable } from '../db/schema';
+import { actorRef, type Actor } from './actor';
+import { sortableId } from './sortable-id';
+
+/** The changes others react to, by the name the log records them under. */
+export type EventType =
+  | 'conversation.opened'
+  | 'conversation.resolved'
+  | 'conversation.reopened'
+  | 'message.appended'
+  | 'visitor.blocked'
+  | 'visitor.unblocked';
+
+export interface LoggedEvent {
+  type: EventType;
+  orgId: string;
+  actor: Actor;
+  conversationId?: string;
+  visitorId?: string;
+  /** Ids and numbers that say what changed; never message bodies (the log outlives them). */
+  data?: Record<string, string | number | boolean | null>;
+  at: string;
+}
+
+/**
+ * Writes events into the durable log. Call it with the transaction of the change itself, so the
+ * event exists if and only if the change does: a reader of the log (reports, webhooks, the audit
+ * log) never sees a change without its event, nor an event of a change that was rolled back.
+ */
+export async function logEvents(trx: Db, events: readonly LoggedEvent[]): Promise<void> {
+  if (events.length === 0) return;
+  await trx.insertInto('events').values(events.map(toRow)).execute();
+}
+
+function toRow(event: LoggedEvent): EventsTable {
+  const actor = actorRef(event.actor);
+  return {
+    // Sortable: the log reads back in the order it was written, even within one transaction.
+    id: sortableId(),
+    org_id: event.orgId,
+    type: event.type,
+    actor_type: actor.type,
+    actor_id: actor.id,
+    conversation_id: event.conversationId ?? null,
+    visitor_id: event.visitorId ?? null,
+    data: event.data ? JSON.stringify(event.data) : null,
+    created_at: event.at,
+  };
+}
+
+/** An organization's events, oldest first, for tests and (later) the timeline and webhooks. */
+export function eventsOf(db: Db, orgId: string, conversationId?: string) {
+  let query = db.selectFrom('events').selectAll().where('org_id', '=', orgId);
+  if (conversationId) query = query.where('conversation_id', '=', conversationId);
+  return query.orderBy('id').execute();
+}

@@ -1,0 +1,198 @@
+import { randomUUID } from 'node:crypto';
+import type { Actor } from '../../core/actor';
+import { logEvents, type LoggedEvent } from '../../core/event-log';
+import { authorize } from '../../core/policy';
+import type { Db } from '../../db/database';
+import type { ConversationsTable, MessagesTable } from '../../db/schema';
+import type { Writer } from '../../db/writer';
+import type { DomainEvents } from '../../domain-events';
+import { notFound } from '../../errors';
+import { now } from '../../tokens';
+import { SYNC_PAGE_CHARS, SYNC_PAGE_SIZE } from '../../../protocol/limits';
+import type { Message } from '../../../protocol/schemas';
+import {
+  ConversationsRepository,
+  type ConversationView,
+  type UnreadEffect,
+} from '../conversations/conversations.repository';
+import { conversationPolicy } from '../conversations/conversations.policy';
+import { preview, toConversation, toMessage } from '../conversations/presenters';
+import { authorIdOf, authorOf, type Author } from './message-author';
+import { MessagesRepository } from './messages.repository';
+
+export interface NewMessage {
+  /**
+   * The sender's idempotency key: the same author's same key in the same conversation is one
+   * message, however often it is sent. A job that appends a message makes it from its own id, so
+   * a job run twice writes once. Null only for messages no retry can repeat.
+   */
+  clientId: string | null;
+  body: string;
+  /** A private note between agents; never sent to the visitor. */
+  internal?: boolean;
+}
+
+/** A committed message and its conversation as the same transaction left it. */
+export interface Appended {
+  message: MessagesTable;
+  conversation: ConversationView;
+  /** The message opened the conversation. */
+  opened: boolean;
+}
+
+/**
+ * The one way a message gets into a conversation, whoever writes it — visitor, agent, bot or the
+ * system: it takes the next `seq` (delivery invariant 3), deduplicates by client id (invariant 2),
+ * updates the conversation's counters, logs the event, commits, and then announces. An ack given
+ * after `append` returns therefore always means "stored" (invariant 1).
+ */
+export class MessagesService {
+  private readonly messages: MessagesRepository;
+  private readonly conversations: ConversationsRepository;
+
+  constructor(
+    db: Db,
+    private readonly writer: Writer,
+    private readonly events: DomainEvents,
+  ) {
+    this.messages = new MessagesRepository(db);
+    this.conversations = new ConversationsRepository(db);
+  }
+
+  /**
+   * A message of an agent, bot, API token or the system in a conversation of its organization, in
+   * one call from any module. A client id the author used before in this conversation returns
+   * the stored message and changes nothing.
+   */
+  async append(actor: Actor, conversationId: string, input: NewMessage): Promise<Message> {
+    authorize(conversationPolicy.write(actor), 'You may not write in conversations');
+    const author = authorOf(actor);
+    const outcome = await this.writer.write(
+      async (trx) => {
+        const conversation = await this.conversations
+          .withTransaction(trx)
+          .findForOrg(actor.orgId, conversationId);
+        if (!conversation) throw notFound('Conversation');
+        const existing =
+          input.clientId === null
+            ? undefined
+            : await this.messages
+                .withTransaction(trx)
+                .findByClientId(conversation.id, authorIdOf(author), input.clientId);
+        if (existing) return { message: existing };
+        return this.appendWithin(trx, conversation, actor, input, now());
+      },
+      { retryOnDuplicate: true },
+    );
+    if ('conversation' in outcome) this.announce(outcome);
+    return toMessage(outcome.message);
+  }
+
+  /**
+   * The append itself, inside the caller's transaction, for the conversations module's own
+   * paths (a visitor's message may first open the conversation). The caller has checked the
+   * client id; `target` is the conversation as the transaction read it.
+   */
+  async appendWithin(
+    trx: Db,
+    target: Pick<ConversationsTable, 'id' | 'org_id' | 'status' | 'visitor_id'>,
+    actor: Actor,
+    input: NewMessage,
+    at: string,
+    opened = false,
+  ): Promise<Appended> {
+    const author = authorOf(actor);
+    // A visitor writing to a resolved conversation reopens it.
+    const reopen = author.type === 'visitor' && target.status === 'resolved';
+    const conversation = await this.conversations.withTransaction(trx).allocateSeq(
+      target.id,
+      {
+        ...(reopen ? { status: 'open' as const, resolved_at: null } : {}),
+        updated_at: at,
+        last_message_at: at,
+        last_message_body: preview(input.body),
+        last_message_author: author.type,
+      },
+      unreadEffectOf(author),
+    );
+    const message: MessagesTable = {
+      id: randomUUID(),
+      org_id: target.org_id,
+      conversation_id: target.id,
+      seq: conversation.last_seq,
+      client_id: input.clientId,
+      author_type: author.type,
+      author_id: authorIdOf(author),
+      author_name: author.type === 'system' ? null : author.name,
+      body: input.body,
+      internal: input.internal ? 1 : 0,
+      created_at: at,
+    };
+    await this.messages.withTransaction(trx).insert(message);
+    const logged: LoggedEvent[] = [
+      {
+        type: 'message.appended',
+        orgId: target.org_id,
+        actor,
+        conversationId: target.id,
+        visitorId: target.visitor_id,
+        data: { messageId: message.id, seq: message.seq, internal: input.internal === true },
+        at,
+      },
+    ];
+    if (reopen) {
+      logged.push({
+        type: 'conversation.reopened',
+        orgId: target.org_id,
+        actor,
+        conversationId: target.id,
+        visitorId: target.visitor_id,
+        at,
+      });
+    }
+    await logEvents(trx, logged);
+    return { message, conversation, opened };
+  }
+
+  /** Tells who may hear of a committed message, from the state its transaction left. */
+  announce({ message, conversation: view, opened }: Appended): void {
+    const conversation = toConversation(view);
+    const orgId = view.org_id;
+    const visitorId = view.visitor_id;
+    if (opened) this.events.emit('conversation.created', { orgId, visitorId, conversation });
+    this.events.emit('message.created', { orgId, visitorId, message: toMessage(message) });
+    if (opened) return;
+    // A private note changes the conversation for agents only; the visitor must not learn of it.
+    const agentsOnly = message.internal === 1;
+    this.events.emit('conversation.updated', { orgId, visitorId, conversation, agentsOnly });
+  }
+
+  /** Messages after `afterSeq`: at most SYNC_PAGE_SIZE, and about SYNC_PAGE_CHARS of text. */
+  async page(conversationId: string, afterSeq: number, includeInternal: boolean) {
+    const rows = await this.messages.after(
+      conversationId,
+      afterSeq,
+      SYNC_PAGE_SIZE + 1,
+      includeInternal,
+    );
+    let count = 0;
+    let chars = 0;
+    while (count < Math.min(rows.length, SYNC_PAGE_SIZE)) {
+      chars += rows[count]!.body.length;
+      if (count > 0 && chars > SYNC_PAGE_CHARS) break;
+      count += 1;
+    }
+    return { messages: rows.slice(0, count).map(toMessage), hasMore: rows.length > count };
+  }
+
+  /** A visitor's message with this client id, in any of its conversations: a retry. */
+  findVisitorRetry(trx: Db, visitorId: string, clientId: string) {
+    return this.messages.withTransaction(trx).findVisitorMessageByClientId(visitorId, clientId);
+  }
+}
+
+function unreadEffectOf(author: Author): UnreadEffect {
+  if (author.type === 'visitor') return 'increment';
+  if (author.type === 'agent') return 'clear';
+  return 'keep';
+}
