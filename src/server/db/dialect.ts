@@ -66,7 +66,11 @@ async function binaryCollation(db: AnyDb): Promise<string> {
   return found;
 }
 
-/** Drops an index: MySQL wants the index's table named, SQLite refuses it. */
+/**
+ * Drops an index: MySQL wants the index's table named, SQLite refuses it. On MySQL an index that
+ * a foreign key uses cannot go while the key needs it — and MySQL drops a key's own index as soon
+ * as another index covers the key's columns — so give the key an index back first (see 0002).
+ */
 export async function dropIndex(db: AnyDb, index: string, table: string): Promise<void> {
   const statement = db.schema.dropIndex(index);
   await (engineOf(db) === 'mysql' ? statement.on(table) : statement).execute();

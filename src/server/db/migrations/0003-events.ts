@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import { dropIndex, tableOptions } from '../dialect';
+import { tableOptions } from '../dialect';
 
 /**
  * The durable event log: every change others react to (a message appended, a conversation opened,
@@ -34,7 +34,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {
-  await dropIndex(db, 'events_conversation_id', 'events');
-  await dropIndex(db, 'events_org_id', 'events');
+  // Dropping the table drops its indexes. Dropping events_org_id first fails on MySQL: it serves
+  // the events → organizations key, whose own index MySQL dropped when this one was made.
   await db.schema.dropTable('events').execute();
 }
