@@ -9,7 +9,7 @@ import { Metrics } from './core/metrics';
 import { MemoryRateLimiter } from './core/rate-limiter';
 import { createDb, isReady, type Db } from './db/database';
 import { migrateToLatest } from './db/migrate';
-import { transactionWriter } from './db/writer';
+import { writerFor } from './db/writer';
 import { DomainEvents } from './domain-events';
 import type { Config } from './env';
 import { AppError } from './errors';
@@ -107,7 +107,7 @@ export async function buildApp(
   const limiter = new MemoryRateLimiter();
   const sites = new SitesRepository(db);
   const auth = new AuthService(new AgentsRepository(db), new SessionsRepository(db), events);
-  const writer = transactionWriter(db);
+  const writer = writerFor(db);
   const visitors = new VisitorsService(sites, new VisitorsRepository(db), writer, events);
   const admission = new VisitorAdmission(limiter, config.limits);
   const messages = new MessagesService(db, writer, events);

@@ -1,6 +1,6 @@
 import type { Updateable } from 'kysely';
 import type { Db } from '../../db/database';
-import { hasRowLocks } from '../../db/dialect';
+import { engineOf, hasRowLocks } from '../../db/dialect';
 import type { ConversationsTable } from '../../db/schema';
 import type { ConversationStatus } from '../../../protocol/schemas';
 import type { ListCursor } from './list-cursor';
@@ -36,9 +36,11 @@ export class ConversationsRepository {
 
   /**
    * Marks the visitor seen and, in doing so, locks its row: this visitor's writers queue up on
-   * every dialect, so two first messages sent at once cannot open two conversations.
+   * PostgreSQL and MySQL, so two first messages sent at once cannot open two conversations. On
+   * SQLite the transaction already serializes every writer: nothing to do.
    */
   async lockVisitor(visitorId: string, at: string): Promise<void> {
+    if (!hasRowLocks(this.db)) return;
     await this.db
       .updateTable('visitors')
       .set({ last_seen_at: at })
@@ -59,6 +61,16 @@ export class ConversationsRepository {
       .where('id', '=', id)
       .$if(hasRowLocks(this.db), (q) => q.forUpdate())
       .executeTakeFirst();
+  }
+
+  /**
+   * A conversation the transaction has read, now under its row lock and as it is after any
+   * writer that held the lock before. On SQLite what was read is already that.
+   */
+  async relock(view: ConversationView): Promise<ConversationView> {
+    if (!hasRowLocks(this.db)) return view;
+    const row = await this.lock(view.id);
+    return { ...row, visitor_name: view.visitor_name, visitor_blocked_at: view.visitor_blocked_at };
   }
 
   /** Like `lockForOrg`, for a conversation the caller already knows to be its own. */
@@ -138,17 +150,6 @@ export class ConversationsRepository {
       .execute();
   }
 
-  /** Whether the visitor has any conversation yet (its first message opens one). */
-  async visitorHasConversation(visitorId: string): Promise<boolean> {
-    const row = await this.db
-      .selectFrom('conversations')
-      .select('id')
-      .where('visitor_id', '=', visitorId)
-      .limit(1)
-      .executeTakeFirst();
-    return row !== undefined;
-  }
-
   async insert(row: ConversationsTable): Promise<void> {
     await this.db.insertInto('conversations').values(row).execute();
   }
@@ -163,11 +164,11 @@ export class ConversationsRepository {
    * (PostgreSQL, MySQL), so two writers never get the same seq.
    */
   async allocateSeq(
-    id: string,
+    target: Pick<ConversationView, 'id' | 'visitor_name' | 'visitor_blocked_at'>,
     changes: Updateable<ConversationsTable>,
     unread: UnreadEffect,
   ): Promise<ConversationView> {
-    await this.db
+    const update = this.db
       .updateTable('conversations')
       // agent_read_seq comes before last_seq: MySQL evaluates SET left to right with new values,
       // SQLite and PostgreSQL with old ones; in this order both read the old last_seq.
@@ -180,9 +181,18 @@ export class ConversationsRepository {
         }),
         last_seq: eb('last_seq', '+', 1),
       }))
-      .where('id', '=', id)
-      .execute();
-    return this.views().where('conversations.id', '=', id).executeTakeFirstOrThrow();
+      .where('id', '=', target.id);
+    // The updated row in the same statement where the engine can (MySQL cannot: read it back).
+    const row =
+      engineOf(this.db) === 'mysql'
+        ? (await update.execute(), await this.lock(target.id))
+        : await update.returningAll().executeTakeFirstOrThrow();
+    // The visitor's name and block, as the transaction read them with the conversation.
+    return {
+      ...row,
+      visitor_name: target.visitor_name,
+      visitor_blocked_at: target.visitor_blocked_at,
+    };
   }
 
   /** Visitor messages an agent has not read: those after `seq`. */

@@ -67,9 +67,6 @@ export class ConversationsService {
     input: SentMessage & VisitorTarget,
   ): Promise<Message> {
     await this.admission.admitMessage(visitor);
-    if (!(await this.repo.visitorHasConversation(visitor.id))) {
-      await this.admission.admitConversation(visitor);
-    }
     const actor = visitorActor(visitor);
     const outcome = await this.writer.write(
       async (trx) => {
@@ -80,9 +77,11 @@ export class ConversationsService {
         if (existing) return { message: existing };
 
         const current = await this.visitorConversation(repo, visitor, input);
+        // A new conversation is within the address's hourly allowance, or nothing is stored.
+        if (!current) await this.admission.admitConversation(visitor);
         // Its status is read under the lock: a resolve committed a moment ago must reopen it.
         const conversation = current
-          ? await repo.lock(current.id)
+          ? await repo.relock(current)
           : await this.open(trx, visitor, at);
         const message = { clientId: input.clientId, body: input.body };
         return this.messages.appendWithin(trx, conversation, actor, message, at, !current);

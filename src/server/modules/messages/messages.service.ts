@@ -3,7 +3,7 @@ import type { Actor } from '../../core/actor';
 import { logEvents, type LoggedEvent } from '../../core/event-log';
 import { authorize } from '../../core/policy';
 import type { Db } from '../../db/database';
-import type { ConversationsTable, MessagesTable } from '../../db/schema';
+import type { MessagesTable } from '../../db/schema';
 import type { Writer } from '../../db/writer';
 import type { DomainEvents } from '../../domain-events';
 import { notFound } from '../../errors';
@@ -95,7 +95,10 @@ export class MessagesService {
    */
   async appendWithin(
     trx: Db,
-    target: Pick<ConversationsTable, 'id' | 'org_id' | 'status' | 'visitor_id'>,
+    target: Pick<
+      ConversationView,
+      'id' | 'org_id' | 'status' | 'visitor_id' | 'visitor_name' | 'visitor_blocked_at'
+    >,
     actor: Actor,
     input: NewMessage,
     at: string,
@@ -105,7 +108,7 @@ export class MessagesService {
     // A visitor writing to a resolved conversation reopens it.
     const reopen = author.type === 'visitor' && target.status === 'resolved';
     const conversation = await this.conversations.withTransaction(trx).allocateSeq(
-      target.id,
+      target,
       {
         ...(reopen ? { status: 'open' as const, resolved_at: null } : {}),
         updated_at: at,
