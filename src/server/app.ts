@@ -5,6 +5,7 @@ import fastifyCookie from '@fastify/cookie';
 import fastifyRateLimit from '@fastify/rate-limit';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { Server } from 'socket.io';
+import { systemClock, type Clock } from './core/clock';
 import { Metrics } from './core/metrics';
 import { MemoryRateLimiter } from './core/rate-limiter';
 import { createDb, isReady, type Db } from './db/database';
@@ -66,7 +67,7 @@ export interface Parley {
  */
 export async function buildApp(
   config: Config,
-  options: { distDir?: string } = {},
+  options: { distDir?: string; clock?: Clock } = {},
 ): Promise<Parley> {
   const trust = trustFunction(config.trustProxy);
   const http = Fastify({
@@ -106,7 +107,12 @@ export async function buildApp(
   });
   const limiter = new MemoryRateLimiter();
   const sites = new SitesRepository(db);
-  const auth = new AuthService(new AgentsRepository(db), new SessionsRepository(db), events);
+  const auth = new AuthService(
+    new AgentsRepository(db),
+    new SessionsRepository(db),
+    events,
+    options.clock ?? systemClock,
+  );
   const writer = writerFor(db);
   const visitors = new VisitorsService(sites, new VisitorsRepository(db), writer, events);
   const admission = new VisitorAdmission(limiter, config.limits);

@@ -117,9 +117,15 @@ describe('a visitor and an agent chat through the browser', () => {
     }
   });
 
-  it('the agent resolves the conversation', async () => {
+  it('the agent resolves the conversation, and it moves from the Open list to Resolved', async () => {
+    // The lists, not the open conversation's pane, which shows the same text whatever its status.
+    const list = agentPage.getByRole('tabpanel');
+    const preview = list.getByText(`${HTML} (agent)`);
+    await visible(preview);
     await agentPage.getByRole('button', { name: 'Resolve' }).click();
+
+    await preview.waitFor({ state: 'hidden' });
     await agentPage.getByRole('tab', { name: /resolved/i }).click();
-    await visible(agentPage.getByText(`${HTML} (agent)`).first());
+    await visible(preview);
   });
 });

@@ -109,14 +109,19 @@ describe('the console alerts and follows the visitor', () => {
   });
 
   it('moves a resolved conversation back to Open when the visitor writes again', async () => {
+    // The lists, not the open conversation's pane, which shows the same text whatever its status.
+    const list = agent.getByRole('tabpanel');
+    await visible(list.getByText('Is the shop open on Sunday?'));
     await agent.getByRole('button', { name: 'Resolve' }).click();
+    await list.getByText('Is the shop open on Sunday?').waitFor({ state: 'hidden' });
     await agent.getByRole('tab', { name: /resolved/i }).click();
-    await visible(agent.getByText('Is the shop open on Sunday?').first());
+    await visible(list.getByText('Is the shop open on Sunday?'));
 
     await say(visitor, 'One more thing: do you gift-wrap?');
+    await list.getByText('Is the shop open on Sunday?').waitFor({ state: 'hidden' });
     await agent.getByRole('tab', { name: /open/i }).click();
 
-    await visible(agent.getByText('One more thing: do you gift-wrap?').first());
+    await visible(list.getByText('One more thing: do you gift-wrap?'));
     await visible(agent.getByRole('button', { name: 'Resolve' }));
   });
 });

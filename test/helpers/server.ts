@@ -4,6 +4,7 @@
  */
 import { buildApp, type Parley } from '../../src/server/app';
 import type { Db } from '../../src/server/db/database';
+import type { Clock } from '../../src/server/core/clock';
 import { DEFAULT_LIMITS, type Config } from '../../src/server/env';
 import { createTestDatabase, type TestDatabase } from './database';
 
@@ -74,12 +75,13 @@ export async function seededWidgetKey(db: Db): Promise<string> {
 export async function startServer(
   database?: TestDatabase,
   overrides: Partial<Config> = {},
+  options: { clock?: Clock } = {},
 ): Promise<TestServer> {
   const own = !database;
   const store = database ?? (await createTestDatabase());
   let parley: Parley;
   try {
-    parley = await buildApp(testConfig(store, overrides));
+    parley = await buildApp(testConfig(store, overrides), options);
   } catch (error) {
     if (own) await store.drop();
     throw error;

@@ -78,7 +78,7 @@ export function agentNamespace(io: Server, deps: AgentNamespaceDeps): AgentNames
     ]);
     // A socket outliving its session must not keep acting for it (the sweep catches the rest).
     const authorize = () =>
-      Date.parse(agent.sessionExpiresAt) <= Date.now()
+      auth.hasExpired(agent)
         ? new AppError('unauthorized', 'The session has expired; sign in again')
         : undefined;
     serveEvents(socket, clientEvents, agent, log, { authorize, observe });

@@ -1,6 +1,7 @@
 import type { AgentActor } from '../../core/actor';
+import { isoNow, systemClock, type Clock } from '../../core/clock';
 import { AppError } from '../../errors';
-import { hashToken, newToken, now } from '../../tokens';
+import { hashToken, newToken } from '../../tokens';
 import type { DomainEvents } from '../../domain-events';
 import type { Agent, LoginBody } from '../../../protocol/schemas';
 import { toAgent, type AgentsRepository } from './agents.repository';
@@ -29,6 +30,7 @@ export class AuthService {
     private readonly agents: AgentsRepository,
     private readonly sessions: SessionsRepository,
     private readonly events: DomainEvents,
+    private readonly clock: Clock = systemClock,
   ) {}
 
   /** `address` is the client's address key (see http/client-address.ts). */
@@ -54,7 +56,7 @@ export class AuthService {
   async authenticate(token: string | undefined): Promise<AgentIdentity | undefined> {
     if (!token) return undefined;
     const sessionHash = hashToken(token);
-    const row = await this.sessions.findAgent(sessionHash, now());
+    const row = await this.sessions.findAgent(sessionHash, isoNow(this.clock));
     return (
       row && {
         ...toAgent(row),
@@ -65,10 +67,15 @@ export class AuthService {
     );
   }
 
+  /** Whether a session, valid at its handshake, has expired by now. */
+  hasExpired(identity: AgentIdentity): boolean {
+    return Date.parse(identity.sessionExpiresAt) <= this.clock.now();
+  }
+
   /** Of these session hashes, the ones that still exist and have not expired. */
   async liveSessions(hashes: string[]): Promise<Set<string>> {
     const live = new Set<string>();
-    const at = now();
+    const at = isoNow(this.clock);
     // In slices, so the query stays within every engine's limit on bound parameters.
     for (let i = 0; i < hashes.length; i += 500) {
       for (const hash of await this.sessions.findLive(hashes.slice(i, i + 500), at)) live.add(hash);
@@ -87,7 +94,7 @@ export class AuthService {
 
   private async startSession(agentId: string, orgId: string): Promise<string> {
     const token = newToken();
-    const createdAt = now();
+    const createdAt = isoNow(this.clock);
     await this.sessions.insert({
       token_hash: hashToken(token),
       agent_id: agentId,
