@@ -7,6 +7,8 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import type { Server } from 'socket.io';
 import { systemClock, type Clock } from './core/clock';
 import { Metrics } from './core/metrics';
+import { connectRedis } from './cluster/redis-link';
+import { MemoryAttemptCounter } from './core/attempt-counter';
 import { MemoryRateLimiter } from './core/rate-limiter';
 import { createDb, isReady, type Db } from './db/database';
 import { migrateToLatest } from './db/migrate';
@@ -105,12 +107,19 @@ export async function buildApp(
     http.log.error({ err: error, event }, 'an after-commit listener failed');
     metrics.listenerFailures.inc({ event });
   });
-  const limiter = new MemoryRateLimiter();
+  // Several nodes share their limits (and their broadcasts) through Redis; one node keeps them.
+  const redis = config.redisUrl ? connectRedis(config.redisUrl, http.log) : undefined;
+  if (redis && !(await redis.ready(5000))) {
+    http.log.warn('Redis did not answer within 5 s; starting alone, and joining when it does');
+  }
+  const limiter = redis?.limiter ?? new MemoryRateLimiter();
+  const attempts = redis?.attempts ?? new MemoryAttemptCounter();
   const sites = new SitesRepository(db);
   const auth = new AuthService(
     new AgentsRepository(db),
     new SessionsRepository(db),
     events,
+    attempts,
     options.clock ?? systemClock,
   );
   const writer = writerFor(db);
@@ -146,6 +155,7 @@ export async function buildApp(
     limits: config.limits,
     sessionCheckMs: config.sessionCheckMs,
     metrics,
+    adapter: redis?.adapter,
     log: http.log,
   });
   const sitesService = new SitesService(sites);
@@ -164,8 +174,9 @@ export async function buildApp(
   http.addHook('onClose', async () => {
     conversations.close();
     limiter.close();
+    attempts.close();
+    await redis?.close();
     metrics.close();
-    auth.close();
     await db.destroy();
   });
   return { http, io: realtime.io, db, events, messages, firstRun };

@@ -2,6 +2,21 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from './env';
 
+describe('PARLEY_REDIS_URL', () => {
+  it('is refused with a SQLite database, which one node owns', () => {
+    expect(() => loadConfig({ PARLEY_REDIS_URL: 'redis://127.0.0.1:6379' })).toThrow(
+      /cannot share a SQLite file/,
+    );
+    expect(
+      loadConfig({
+        PARLEY_REDIS_URL: 'redis://127.0.0.1:6379',
+        PARLEY_DATABASE_URL: 'postgres://parley@db.internal/parley',
+      }).redisUrl,
+    ).toBe('redis://127.0.0.1:6379');
+    expect(() => loadConfig({ PARLEY_REDIS_URL: 'http://redis' })).toThrow(/PARLEY_REDIS_URL/);
+  });
+});
+
 describe('PARLEY_TRUST_PROXY and the limits', () => {
   it('takes a hop count, proxy addresses, or true meaning one hop', () => {
     expect(loadConfig({}).trustProxy).toBe(false);

@@ -115,6 +115,15 @@ const schema = z.object({
    * Unset: there is no /metrics. At least 16 characters.
    */
   PARLEY_METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+  /**
+   * `redis://[user:password@]host:port[/db]` (or `rediss://` for TLS): run as one of several
+   * nodes. Realtime events then reach every node's sockets, and limits and throttles are shared.
+   * Needs PostgreSQL or MySQL (a SQLite file belongs to one node).
+   */
+  PARLEY_REDIS_URL: z
+    .string()
+    .regex(/^rediss?:\/\//, 'expected redis://host:port or rediss://host:port')
+    .optional(),
   /** pino level: fatal, error, warn, info, debug, trace or silent. */
   PARLEY_LOG_LEVEL: z
     .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
@@ -126,6 +135,8 @@ export interface Config {
   host: string;
   dataDir: string;
   database: DatabaseConfig;
+  /** Set when this is one of several nodes sharing a Redis (see PARLEY_REDIS_URL). */
+  redisUrl: string | undefined;
   publicUrl: string;
   adminEmail: string | undefined;
   adminPassword: string | undefined;
@@ -164,15 +175,23 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
   }
   const v = parsed.data;
   const dataDir = path.resolve(v.PARLEY_DATA_DIR);
+  const database = databaseUrl(v.PARLEY_DATABASE_URL, dataDir);
+  if (v.PARLEY_REDIS_URL && database.startsWith('sqlite:')) {
+    throw new ConfigError(
+      'PARLEY_REDIS_URL runs Parley as one of several nodes, which cannot share a SQLite file: ' +
+        'set PARLEY_DATABASE_URL to a PostgreSQL or MySQL database (see "Running several nodes" in README.md)',
+    );
+  }
   return {
     port: v.PORT,
     host: v.HOST,
     dataDir,
     database: {
-      url: databaseUrl(v.PARLEY_DATABASE_URL, dataDir),
+      url: database,
       poolSize: v.PARLEY_DATABASE_POOL_SIZE,
       statementTimeoutMs: v.PARLEY_DATABASE_STATEMENT_TIMEOUT_MS,
     },
+    redisUrl: v.PARLEY_REDIS_URL,
     publicUrl: (v.PARLEY_PUBLIC_URL ?? `http://localhost:${v.PORT}`).replace(/\/+$/, ''),
     adminEmail: v.PARLEY_ADMIN_EMAIL?.toLowerCase(),
     adminPassword: v.PARLEY_ADMIN_PASSWORD,

@@ -44,6 +44,7 @@ export function testConfig(database: TestDatabase, overrides: Partial<Config> = 
     host: '127.0.0.1',
     dataDir: database.dataDir,
     database: { url: database.url, poolSize: 5, statementTimeoutMs: 30_000 },
+    redisUrl: undefined,
     publicUrl: SITE_ORIGIN,
     adminEmail: ADMIN.email,
     adminPassword: ADMIN.password,

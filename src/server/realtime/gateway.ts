@@ -1,6 +1,6 @@
 import type { Server as HttpServer } from 'node:http';
 import type { FastifyBaseLogger } from 'fastify';
-import { Server } from 'socket.io';
+import { Server, type ServerOptions } from 'socket.io';
 import type { DomainEvents } from '../domain-events';
 import type { Metrics } from '../core/metrics';
 import type { Limits } from '../env';
@@ -37,6 +37,8 @@ export interface RealtimeDeps {
   limits: Limits;
   sessionCheckMs: number;
   metrics: Metrics;
+  /** Set when several nodes share a Redis: events then reach every node's sockets. */
+  adapter?: ServerOptions['adapter'];
   log: FastifyBaseLogger;
 }
 
@@ -62,6 +64,7 @@ export function createRealtime(httpServer: HttpServer, deps: RealtimeDeps): Real
     transports: ['websocket', 'polling'],
     // A connection that joins no namespace is dropped after this, not Socket.IO's 45 s.
     connectTimeout: 10_000,
+    ...(deps.adapter ? { adapter: deps.adapter } : {}),
   });
   io.engine.use(engineGuard);
   const agentEvents = new SocketEvents<AgentClientEvents, AgentIdentity>('/agent');

@@ -1,4 +1,5 @@
 import type { AgentActor } from '../../core/actor';
+import type { AttemptCounter } from '../../core/attempt-counter';
 import { isoNow, systemClock, type Clock } from '../../core/clock';
 import { AppError } from '../../errors';
 import { hashToken, newToken } from '../../tokens';
@@ -6,7 +7,6 @@ import type { DomainEvents } from '../../domain-events';
 import type { Agent, LoginBody } from '../../../protocol/schemas';
 import { toAgent, type AgentsRepository } from './agents.repository';
 import type { SessionsRepository } from './sessions.repository';
-import { LoginThrottle } from './login-throttle';
 import { verifyPassword } from './password';
 
 /** A session lasts 30 days from sign-in, then the agent signs in again. */
@@ -21,25 +21,27 @@ export interface AgentIdentity extends Agent, AgentActor {
   sessionExpiresAt: string;
 }
 
-export class AuthService {
-  // Per account: slows guessing one password; per address: slows trying many accounts.
-  private readonly perAccount = new LoginThrottle(5, FIFTEEN_MINUTES);
-  private readonly perAddress = new LoginThrottle(20, FIFTEEN_MINUTES);
+// Per account: slows guessing one password; per address: slows trying many accounts.
+const PER_ACCOUNT = { max: 5, windowMs: FIFTEEN_MINUTES };
+const PER_ADDRESS = { max: 20, windowMs: FIFTEEN_MINUTES };
 
+export class AuthService {
   constructor(
     private readonly agents: AgentsRepository,
     private readonly sessions: SessionsRepository,
     private readonly events: DomainEvents,
+    private readonly attempts: AttemptCounter,
     private readonly clock: Clock = systemClock,
   ) {}
 
   /** `address` is the client's address key (see http/client-address.ts). */
   async login(credentials: LoginBody, address: string): Promise<{ agent: Agent; token: string }> {
-    const account = credentials.email;
+    const accountKey = `sign-in:account:${credentials.email}`;
+    const addressKey = `sign-in:address:${address}`;
     // Both count before the password is checked, so parallel guesses cannot outrun them.
-    const addressAllowed = await this.perAddress.attempt(address);
-    const accountAllowed = addressAllowed && (await this.perAccount.attempt(account));
-    if (!accountAllowed) {
+    const byAddress = await this.attempts.attempt(addressKey, PER_ADDRESS);
+    const byAccount = byAddress && (await this.attempts.attempt(accountKey, PER_ACCOUNT));
+    if (!byAddress || !byAccount) {
       throw new AppError('too_many_attempts', 'Too many failed sign-ins; try again in 15 minutes');
     }
     const row = await this.agents.findByEmail(credentials.email);
@@ -47,8 +49,8 @@ export class AuthService {
     if (!row || !passwordMatches) {
       throw new AppError('invalid_credentials', 'Wrong email or password');
     }
-    await this.perAccount.succeeded(account, { all: true });
-    await this.perAddress.succeeded(address, { all: false });
+    await this.attempts.forget(accountKey, 'all');
+    await this.attempts.forget(addressKey, byAddress);
     return { agent: toAgent(row), token: await this.startSession(row.id, row.org_id) };
   }
 
@@ -85,11 +87,6 @@ export class AuthService {
 
   async logout(token: string): Promise<void> {
     await this.endSessions([hashToken(token)]);
-  }
-
-  close(): void {
-    this.perAccount.close();
-    this.perAddress.close();
   }
 
   private async startSession(agentId: string, orgId: string): Promise<string> {

@@ -2,7 +2,6 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createTestDatabase } from '../../../../test/helpers/database';
 import { ADMIN, startServer, testConfig, type TestServer } from '../../../../test/helpers/server';
 import { buildApp } from '../../app';
-import { LoginThrottle } from './login-throttle';
 
 let server: TestServer;
 
@@ -115,30 +114,5 @@ describe('sign in', () => {
       .where('email', '=', ADMIN.email)
       .executeTakeFirstOrThrow();
     expect(row.password_hash).toMatch(/^\$argon2id\$/);
-  });
-});
-
-describe('LoginThrottle', () => {
-  it('refuses a key after the limit and forgets attempts outside the window', async () => {
-    let t = 0;
-    const throttle = new LoginThrottle(3, 1000, () => t);
-    for (let i = 0; i < 3; i++) expect(await throttle.attempt('ip')).toBe(true);
-    expect(await throttle.attempt('ip')).toBe(false);
-    expect(await throttle.attempt('other')).toBe(true);
-    t = 1001;
-    expect(await throttle.attempt('ip')).toBe(true);
-    throttle.close();
-  });
-
-  it('forgives a successful attempt, or with `all` every earlier one', async () => {
-    const throttle = new LoginThrottle(2, 1000, () => 0);
-    await throttle.attempt('ip');
-    await throttle.attempt('ip');
-    await throttle.succeeded('ip', { all: false });
-    expect(await throttle.attempt('ip')).toBe(true);
-    expect(await throttle.attempt('ip')).toBe(false);
-    await throttle.succeeded('ip', { all: true });
-    expect(await throttle.attempt('ip')).toBe(true);
-    throttle.close();
   });
 });
