@@ -5,10 +5,13 @@ import {
   connectAgent,
   connectVisitor,
   createVisitor,
+  login,
   nextEvent,
   requestOk,
 } from './helpers/clients';
-import { startServer, type TestServer } from './helpers/server';
+import { createTestDatabase } from './helpers/database';
+import { endpointOf, freePort, spawnServer } from './helpers/process';
+import { ADMIN, startServer, type TestServer } from './helpers/server';
 
 const TOKEN = 'metrics-token-for-the-tests';
 let server: TestServer;
@@ -94,5 +97,60 @@ describe('after-commit listeners', () => {
     expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
     widget.close();
     agent.close();
+  });
+});
+
+describe('the log of a whole chat, at trace level', () => {
+  it('has a request id on each request line, and no password, token, cookie or message body', async () => {
+    const database = await createTestDatabase();
+    const port = await freePort();
+    const node = await spawnServer(database, port, { env: { PARLEY_LOG_LEVEL: 'trace' } });
+    try {
+      const endpoint = await endpointOf(node, database);
+      const cookie = await login(endpoint);
+      const visitor = await createVisitor(endpoint);
+      const widget = await connectVisitor(endpoint, visitor);
+      const agent = await connectAgent(endpoint, cookie);
+      const { message } = await requestOk<{ message: Message }>(widget, 'message:send', {
+        clientId: randomUUID(),
+        body: 'my card number is 4242 4242 4242 4242',
+      });
+      await requestOk(agent, 'message:send', {
+        conversationId: message.conversationId,
+        clientId: randomUUID(),
+        body: 'thanks, never send that here',
+      });
+      await fetch(`${endpoint.url}/api/v1/conversations?status=open`, { headers: { cookie } });
+      await fetch(`${endpoint.url}/api/v1/auth/logout`, {
+        method: 'POST',
+        headers: { cookie, origin: endpoint.url },
+      });
+      widget.close();
+      agent.close();
+      node.child.kill('SIGTERM');
+      await node.exited;
+
+      const log = node.output();
+      const sessionToken = cookie.slice(cookie.indexOf('=') + 1);
+      for (const secret of [
+        ADMIN.password,
+        sessionToken,
+        visitor.token,
+        '4242 4242',
+        'never send that here',
+      ]) {
+        expect(log, secret).not.toContain(secret);
+      }
+      const requests = log
+        .split('\n')
+        .filter((line) => line.startsWith('{'))
+        .map((line) => JSON.parse(line) as { msg?: string; reqId?: string; path?: string })
+        .filter((line) => line.msg === 'request');
+      expect(requests.length).toBeGreaterThanOrEqual(4);
+      for (const line of requests) expect(line.reqId).toMatch(/^[0-9a-f-]{36}$/);
+    } finally {
+      node.child.kill('SIGKILL');
+      await database.drop();
+    }
   });
 });

@@ -38,6 +38,7 @@ import { VisitorsService } from './modules/visitors/visitors.service';
 import { agentRouteGuards } from './plugins/agent-auth';
 import { installErrorHandler } from './plugins/error-handler';
 import { metricsRoute } from './plugins/metrics-route';
+import { logRequests, loggerOptions } from './plugins/request-log';
 import { securityHeaders } from './plugins/security-headers';
 import { webAssets } from './plugins/web-assets';
 import { createRealtime } from './realtime/gateway';
@@ -73,7 +74,7 @@ export async function buildApp(
 ): Promise<Parley> {
   const trust = trustFunction(config.trustProxy);
   const http = Fastify({
-    logger: { level: config.logLevel },
+    ...loggerOptions(config.logLevel),
     bodyLimit: 128 * 1024,
     trustProxy: trust,
     // Slowloris and half-open connections: headers must arrive in time, idle keep-alives end.
@@ -130,6 +131,7 @@ export async function buildApp(
   const guards = agentRouteGuards(auth, cookie, origins);
 
   installErrorHandler(http);
+  logRequests(http);
   await http.register(fastifyCookie);
   await securityHeaders(http, overHttps);
   await http.register(fastifyRateLimit, {
@@ -166,10 +168,10 @@ export async function buildApp(
   realtime.assertComplete();
   await webAssets(http, options.distDir ?? DEFAULT_DIST_DIR, sitesService);
 
+  // Stopping (SIGTERM, a rolling restart): sockets close first so clients reconnect elsewhere, the
+  // writes already under way commit, then the HTTP server and the store close.
   http.addHook('preClose', async () => {
-    realtime.stop();
-    realtime.io.disconnectSockets(true);
-    realtime.io.engine.close();
+    await realtime.drain(10_000);
   });
   http.addHook('onClose', async () => {
     conversations.close();

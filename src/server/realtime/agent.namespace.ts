@@ -17,6 +17,7 @@ import {
   releaseHandshakeRequest,
   serveEvents,
 } from './serve-events';
+import type { InFlight } from './in-flight';
 import type { SocketEvents } from './socket-events';
 
 export type AgentNamespace = Namespace<
@@ -36,6 +37,7 @@ export interface AgentNamespaceDeps {
   origins: OriginPolicy;
   parseCookies: (header: string) => Record<string, string | undefined>;
   metrics: Metrics;
+  inFlight: InFlight;
   log: FastifyBaseLogger;
 }
 
@@ -44,7 +46,7 @@ export interface AgentNamespaceDeps {
  * own pages: exactly our origin, or a same-origin browser request without one (see OriginPolicy).
  */
 export function agentNamespace(io: Server, deps: AgentNamespaceDeps): AgentNamespace {
-  const { auth, clientEvents, cookie, origins, parseCookies, metrics, log } = deps;
+  const { auth, clientEvents, cookie, origins, parseCookies, metrics, inFlight, log } = deps;
   const observe = observeEvents(metrics, 'agent');
   const nsp: AgentNamespace = io.of(AGENT_NAMESPACE);
 
@@ -81,7 +83,7 @@ export function agentNamespace(io: Server, deps: AgentNamespaceDeps): AgentNames
       auth.hasExpired(agent)
         ? new AppError('unauthorized', 'The session has expired; sign in again')
         : undefined;
-    serveEvents(socket, clientEvents, agent, log, { authorize, observe });
+    serveEvents(socket, clientEvents, agent, log, { authorize, observe, inFlight });
   });
   return nsp;
 }

@@ -18,6 +18,7 @@ import {
 import { agentNamespace, type AgentEvents } from './agent.namespace';
 import { guardBackpressure } from './backpressure';
 import { engineGuard } from './engine-guard';
+import { InFlight } from './in-flight';
 import { listenForAgents, listenForVisitors } from './listeners';
 import { sweepEndedSessions } from './session-sweep';
 import { SocketEvents } from './socket-events';
@@ -50,8 +51,11 @@ export interface Realtime {
   visitorEvents: VisitorEvents;
   /** Fails the start when a client event of the protocol has no handler. */
   assertComplete(): void;
-  /** Stops the gateway's timers (the sockets close with the HTTP server). */
-  stop(): void;
+  /**
+   * Stops taking events: closes every socket (clients reconnect, to another node if there is
+   * one) and resolves once the events being handled have finished, or after `timeoutMs`.
+   */
+  drain(timeoutMs: number): Promise<void>;
 }
 
 /** The Socket.IO gateway: two namespaces, one listener per audience, and the guards around them. */
@@ -69,8 +73,9 @@ export function createRealtime(httpServer: HttpServer, deps: RealtimeDeps): Real
   io.engine.use(engineGuard);
   const agentEvents = new SocketEvents<AgentClientEvents, AgentIdentity>('/agent');
   const visitorEvents = new SocketEvents<VisitorClientEvents, VisitorIdentity>('/visitor');
-  const visitors = visitorNamespace(io, { ...deps, clientEvents: visitorEvents });
-  const agents = agentNamespace(io, { ...deps, clientEvents: agentEvents });
+  const inFlight = new InFlight();
+  const visitors = visitorNamespace(io, { ...deps, clientEvents: visitorEvents, inFlight });
+  const agents = agentNamespace(io, { ...deps, clientEvents: agentEvents, inFlight });
   listenForVisitors(deps.events, visitors);
   listenForAgents(deps.events, agents);
   const stopBackpressure = guardBackpressure(io, deps.limits, deps.log, () =>
@@ -92,9 +97,12 @@ export function createRealtime(httpServer: HttpServer, deps: RealtimeDeps): Real
       agentEvents.assertComplete(AGENT_CLIENT_EVENTS);
       visitorEvents.assertComplete(VISITOR_CLIENT_EVENTS);
     },
-    stop: () => {
+    drain: async (timeoutMs) => {
       stopBackpressure();
       stopSweep();
+      io.disconnectSockets(true);
+      io.engine.close();
+      await inFlight.drained(timeoutMs);
     },
   };
 }

@@ -6,6 +6,7 @@ import type { AckResult } from '../../protocol/events';
 import type { ErrorBody } from '../../protocol/errors';
 import { SOCKET_EVENT_RATE } from '../../protocol/limits';
 import { parseInput } from '../validation';
+import type { InFlight } from './in-flight';
 import type { SocketEvents } from './socket-events';
 import { TokenBucket } from './token-bucket';
 
@@ -14,6 +15,8 @@ export interface ServeOptions {
   authorize?: () => AppError | undefined;
   /** Told how each event ended (`ok` or an error code) and how long its ack took. */
   observe?: (event: string, outcome: string, seconds: number) => void;
+  /** Counts the events being handled, for a stopping node to wait for. */
+  inFlight?: InFlight;
 }
 
 /**
@@ -38,7 +41,9 @@ export function serveEvents<Events, Identity>(
       const ack = args.at(-1);
       const answer =
         typeof ack === 'function' ? (ack as (r: AckResult<unknown>) => void) : () => {};
+      const ended = options.inFlight?.begin();
       const reply = (result: AckResult<unknown>) => {
+        ended?.();
         answer(result);
         const outcome = result.ok ? 'ok' : result.error.code;
         options.observe?.(event, outcome, (performance.now() - started) / 1000);

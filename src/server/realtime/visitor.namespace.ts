@@ -20,6 +20,7 @@ import {
   releaseHandshakeRequest,
   serveEvents,
 } from './serve-events';
+import type { InFlight } from './in-flight';
 import type { SocketEvents } from './socket-events';
 
 export type VisitorNamespace = Namespace<
@@ -39,6 +40,7 @@ export interface VisitorNamespaceDeps {
   client: ClientResolver;
   limits: Pick<Limits, 'visitorConnections' | 'addressConnections'>;
   metrics: Metrics;
+  inFlight: InFlight;
   log: FastifyBaseLogger;
 }
 
@@ -47,7 +49,7 @@ export interface VisitorNamespaceDeps {
  * takes one of the visitor's and one of its address's connection places.
  */
 export function visitorNamespace(io: Server, deps: VisitorNamespaceDeps): VisitorNamespace {
-  const { visitors, clientEvents, origins, client, limits, metrics, log } = deps;
+  const { visitors, clientEvents, origins, client, limits, metrics, inFlight, log } = deps;
   const observe = observeEvents(metrics, 'visitor');
   const nsp: VisitorNamespace = io.of(VISITOR_NAMESPACE);
   const caps = new ConnectionCaps();
@@ -83,7 +85,7 @@ export function visitorNamespace(io: Server, deps: VisitorNamespaceDeps): Visito
     const visitor = socket.data.visitor;
     socket.once('disconnect', socket.data.release);
     void socket.join([visitorRoom(visitor.id), visitorAddressRoom(visitor.orgId, visitor.address)]);
-    serveEvents(socket, clientEvents, visitor, log, { observe });
+    serveEvents(socket, clientEvents, visitor, log, { observe, inFlight });
   });
   return nsp;
 }
