@@ -1,0 +1,282 @@
+import http from 'node:http';
+import https from 'node:https';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { createTestDatabase, TEST_ENGINE, type TestDatabase } from '../helpers/database';
+import { freePort, spawnServer, type ServerProcess } from '../helpers/process';
+import { ADMIN } from '../helpers/server';
+import { chatFrame, launchBrowser, signInToConsole, visible } from './browser';
+import { startNginx, type RunningNginx } from './nginx';
+
+/**
+ * The shipped deploy/nginx/parley.conf in front of two Parley nodes on one PostgreSQL (or the
+ * engine under test, but never SQLite, which one node owns) and the machine's Redis. The browser
+ * knows only `https://parley.test:PORT`. The visitor's browser reaches nginx from 127.0.0.1 and
+ * the agent's from ::1, which ip_hash sends to different nodes: every message crosses from one
+ * node to the other through Redis, over WebSockets and then over long-polling alone.
+ */
+const HOST = 'parley.test';
+const REDIS_URL = process.env.PARLEY_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+const METRICS_TOKEN = 'nginx-e2e-metrics-token';
+
+let database: TestDatabase;
+const nodes: ServerProcess[] = [];
+let nginx: RunningNginx;
+let httpsPort: number;
+let httpPort: number;
+let publicUrl: string;
+let visitorBrowser: Browser;
+let agentBrowser: Browser;
+
+beforeAll(async () => {
+  [httpsPort, httpPort] = [await freePort(), await freePort()];
+  publicUrl = `https://${HOST}:${httpsPort}`;
+  database = await createTestDatabase(TEST_ENGINE === 'sqlite' ? 'postgres' : TEST_ENGINE);
+  // One after the other: the first start migrates and seeds the database the second one finds.
+  for (let i = 0; i < 2; i++) {
+    nodes.push(
+      await spawnServer(database, await freePort(), {
+        publicUrl,
+        env: {
+          PARLEY_REDIS_URL: REDIS_URL,
+          PARLEY_TRUST_PROXY: '1',
+          PARLEY_METRICS_TOKEN: METRICS_TOKEN,
+        },
+      }),
+    );
+  }
+  nginx = await startNginx({
+    nodes: nodes.map((node) => new URL(node.url).host),
+    httpsPort,
+    httpPort,
+    hostName: HOST,
+  });
+  // Two browsers, so that each reaches nginx from its own loopback address.
+  visitorBrowser = await launchBrowser([`--host-resolver-rules=MAP ${HOST} 127.0.0.1`]);
+  agentBrowser = await launchBrowser([`--host-resolver-rules=MAP ${HOST} [::1]`]);
+});
+
+afterAll(async () => {
+  await visitorBrowser?.close();
+  await agentBrowser?.close();
+  await nginx?.stop();
+  for (const node of nodes) node.child.kill('SIGTERM');
+  await Promise.all(nodes.map((node) => node.exited));
+  await database?.drop();
+});
+
+/** A request to nginx on 127.0.0.1 as the browser would send it, verifying the certificate. */
+function requestNginx(
+  scheme: 'http' | 'https',
+  path: string,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; location: string | undefined }> {
+  const port = scheme === 'https' ? httpsPort : httpPort;
+  const options = {
+    host: '127.0.0.1',
+    port,
+    path,
+    headers: { host: `${HOST}:${port}`, ...headers },
+    servername: HOST,
+    ca: nginx.certificate,
+  };
+  return new Promise((resolve, reject) => {
+    const request = (scheme === 'https' ? https : http).get(options, (response) => {
+      response.resume();
+      resolve({ status: response.statusCode ?? 0, location: response.headers.location });
+    });
+    request.once('error', reject);
+  });
+}
+
+/**
+ * Run in every page and frame before its own scripts: a WebSocket that never connects, failing
+ * as a blocked network makes it fail (an error, then a close), so Socket.IO in the widget's frame
+ * and in the console must fall back to long-polling. (Deleting `WebSocket` is no test: the
+ * client's synchronous throw is lost before its fallback listens.)
+ */
+const NO_WEBSOCKET = `
+  globalThis.WebSocket = class BlockedWebSocket extends EventTarget {
+    static CONNECTING = 0; static OPEN = 1; static CLOSING = 2; static CLOSED = 3;
+    readyState = 0;
+    constructor(url) {
+      super();
+      this.url = url;
+      setTimeout(() => {
+        this.readyState = 3;
+        this.onerror?.(new Event('error'));
+        this.onclose?.(new CloseEvent('close', { code: 1006, wasClean: false }));
+      });
+    }
+    send() { throw new DOMException('WebSocket is blocked', 'InvalidStateError'); }
+    close() {}
+  };
+`;
+
+interface Session {
+  visitorContext: BrowserContext;
+  agentContext: BrowserContext;
+  visitor: Page;
+  agent: Page;
+  /** URLs of the WebSockets the two pages (and the widget's frame) opened. */
+  websockets: string[];
+}
+
+async function openSession(options: { websocketDisabled: boolean }): Promise<Session> {
+  const contextOptions = { ignoreHTTPSErrors: true };
+  const visitorContext = await visitorBrowser.newContext(contextOptions);
+  const agentContext = await agentBrowser.newContext(contextOptions);
+  if (options.websocketDisabled) {
+    for (const context of [visitorContext, agentContext]) await context.addInitScript(NO_WEBSOCKET);
+  }
+  const visitor = await visitorContext.newPage();
+  const agent = await agentContext.newPage();
+  const websockets: string[] = [];
+  for (const page of [visitor, agent]) page.on('websocket', (ws) => websockets.push(ws.url()));
+  return { visitorContext, agentContext, visitor, agent, websockets };
+}
+
+async function closeSession(session: Session): Promise<void> {
+  await session.visitorContext.close();
+  await session.agentContext.close();
+}
+
+/** The visitor opens the widget, the agent the console; messages both ways, read receipt too. */
+async function chatRoundTrip({ visitor, agent }: Session, tag: string): Promise<void> {
+  await visitor.goto(`${publicUrl}/demo`);
+  await (await visible(visitor.getByRole('button', { name: /open chat/i }))).click();
+  const box = await visible(chatFrame(visitor).getByRole('textbox', { name: 'Message' }));
+  await box.fill(`Hello through nginx (${tag})`);
+  await box.press('Enter');
+  await visible(chatFrame(visitor).getByText('Sent'));
+
+  await signInToConsole(agent, publicUrl, ADMIN);
+  await (await visible(agent.getByText(`Hello through nginx (${tag})`).first())).click();
+  // The agent opened it on the other node: the visitor's message turns Read.
+  await visible(
+    chatFrame(visitor)
+      .getByText(/\bRead\b/)
+      .first(),
+  );
+
+  await box.fill(`Second message (${tag})`);
+  await box.press('Enter');
+  await visible(agent.getByText(`Second message (${tag})`).first());
+
+  await (await visible(agent.getByRole('textbox', { name: 'Reply' }))).fill(`Answer (${tag})`);
+  await agent.getByRole('button', { name: 'Send' }).click();
+  await visible(chatFrame(visitor).getByText(`Answer (${tag})`));
+}
+
+/** The node (upstream address) that served each client's Socket.IO requests, per client address. */
+function socketIoUpstreams(transport: 'polling' | 'websocket'): Map<string, Set<string>> {
+  const byClient = new Map<string, Set<string>>();
+  for (const line of nginx.accessLog()) {
+    if (!line.request.includes('/socket.io/') || !line.request.includes(`transport=${transport}`))
+      continue;
+    const upstreams = byClient.get(line.client) ?? new Set<string>();
+    upstreams.add(line.upstream);
+    byClient.set(line.client, upstreams);
+  }
+  return byClient;
+}
+
+/**
+ * The same, once both clients appear in it: nginx logs a request when it ends, and a WebSocket
+ * ends a moment after its page closed. Gives up after 5 s and returns what there is.
+ */
+async function socketIoUpstreamsOfBoth(
+  transport: 'polling' | 'websocket',
+): Promise<Map<string, Set<string>>> {
+  for (let i = 0; i < 50; i++) {
+    const upstreams = socketIoUpstreams(transport);
+    if (upstreams.has('127.0.0.1') && upstreams.has('::1')) return upstreams;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  return socketIoUpstreams(transport);
+}
+
+const nodeHosts = () => nodes.map((node) => new URL(node.url).host);
+
+describe('Parley behind the shipped nginx configuration', () => {
+  it('redirects plain HTTP to HTTPS, keeping the path', async () => {
+    const response = await requestNginx('http', '/console?x=1');
+    expect(response.status).toBe(301);
+    expect(response.location).toBe(`https://${HOST}/console?x=1`);
+  });
+
+  it('serves over HTTPS, and keeps /metrics to the nodes themselves', async () => {
+    expect((await requestNginx('https', '/healthz')).status).toBe(200);
+    const bearer = { authorization: `Bearer ${METRICS_TOKEN}` };
+    expect((await requestNginx('https', '/metrics', bearer)).status).toBe(404);
+    const direct = await fetch(`${nodes[0]!.url}/metrics`, { headers: bearer });
+    expect(direct.status).toBe(200);
+  });
+
+  it('refuses a body larger than the server takes, before it reaches a node', async () => {
+    const body = 'x'.repeat(129 * 1024);
+    const response = await new Promise<number>((resolve, reject) => {
+      const request = https.request(
+        {
+          host: '127.0.0.1',
+          port: httpsPort,
+          path: '/api/v1/auth/login',
+          method: 'POST',
+          headers: {
+            host: `${HOST}:${httpsPort}`,
+            'content-type': 'application/json',
+            'content-length': body.length,
+          },
+          servername: HOST,
+          ca: nginx.certificate,
+        },
+        (res) => {
+          res.resume();
+          resolve(res.statusCode ?? 0);
+        },
+      );
+      request.once('error', reject);
+      request.end(body);
+    });
+    expect(response).toBe(413);
+  });
+
+  it('a visitor and an agent on different nodes chat over WebSockets', async () => {
+    const session = await openSession({ websocketDisabled: false });
+    try {
+      await chatRoundTrip(session, 'websocket');
+      expect(session.websockets.some((url) => url.startsWith(`wss://${HOST}:`))).toBe(true);
+    } finally {
+      await closeSession(session);
+    }
+    // The premise: ip_hash sent the visitor (127.0.0.1) and the agent (::1) to different nodes.
+    const upstreams = await socketIoUpstreamsOfBoth('websocket');
+    expect([...(upstreams.get('127.0.0.1') ?? [])]).toEqual([nodeHosts()[0]]);
+    expect([...(upstreams.get('::1') ?? [])]).toEqual([nodeHosts()[1]]);
+  });
+
+  it('the same chat works over long-polling alone, each client kept on its node', async () => {
+    const websocketsBefore = socketIoUpstreams('websocket');
+    const session = await openSession({ websocketDisabled: true });
+    try {
+      await chatRoundTrip(session, 'polling');
+      expect(session.websockets).toEqual([]);
+    } finally {
+      await closeSession(session);
+    }
+    expect(socketIoUpstreams('websocket')).toEqual(websocketsBefore);
+    // Every polling request of a client went to the same node, so none was refused as an
+    // unknown session, which a request reaching the other node would have been.
+    const upstreams = await socketIoUpstreamsOfBoth('polling');
+    expect([...(upstreams.get('127.0.0.1') ?? [])]).toEqual([nodeHosts()[0]]);
+    expect([...(upstreams.get('::1') ?? [])]).toEqual([nodeHosts()[1]]);
+    // 499: a long-poll still waiting when the test closed the pages.
+    const refused = nginx
+      .accessLog()
+      .filter(
+        (line) =>
+          line.request.includes('transport=polling') && line.status >= 400 && line.status !== 499,
+      );
+    expect(refused).toEqual([]);
+  });
+});
