@@ -182,19 +182,20 @@ function socketIoUpstreams(transport: 'polling' | 'websocket'): Map<string, Set<
 }
 
 /**
- * The same, once both clients appear in it: nginx logs a request when it ends, and a WebSocket
- * ends a moment after its page closed. Gives up after 5 s and returns what there is.
+ * `read()` once `done` holds for it, or as it is after 5 s: nginx logs a request when it ends, and
+ * a WebSocket ends a moment after its page closed.
  */
-async function socketIoUpstreamsOfBoth(
-  transport: 'polling' | 'websocket',
-): Promise<Map<string, Set<string>>> {
+async function eventually<T>(read: () => T, done: (value: T) => boolean): Promise<T> {
   for (let i = 0; i < 50; i++) {
-    const upstreams = socketIoUpstreams(transport);
-    if (upstreams.has('127.0.0.1') && upstreams.has('::1')) return upstreams;
+    const value = read();
+    if (done(value)) return value;
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
-  return socketIoUpstreams(transport);
+  return read();
 }
+
+const ofBothClients = (upstreams: Map<string, Set<string>>) =>
+  upstreams.has('127.0.0.1') && upstreams.has('::1');
 
 const nodeHosts = () => nodes.map((node) => new URL(node.url).host);
 
@@ -250,7 +251,7 @@ describe('Parley behind the shipped nginx configuration', () => {
       await closeSession(session);
     }
     // The premise: ip_hash sent the visitor (127.0.0.1) and the agent (::1) to different nodes.
-    const upstreams = await socketIoUpstreamsOfBoth('websocket');
+    const upstreams = await eventually(() => socketIoUpstreams('websocket'), ofBothClients);
     expect([...(upstreams.get('127.0.0.1') ?? [])]).toEqual([nodeHosts()[0]]);
     expect([...(upstreams.get('::1') ?? [])]).toEqual([nodeHosts()[1]]);
   });
@@ -267,7 +268,7 @@ describe('Parley behind the shipped nginx configuration', () => {
     expect(socketIoUpstreams('websocket')).toEqual(websocketsBefore);
     // Every polling request of a client went to the same node, so none was refused as an
     // unknown session, which a request reaching the other node would have been.
-    const upstreams = await socketIoUpstreamsOfBoth('polling');
+    const upstreams = await eventually(() => socketIoUpstreams('polling'), ofBothClients);
     expect([...(upstreams.get('127.0.0.1') ?? [])]).toEqual([nodeHosts()[0]]);
     expect([...(upstreams.get('::1') ?? [])]).toEqual([nodeHosts()[1]]);
     // 499: a long-poll still waiting when the test closed the pages.
@@ -278,5 +279,40 @@ describe('Parley behind the shipped nginx configuration', () => {
           line.request.includes('transport=polling') && line.status >= 400 && line.status !== 499,
       );
     expect(refused).toEqual([]);
+  });
+
+  // Last: it stops a node.
+  it("when the visitor's node stops, nginx sends the visitor to the other one and the chat goes on", async () => {
+    const session = await openSession({ websocketDisabled: false });
+    let stoppedAt = 0;
+    try {
+      await chatRoundTrip(session, 'before the stop');
+      const { visitor, agent } = session;
+      const visitorNode = nodes[0]!;
+      visitorNode.child.kill('SIGTERM');
+      await visitorNode.exited;
+      stoppedAt = nginx.accessLog().length;
+
+      const box = chatFrame(visitor).getByRole('textbox', { name: 'Message' });
+      await box.fill('Still there after the restart?');
+      await box.press('Enter');
+      await visible(agent.getByText('Still there after the restart?').first());
+      await agent.getByRole('textbox', { name: 'Reply' }).fill('Yes, from the other node.');
+      await agent.getByRole('button', { name: 'Send' }).click();
+      await visible(chatFrame(visitor).getByText('Yes, from the other node.'));
+    } finally {
+      await closeSession(session);
+    }
+    // The visitor's address now hashes past the stopped node to the one still running.
+    const visitorSocketsAfter = () =>
+      nginx
+        .accessLog()
+        .slice(stoppedAt)
+        .filter((line) => line.client === '127.0.0.1' && line.request.includes('/socket.io/'))
+        .map((line) => line.upstream);
+    const upstreams = await eventually(visitorSocketsAfter, (list) =>
+      list.some((upstream) => upstream.endsWith(nodeHosts()[1]!)),
+    );
+    expect(upstreams.some((upstream) => upstream.endsWith(nodeHosts()[1]!))).toBe(true);
   });
 });

@@ -25,7 +25,10 @@ export interface NginxOptions {
 export interface RunningNginx {
   /** The self-signed certificate, PEM, for clients that verify it. */
   certificate: string;
-  /** Access log lines: `remote_addr upstream_addr status "request"`. */
+  /**
+   * Access log lines: `remote_addr upstream_addr status "request"`. The upstream is `-` when nginx
+   * answered itself, and lists each node tried (`a, b`) when the first one failed.
+   */
   accessLog(): AccessLogLine[];
   stop(): Promise<void>;
 }
@@ -195,7 +198,7 @@ function readAccessLog(file: string): AccessLogLine[] {
     .filter(Boolean)
     .map((line) => {
       const [, client = '', upstream = '', status = '0', request = ''] =
-        /^(\S+) (\S+) (\d+) "(.*)"$/.exec(line) ?? [];
+        /^(\S+) (.+) (\d{3}) "(.*)"$/.exec(line) ?? [];
       return { client, upstream, status: Number(status), request };
     });
 }
