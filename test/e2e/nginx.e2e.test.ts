@@ -3,7 +3,7 @@ import https from 'node:https';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { createTestDatabase, TEST_ENGINE, type TestDatabase } from '../helpers/database';
-import { freePort, spawnServer, type ServerProcess } from '../helpers/process';
+import { endpointOf, freePort, spawnServer, type ServerProcess } from '../helpers/process';
 import { ADMIN } from '../helpers/server';
 import { chatFrame, launchBrowser, signInToConsole, visible } from './browser';
 import { startNginx, type RunningNginx } from './nginx';
@@ -65,27 +65,46 @@ afterAll(async () => {
   await database?.drop();
 });
 
-/** A request to nginx on 127.0.0.1 as the browser would send it, verifying the certificate. */
-function requestNginx(
-  scheme: 'http' | 'https',
-  path: string,
-  headers: Record<string, string> = {},
-): Promise<{ status: number; location: string | undefined }> {
+interface NginxRequest {
+  scheme?: 'http' | 'https';
+  method?: string;
+  path: string;
+  headers?: Record<string, string>;
+  body?: string;
+  /** The loopback address the request comes from (and goes to): ip_hash picks the node by it. */
+  from?: '127.0.0.1' | '::1';
+}
+
+/** A request to nginx as a browser would send it, verifying the certificate. */
+function requestNginx({
+  scheme = 'https',
+  method = 'GET',
+  path,
+  headers = {},
+  body,
+  from = '127.0.0.1',
+}: NginxRequest): Promise<{ status: number; location: string | undefined }> {
   const port = scheme === 'https' ? httpsPort : httpPort;
   const options = {
-    host: '127.0.0.1',
+    host: from,
     port,
+    method,
     path,
-    headers: { host: `${HOST}:${port}`, ...headers },
+    headers: {
+      host: `${HOST}:${port}`,
+      ...(body === undefined ? {} : { 'content-length': String(Buffer.byteLength(body)) }),
+      ...headers,
+    },
     servername: HOST,
     ca: nginx.certificate,
   };
   return new Promise((resolve, reject) => {
-    const request = (scheme === 'https' ? https : http).get(options, (response) => {
+    const request = (scheme === 'https' ? https : http).request(options, (response) => {
       response.resume();
       resolve({ status: response.statusCode ?? 0, location: response.headers.location });
     });
     request.once('error', reject);
+    request.end(body);
   });
 }
 
@@ -201,45 +220,49 @@ const nodeHosts = () => nodes.map((node) => new URL(node.url).host);
 
 describe('Parley behind the shipped nginx configuration', () => {
   it('redirects plain HTTP to HTTPS, keeping the path', async () => {
-    const response = await requestNginx('http', '/console?x=1');
+    const response = await requestNginx({ scheme: 'http', path: '/console?x=1' });
     expect(response.status).toBe(301);
     expect(response.location).toBe(`https://${HOST}/console?x=1`);
   });
 
   it('serves over HTTPS, and keeps /metrics to the nodes themselves', async () => {
-    expect((await requestNginx('https', '/healthz')).status).toBe(200);
+    expect((await requestNginx({ path: '/healthz' })).status).toBe(200);
     const bearer = { authorization: `Bearer ${METRICS_TOKEN}` };
-    expect((await requestNginx('https', '/metrics', bearer)).status).toBe(404);
+    expect((await requestNginx({ path: '/metrics', headers: bearer })).status).toBe(404);
     const direct = await fetch(`${nodes[0]!.url}/metrics`, { headers: bearer });
     expect(direct.status).toBe(200);
   });
 
   it('refuses a body larger than the server takes, before it reaches a node', async () => {
-    const body = 'x'.repeat(129 * 1024);
-    const response = await new Promise<number>((resolve, reject) => {
-      const request = https.request(
-        {
-          host: '127.0.0.1',
-          port: httpsPort,
-          path: '/api/v1/auth/login',
-          method: 'POST',
-          headers: {
-            host: `${HOST}:${httpsPort}`,
-            'content-type': 'application/json',
-            'content-length': body.length,
-          },
-          servername: HOST,
-          ca: nginx.certificate,
-        },
-        (res) => {
-          res.resume();
-          resolve(res.statusCode ?? 0);
-        },
-      );
-      request.once('error', reject);
-      request.end(body);
+    const response = await requestNginx({
+      method: 'POST',
+      path: '/api/v1/auth/login',
+      headers: { 'content-type': 'application/json' },
+      body: 'x'.repeat(129 * 1024),
     });
-    expect(response).toBe(413);
+    expect(response.status).toBe(413);
+  });
+
+  it('limits the address nginx saw, whatever the client wrote into X-Forwarded-For', async () => {
+    const { widgetKey } = await endpointOf(nodes[0]!, database);
+    const statuses: number[] = [];
+    // 30 new visitors a minute per address; each request claims another address of its own.
+    for (let i = 0; i < 31; i++) {
+      const response = await requestNginx({
+        method: 'POST',
+        path: '/api/v1/widget/visitors',
+        headers: {
+          'content-type': 'application/json',
+          origin: publicUrl,
+          'x-forwarded-for': `203.0.113.${i}`,
+        },
+        body: JSON.stringify({ siteKey: widgetKey }),
+        from: '::1',
+      });
+      statuses.push(response.status);
+    }
+    expect(statuses.slice(0, 30)).toEqual(Array(30).fill(201));
+    expect(statuses[30]).toBe(429);
   });
 
   it('a visitor and an agent on different nodes chat over WebSockets', async () => {
