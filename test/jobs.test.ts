@@ -6,7 +6,10 @@
 import { randomUUID } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { FailedJobPage, Message } from '../src/protocol/schemas';
-import { enqueueSystemMessage } from '../src/server/modules/messages/messages.jobs';
+import {
+  enqueueSystemMessage,
+  SYSTEM_MESSAGE_JOB,
+} from '../src/server/modules/messages/messages.jobs';
 import {
   collect,
   connectAgent,
@@ -39,7 +42,11 @@ const eventually = (check: () => unknown | Promise<unknown>) =>
   vi.waitFor(check, { timeout: 15_000, interval: 20 });
 
 async function jobStatuses(): Promise<string[]> {
-  const rows = await server.parley.db.selectFrom('jobs').select('status').execute();
+  const rows = await server.parley.db
+    .selectFrom('jobs')
+    .select('status')
+    .where('type', '=', SYSTEM_MESSAGE_JOB)
+    .execute();
   return rows.map((r) => r.status);
 }
 

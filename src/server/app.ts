@@ -174,6 +174,7 @@ export async function buildApp(
   // Jobs: each module registers its types; workers start once the app is ready, stop before the store closes.
   const jobs = new JobQueue(db, { ...config.jobs, clock: options.clock, log: http.log, metrics });
   registerMessageJobs(jobs, messages);
+  jobs.pruneFinished({ doneMs: 7 * 86_400_000, failedMs: 30 * 86_400_000 }); // a week, a month
   await http.register(jobsModule, { jobs: new JobsService(jobs), guards });
   http.addHook('onReady', () => jobs.start());
   realtime.assertComplete();

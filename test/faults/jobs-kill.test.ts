@@ -14,6 +14,7 @@ import { DomainEvents } from '../../src/server/domain-events';
 import {
   enqueueSystemMessage,
   registerMessageJobs,
+  SYSTEM_MESSAGE_JOB,
 } from '../../src/server/modules/messages/messages.jobs';
 import { MessagesService } from '../../src/server/modules/messages/messages.service';
 import { connectVisitor, createVisitor, requestOk } from '../helpers/clients';
@@ -41,7 +42,11 @@ afterEach(async () => {
 });
 
 async function statuses(): Promise<Record<string, number>> {
-  const rows = await db.selectFrom('jobs').select('status').execute();
+  const rows = await db
+    .selectFrom('jobs')
+    .select('status')
+    .where('type', '=', SYSTEM_MESSAGE_JOB)
+    .execute();
   const counts: Record<string, number> = { queued: 0, running: 0, done: 0, failed: 0 };
   for (const { status } of rows) counts[status] = (counts[status] ?? 0) + 1;
   return counts;

@@ -324,3 +324,43 @@ describe('schedules', () => {
     }
   });
 });
+
+describe('retention', () => {
+  it('deletes jobs done a week ago and failed a month ago, and keeps the rest', async () => {
+    const now = Date.UTC(2026, 5, 1);
+    const day = 86_400_000;
+    const finished = (status: 'done' | 'failed', daysAgo: number) => ({
+      id: sortableId(),
+      org_id: null,
+      type: 'note',
+      payload: '{"n":1}',
+      status,
+      attempts: 1,
+      max_attempts: 1,
+      run_at: now - daysAgo * day,
+      locked_until: null,
+      locked_by: null,
+      last_error: null,
+      dedupe_key: null,
+      created_at: new Date(now - daysAgo * day).toISOString(),
+      finished_at: new Date(now - daysAgo * day).toISOString(),
+    });
+    const rows = [
+      finished('done', 8),
+      finished('done', 6),
+      finished('failed', 31),
+      finished('failed', 8),
+    ];
+    await db.insertInto('jobs').values(rows).execute();
+    const queue = makeQueue({ clock: { now: () => now } });
+    queue.register('note', note, async () => {});
+    queue.pruneFinished({ doneMs: 7 * day, failedMs: 30 * day });
+    await queue.start();
+
+    const left = async () =>
+      (await db.selectFrom('jobs').select('id').where('type', '=', 'note').execute())
+        .map((r) => r.id)
+        .sort();
+    await eventually(async () => expect(await left()).toEqual([rows[1]!.id, rows[3]!.id].sort()));
+  });
+});

@@ -10,7 +10,7 @@
  */
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
-import type { z } from 'zod';
+import { z } from 'zod';
 import { HTTP_STATUS } from '../../../protocol/errors';
 import type { Db } from '../../db/database';
 import { inTransaction } from '../../db/transaction';
@@ -77,6 +77,9 @@ interface Schedule {
 }
 
 export const DEFAULT_MAX_ATTEMPTS = 8;
+/** The periodic job that deletes old finished jobs (see pruneFinished). */
+export const PRUNE_JOB = 'jobs.prune';
+const PRUNE_BATCH = 1000;
 const DEFAULT_BACKOFF = { baseMs: 1000, maxMs: 60 * 60 * 1000 };
 const MAX_ERROR_CHARS = 2000;
 
@@ -151,6 +154,26 @@ export class JobQueue {
     if (!handler) throw new Error(`no handler is registered for job type ${type}`);
     handler.schema.parse(payload);
     this.schedules.set(name, { name, intervalMs, type, payload });
+  }
+
+  /**
+   * Keeps the table small: every hour one node deletes jobs done longer than `doneMs` ago and
+   * failed ones older than `failedMs` (a pruned job's dedupe key may be used again).
+   */
+  pruneFinished(retention: { doneMs: number; failedMs: number }): void {
+    this.register(PRUNE_JOB, z.object({}), async () => {
+      const now = this.clock.now();
+      for (const [status, ms] of [
+        ['done', retention.doneMs],
+        ['failed', retention.failedMs],
+      ] as const) {
+        const before = new Date(now - ms).toISOString();
+        let deleted: number;
+        do deleted = await this.repository.pruneFinished(status, before, PRUNE_BATCH);
+        while (deleted === PRUNE_BATCH);
+      }
+    });
+    this.schedule(PRUNE_JOB, 60 * 60 * 1000, PRUNE_JOB, {});
   }
 
   /** An organization's failed jobs, newest first. */
