@@ -267,3 +267,42 @@ export const agentListPayload = conversationListQuery;
 export const agentTypingPayload = z.object({ conversationId: entityId, typing: z.boolean() });
 export const agentReadPayload = z.object({ conversationId: entityId, seq });
 export const agentResolvePayload = z.object({ conversationId: entityId });
+
+// ---- jobs ----
+
+export const failedJobSchema = z
+  .object({
+    id: z.string(),
+    type: z.string().meta({ description: 'What the job does, e.g. conversation.system-message' }),
+    attempts: z.number().int(),
+    lastError: z.string().nullable().meta({ description: 'Why its last attempt failed' }),
+    createdAt: isoTime,
+    failedAt: isoTime.nullable(),
+  })
+  .meta({ id: 'FailedJob' });
+export type FailedJob = z.infer<typeof failedJobSchema>;
+
+export const failedJobPageSchema = z
+  .object({
+    jobs: z.array(failedJobSchema),
+    nextCursor: z
+      .string()
+      .nullable()
+      .meta({ description: 'Pass it as `cursor` for the next page; null on the last page' }),
+  })
+  .meta({ id: 'FailedJobPage' });
+export type FailedJobPage = z.infer<typeof failedJobPageSchema>;
+
+/** A page of the organization's failed jobs, the newest first. */
+export const failedJobsQuery = z.object({
+  /** Opaque: the `nextCursor` of the previous page. */
+  cursor: z
+    .string()
+    .regex(
+      /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/,
+      'not a cursor this server gave out',
+    )
+    .optional(),
+  limit: z.coerce.number().int().min(1).max(100).default(50),
+});
+export type FailedJobsQuery = z.output<typeof failedJobsQuery>;

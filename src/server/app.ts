@@ -9,6 +9,7 @@ import { systemClock, type Clock } from './core/clock';
 import { Metrics } from './core/metrics';
 import { connectRedis } from './cluster/redis-link';
 import { MemoryAttemptCounter } from './core/attempt-counter';
+import { JobQueue } from './core/jobs/job-queue';
 import { MemoryRateLimiter } from './core/rate-limiter';
 import { createDb, isReady, type Db } from './db/database';
 import { migrateToLatest } from './db/migrate';
@@ -27,6 +28,9 @@ import { SessionsRepository } from './modules/auth/sessions.repository';
 import { seedFirstRun, type FirstRunResult } from './modules/bootstrap/first-run';
 import { conversationsModule } from './modules/conversations/conversations.module';
 import { ConversationsService } from './modules/conversations/conversations.service';
+import { jobsModule } from './modules/jobs/jobs.module';
+import { JobsService } from './modules/jobs/jobs.service';
+import { registerMessageJobs } from './modules/messages/messages.jobs';
 import { MessagesService } from './modules/messages/messages.service';
 import { VisitorAdmission } from './modules/conversations/visitor-admission';
 import { SitesRepository } from './modules/sites/sites.repository';
@@ -59,6 +63,8 @@ export interface Parley {
   events: DomainEvents;
   /** The message path, for modules (and tests) that append bot or system messages. */
   messages: MessagesService;
+  /** The durable job queue, for modules (and tests) that enqueue work after a commit. */
+  jobs: JobQueue;
   /** What the first start on an empty store created; undefined on later starts. */
   firstRun: FirstRunResult | undefined;
 }
@@ -165,6 +171,12 @@ export async function buildApp(
   await http.register(visitorsModule, { visitors, conversations, origins, client, guards });
   await http.register(conversationsModule, { conversations, guards, realtime });
   await http.register(sitesModule, { sites: sitesService, guards });
+  // Jobs: each module registers its types; workers start once the app is ready, stop before the store closes.
+  const jobs = new JobQueue(db, { ...config.jobs, clock: options.clock, log: http.log, metrics });
+  registerMessageJobs(jobs, messages);
+  jobs.pruneFinished({ doneMs: 7 * 86_400_000, failedMs: 30 * 86_400_000 }); // a week, a month
+  await http.register(jobsModule, { jobs: new JobsService(jobs), guards });
+  http.addHook('onReady', () => jobs.start());
   realtime.assertComplete();
   await webAssets(http, options.distDir ?? DEFAULT_DIST_DIR, sitesService);
 
@@ -172,6 +184,7 @@ export async function buildApp(
   // writes already under way commit, then the HTTP server and the store close.
   http.addHook('preClose', async () => {
     await realtime.drain(10_000);
+    await jobs.stop(10_000);
   });
   http.addHook('onClose', async () => {
     conversations.close();
@@ -181,5 +194,5 @@ export async function buildApp(
     metrics.close();
     await db.destroy();
   });
-  return { http, io: realtime.io, db, events, messages, firstRun };
+  return { http, io: realtime.io, db, events, messages, jobs, firstRun };
 }

@@ -124,6 +124,16 @@ const schema = z.object({
     .string()
     .regex(/^rediss?:\/\//, 'expected redis://host:port or rediss://host:port')
     .optional(),
+  /**
+   * How often (milliseconds) an idle node looks for due jobs, expired job leases and periodic
+   * jobs. A job enqueued on the same node starts at once; one from another node waits at most this.
+   */
+  PARLEY_JOB_POLL_MS: z.coerce.number().int().min(10).max(60_000).default(1000),
+  /**
+   * How long (milliseconds) a running job belongs to its node. The node renews it while the job
+   * runs; when a node dies, its jobs run again elsewhere (or after a restart) once it runs out.
+   */
+  PARLEY_JOB_LEASE_MS: z.coerce.number().int().min(1000).max(3_600_000).default(30_000),
   /** pino level: fatal, error, warn, info, debug, trace or silent. */
   PARLEY_LOG_LEVEL: z
     .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
@@ -149,6 +159,8 @@ export interface Config {
   headersTimeoutMs: number;
   /** How often live agent sockets re-check that their session still exists and has not expired. */
   sessionCheckMs: number;
+  /** The job queue's poll interval and lease (see PARLEY_JOB_POLL_MS, PARLEY_JOB_LEASE_MS). */
+  jobs: { pollMs: number; leaseMs: number };
 }
 
 export interface DatabaseConfig {
@@ -201,6 +213,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     limits: limitsFrom(v as Record<string, unknown>),
     headersTimeoutMs: 10_000,
     sessionCheckMs: 30_000,
+    jobs: { pollMs: v.PARLEY_JOB_POLL_MS, leaseMs: v.PARLEY_JOB_LEASE_MS },
   };
 }
 

@@ -55,6 +55,8 @@ export function testConfig(database: TestDatabase, overrides: Partial<Config> = 
     limits: GENEROUS_LIMITS,
     headersTimeoutMs: 10_000,
     sessionCheckMs: 30_000,
+    // Jobs start soon after they are due, so tests wait little for them.
+    jobs: { pollMs: 25, leaseMs: 30_000 },
     ...overrides,
   };
 }

@@ -91,6 +91,12 @@ const REST: RestCase[] = [
     expect: byRole(200, 404, 403),
   },
   {
+    method: 'GET',
+    url: '/api/v1/jobs/failed',
+    path: () => '/api/v1/jobs/failed',
+    expect: byRole(200, 200, 403),
+  },
+  {
     method: 'POST',
     url: '/api/v1/visitors/:id/block',
     path: (f) => `/api/v1/visitors/${f.visitorId}/block`,

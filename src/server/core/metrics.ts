@@ -39,16 +39,13 @@ export class Metrics {
 
   readonly jobs = new Counter({
     name: 'parley_jobs_total',
-    help: 'Jobs run, by type and outcome (done, retry, failed)',
+    help: 'Job runs that ended, by type and outcome: done, retry (failed, will run again) or failed (gave up)',
     labelNames: ['type', 'outcome'] as const,
     registers: [this.registry],
   });
 
-  readonly jobQueueDepth = new Gauge({
-    name: 'parley_job_queue_depth',
-    help: 'Jobs waiting to run, as of the last poll',
-    registers: [this.registry],
-  });
+  /** Reads the number of queued jobs; the job queue sets it (see countQueuedJobs). */
+  private queuedJobs: (() => Promise<number>) | undefined;
 
   readonly slowReadersClosed = new Counter({
     name: 'parley_slow_readers_closed_total',
@@ -60,6 +57,17 @@ export class Metrics {
 
   constructor() {
     collectDefaultMetrics({ register: this.registry, prefix: 'parley_' });
+    const queued = () => this.queuedJobs?.();
+    new Gauge({
+      name: 'parley_jobs_queued',
+      help: 'Jobs waiting to run (due or backing off), in the whole database: every node reports the same',
+      registers: [this.registry],
+      async collect() {
+        // A scrape while the database is away reports the last count rather than failing.
+        const count = await queued()?.catch(() => undefined);
+        if (count !== undefined) this.set(count);
+      },
+    });
     this.loopDelay.enable();
     const delay = this.loopDelay;
     new Gauge({
@@ -71,6 +79,11 @@ export class Metrics {
         delay.reset();
       },
     });
+  }
+
+  /** Where `parley_jobs_queued` comes from: counted in the database at each scrape. */
+  countQueuedJobs(read: () => Promise<number>): void {
+    this.queuedJobs = read;
   }
 
   /** A gauge read at scrape time, e.g. connected sockets per namespace. */

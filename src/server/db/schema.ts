@@ -116,6 +116,37 @@ export interface EventsTable {
   created_at: string;
 }
 
+export type JobStatus = 'queued' | 'running' | 'done' | 'failed';
+
+/** A unit of work after a commit (see migrations/0004-jobs and core/jobs). Times in ms. */
+export interface JobsTable {
+  id: string;
+  org_id: string | null;
+  type: string;
+  /** JSON. */
+  payload: string;
+  status: JobStatus;
+  attempts: number;
+  max_attempts: number;
+  /** Unix ms; PostgreSQL hands bigints back as strings, so readers wrap them in Number(). */
+  run_at: number;
+  locked_until: number | null;
+  locked_by: string | null;
+  last_error: string | null;
+  dedupe_key: string | null;
+  created_at: string;
+  finished_at: string | null;
+}
+
+/** A periodic job: whoever moves next_run_at forward enqueues the run. */
+export interface SchedulesTable {
+  name: string;
+  type: string;
+  payload: string;
+  interval_ms: number;
+  next_run_at: number;
+}
+
 export interface Database {
   organizations: OrganizationsTable;
   sites: SitesTable;
@@ -126,4 +157,6 @@ export interface Database {
   conversations: ConversationsTable;
   messages: MessagesTable;
   events: EventsTable;
+  jobs: JobsTable;
+  schedules: SchedulesTable;
 }

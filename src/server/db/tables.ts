@@ -15,4 +15,6 @@ export const PARLEY_TABLES: readonly { name: keyof Database; key: string }[] = [
   { name: 'conversations', key: 'id' },
   { name: 'messages', key: 'id' },
   { name: 'events', key: 'id' },
+  { name: 'jobs', key: 'id' },
+  { name: 'schedules', key: 'name' },
 ];
