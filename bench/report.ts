@@ -287,7 +287,9 @@ function figuresSection(runs: LoadRuns): string[] {
     }),
     '',
     ...[runs.relay, ...results].flatMap((r) =>
-      Object.keys(r.failures).length > 0 ? [`${r.target} failures: ${failures(r)}.`, ''] : [],
+      Object.keys(r.failures).length > 0
+        ? [`${r.target} failures: ${failures(r)} (its output: bench/results/logs/).`, '']
+        : [],
     ),
   ];
 }

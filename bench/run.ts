@@ -29,6 +29,7 @@ import { startRelay } from './targets/relay';
 const RESULTS_DIR = path.join(import.meta.dirname, 'results');
 const RESULTS_FILE = path.join(RESULTS_DIR, 'latest.md');
 const PROFILES_DIR = path.join(RESULTS_DIR, 'profiles');
+const LOGS_DIR = path.join(RESULTS_DIR, 'logs');
 const TMPFS_DIR = '/dev/shm';
 
 /** Run at exit, even on failure or Ctrl-C: temp dirs removed, throwaway databases dropped. */
@@ -40,6 +41,7 @@ async function main(): Promise<void> {
   const startedAt = new Date();
   const loadAverageBefore = os.loadavg();
   if (options.profile) fs.rmSync(PROFILES_DIR, { recursive: true, force: true });
+  fs.rmSync(LOGS_DIR, { recursive: true, force: true });
 
   const skipped = await checkEngines(options);
   const engines = options.engines.filter((e) => !skipped.has(e));
@@ -152,9 +154,19 @@ async function measure(
     result = await runVisitorToAgent(target, shape);
   } finally {
     await target.stop();
+    keepLog(target, shape);
   }
   // The profiler writes its file as the server exits.
   return profileDir ? { ...result, profile: profileOf(profileDir, target.pid, result) } : result;
+}
+
+/** What the server printed (warnings and errors at most), for a run with failures to explain. */
+function keepLog(target: ChatTarget, shape: LoadShape): void {
+  const output = target.output();
+  if (output.trim() === '') return;
+  const name = `${shape.visitors * shape.rate}-${target.name.replace(/[^A-Za-z0-9]+/g, '-')}.log`;
+  fs.mkdirSync(LOGS_DIR, { recursive: true });
+  fs.writeFileSync(path.join(LOGS_DIR, name.replace(/-+\.log$/, '.log')), output);
 }
 
 function profileOf(dir: string, pid: number, result: ScenarioResult): ProfileSummary | string {

@@ -59,6 +59,7 @@ export async function startParley(options: {
     name,
     pid: server.pid,
     stop: server.stop,
+    output: server.output,
     connectAgent: async (onMessage) => {
       const socket: AgentSocket = io(`${url}${AGENT_NAMESPACE}`, {
         extraHeaders: { cookie, origin: url },
