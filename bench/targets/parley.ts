@@ -13,6 +13,8 @@ import { ACK_TIMEOUT_MS, type ChatTarget, type VisitorConnection } from '../targ
 import { seedVisitors } from './parley-visitors';
 
 const AGENT_BUFFER_BYTES = 256 * 1024 * 1024;
+/** Time to finish the events still queued (Parley's graceful stop) and write the profile. */
+const PROFILED_STOP_TIMEOUT_MS = 60_000;
 
 /**
  * Not `spawnServer` from test/helpers/process.ts: when the server is slow to become healthy it
@@ -51,6 +53,7 @@ export async function startParley(options: {
     },
     isReady: async () => (await fetch(`${url}/healthz`)).ok,
     nodeArgs: profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [],
+    ...(profileDir ? { stopTimeoutMs: PROFILED_STOP_TIMEOUT_MS } : {}),
   });
   const { widgetKey, visitors } = await seedVisitors(database.url, visitorCount);
   const cookie = await login(url);
