@@ -6,6 +6,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { cleanEnv } from '../test/helpers/process';
 
 export const ROOT = path.resolve(import.meta.dirname, '..');
 
@@ -47,7 +48,9 @@ export async function startChildServer(options: {
   const args = [...(options.nodeArgs ?? []), '--import', 'tsx', options.script];
   const child = spawn(process.execPath, args, {
     cwd: ROOT,
-    env: { ...process.env, ...options.env },
+    // Without the shell's PARLEY_* (such as PARLEY_TEST_POSTGRES_URL, which the bench reads
+    // itself): Parley refuses a setting it does not know, and the bench sets all it needs.
+    env: { ...cleanEnv(), ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';

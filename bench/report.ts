@@ -144,10 +144,10 @@ export function renderReport(report: BenchReport): string {
           '',
         ]
       : []),
+    ...skippedSection(report.skipped),
     ...goalsSection(high, low),
     ...figuresSection(high),
     ...figuresSection(low),
-    ...skippedSection(report.skipped),
     `Every server runs under \`node --import tsx\`, as \`npm start\` runs Parley; an idle process ` +
       `run that way holds ${mib(report.runtimeFloorKiB)} MiB, a floor under every RSS figure. ` +
       'Throughput is counted from the first send to the last ack, so a server that keeps up comes ' +
