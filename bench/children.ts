@@ -6,6 +6,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { cleanEnv } from '../test/helpers/process';
 
 export const ROOT = path.resolve(import.meta.dirname, '..');
 
@@ -17,7 +18,7 @@ export interface ChildServer {
   pid: number;
   /** The last few KB the child printed, for error messages. */
   output(): string;
-  /** SIGTERM, then SIGKILL if it has not exited within a few seconds; resolves once it is gone. */
+  /** SIGTERM, then SIGKILL if it has not exited in `stopTimeoutMs`; resolves once it is gone. */
   stop(): Promise<void>;
 }
 
@@ -25,6 +26,7 @@ interface Tracked {
   child: ChildProcess;
   gone: boolean;
   exited: Promise<void>;
+  stopTimeoutMs: number;
 }
 
 const running = new Set<Tracked>();
@@ -37,11 +39,18 @@ export async function startChildServer(options: {
   isReady: () => Promise<boolean>;
   /** Extra flags for node, such as `--cpu-prof`. */
   nodeArgs?: string[];
+  /**
+   * How long a SIGTERM may take before SIGKILL (default 5 s). A profiled server writes its
+   * profile only if it exits by itself, which can take longer after a run that left work queued.
+   */
+  stopTimeoutMs?: number;
 }): Promise<ChildServer> {
   const args = [...(options.nodeArgs ?? []), '--import', 'tsx', options.script];
   const child = spawn(process.execPath, args, {
     cwd: ROOT,
-    env: { ...process.env, ...options.env },
+    // Without the shell's PARLEY_* (such as PARLEY_TEST_POSTGRES_URL, which the bench reads
+    // itself): Parley refuses a setting it does not know, and the bench sets all it needs.
+    env: { ...cleanEnv(), ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
@@ -49,7 +58,12 @@ export async function startChildServer(options: {
   child.stdout?.on('data', keep);
   child.stderr?.on('data', keep);
 
-  const tracked: Tracked = { child, gone: false, exited: Promise.resolve() };
+  const tracked: Tracked = {
+    child,
+    gone: false,
+    exited: Promise.resolve(),
+    stopTimeoutMs: options.stopTimeoutMs ?? STOP_TIMEOUT_MS,
+  };
   tracked.exited = new Promise((resolve) => {
     const done = () => {
       tracked.gone = true;
@@ -90,7 +104,7 @@ export function killAllChildrenNow(): void {
 async function stop(tracked: Tracked): Promise<void> {
   if (tracked.gone) return;
   tracked.child.kill('SIGTERM');
-  const timer = setTimeout(() => tracked.child.kill('SIGKILL'), STOP_TIMEOUT_MS);
+  const timer = setTimeout(() => tracked.child.kill('SIGKILL'), tracked.stopTimeoutMs);
   await tracked.exited;
   clearTimeout(timer);
 }

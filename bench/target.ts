@@ -17,6 +17,8 @@ export interface ChatTarget {
   connectVisitor(index: number): Promise<VisitorConnection>;
   /** Stops the server process (and waits until it is gone). */
   stop(): Promise<void>;
+  /** The last few KB the server printed: its warnings and errors, when a run has failures. */
+  output(): string;
 }
 
 export interface Connection {

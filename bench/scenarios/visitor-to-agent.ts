@@ -16,6 +16,7 @@ import {
   type CpuSeconds,
   type MemoryKiB,
 } from '../proc-stats';
+import type { ProfileSummary } from '../profile-summary';
 import { summarize, type LatencySummary } from '../stats';
 import type { ChatTarget, Connection, VisitorConnection } from '../target';
 
@@ -50,6 +51,13 @@ export interface ScenarioResult {
   loadCpuPerMessage: number;
   /** Server memory once the load is over, every connection still open. */
   serverMemory: MemoryKiB;
+  /**
+   * When the measured part ran, in µs of the monotonic clock (`process.hrtime`), which is the
+   * clock V8's CPU profiles stamp their samples with: the profile summary keeps this window only.
+   */
+  window: { startUs: number; endUs: number };
+  /** With --profile: the server's CPU profile summed up, or why there is none. */
+  profile?: ProfileSummary | string;
 }
 
 const CONNECT_BATCH = 25;
@@ -84,8 +92,10 @@ export async function runVisitorToAgent(
     const serverCpuBefore = readProcessCpu(target.pid);
     const eventLoopCpuBefore = readEventLoopCpu(target.pid);
     const loadCpuBefore = process.cpuUsage();
+    const startUs = monotonicUs();
     const records = await sendOnSchedule(visitors, shape, 'm');
     await waitForDeliveries(records, deliveredAt);
+    const endUs = monotonicUs();
     const serverCpu = cpuSince(serverCpuBefore, readProcessCpu(target.pid));
     const eventLoopCpu = cpuSince(eventLoopCpuBefore, readEventLoopCpu(target.pid));
     const loadCpu = process.cpuUsage(loadCpuBefore);
@@ -115,6 +125,7 @@ export async function runVisitorToAgent(
       },
       loadCpuPerMessage: (loadCpu.user + loadCpu.system) / 1000 / acked.length,
       serverMemory,
+      window: { startUs, endUs },
     };
   } finally {
     for (const connection of connections) connection.close();
@@ -197,6 +208,10 @@ async function waitForDeliveries(
     if (expected.every((r) => deliveredAt.has(r.clientId))) return;
     await sleep(20);
   }
+}
+
+function monotonicUs(): number {
+  return Number(process.hrtime.bigint() / 1000n);
 }
 
 function countFailures(records: SendRecord[]): Record<string, number> {

@@ -1,9 +1,10 @@
 /**
  * Makes the bench's visitors straight in the store, through Parley's own VisitorsService. The
  * REST route that normally makes them allows 30 a minute per address, and every bench client
- * comes from 127.0.0.1; the store is SQLite in WAL mode, so a second process may write to it.
+ * comes from 127.0.0.1. The server is already running on the store: SQLite is in WAL mode, so a
+ * second process may write to it, and PostgreSQL and MySQL take any number of clients.
  */
-import { openSqlite } from '../../src/server/db/database';
+import { createDb } from '../../src/server/db/database';
 import { transactionWriter } from '../../src/server/db/writer';
 import { DomainEvents } from '../../src/server/domain-events';
 import { SitesRepository } from '../../src/server/modules/sites/sites.repository';
@@ -17,8 +18,8 @@ export interface SeededVisitors {
   visitors: CreateVisitorReply[];
 }
 
-export async function seedVisitors(sqliteFile: string, count: number): Promise<SeededVisitors> {
-  const db = openSqlite(sqliteFile);
+export async function seedVisitors(databaseUrl: string, count: number): Promise<SeededVisitors> {
+  const db = await createDb(databaseUrl, { poolSize: 1 });
   try {
     const site = await db
       .selectFrom('sites')

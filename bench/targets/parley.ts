@@ -1,8 +1,8 @@
 /**
  * Parley as a chat target: `src/server/main.ts` in its own child process, as `npm start` runs it,
- * on a fresh data directory; real socket.io-client connections, as the widget and console make.
+ * on a fresh database (SQLite, PostgreSQL or MySQL); real socket.io-client connections, as the
+ * widget and console make.
  */
-import path from 'node:path';
 import { io } from 'socket.io-client';
 import { AGENT_NAMESPACE, VISITOR_NAMESPACE } from '../../src/protocol/events';
 import { connected, type AgentSocket, type VisitorSocket } from '../../test/helpers/clients';
@@ -12,18 +12,23 @@ import { startChildServer } from '../children';
 import { ACK_TIMEOUT_MS, type ChatTarget, type VisitorConnection } from '../target';
 import { seedVisitors } from './parley-visitors';
 
+const AGENT_BUFFER_BYTES = 256 * 1024 * 1024;
+/** Time to finish the events still queued (Parley's graceful stop) and write the profile. */
+const PROFILED_STOP_TIMEOUT_MS = 60_000;
+
 /**
  * Not `spawnServer` from test/helpers/process.ts: when the server is slow to become healthy it
  * throws without handing back the child, which would then outlive the bench.
  */
 export async function startParley(options: {
   name: string;
-  dataDir: string;
+  /** A fresh store: its URL (PARLEY_DATABASE_URL) and a data directory of its own. */
+  database: { url: string; dataDir: string };
   visitorCount: number;
   /** Where to write a CPU profile of the server when it stops; none when unset. */
   profileDir?: string | undefined;
 }): Promise<ChatTarget> {
-  const { name, dataDir, visitorCount, profileDir } = options;
+  const { name, database, visitorCount, profileDir } = options;
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const server = await startChildServer({
@@ -32,7 +37,8 @@ export async function startParley(options: {
     env: {
       PORT: String(port),
       HOST: '127.0.0.1',
-      PARLEY_DATA_DIR: dataDir,
+      PARLEY_DATA_DIR: database.dataDir,
+      PARLEY_DATABASE_URL: database.url,
       PARLEY_PUBLIC_URL: SITE_ORIGIN,
       PARLEY_ADMIN_EMAIL: ADMIN.email,
       PARLEY_ADMIN_PASSWORD: ADMIN.password,
@@ -40,20 +46,23 @@ export async function startParley(options: {
       // Every bench client is on 127.0.0.1 and sends far faster than a person: the abuse limits
       // (per visitor, address and site) would measure themselves instead of the write path.
       ...GENEROUS_LIMIT_ENV,
+      // The one agent hears every message (and a conversation update with each) in a load
+      // generator that is busy sending: past 1 MiB unread, the slow-reader guard would close its
+      // socket, and every later delivery would be lost. The relay has no such guard.
+      PARLEY_LIMIT_SOCKET_BUFFER_BYTES: String(AGENT_BUFFER_BYTES),
     },
     isReady: async () => (await fetch(`${url}/healthz`)).ok,
     nodeArgs: profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [],
+    ...(profileDir ? { stopTimeoutMs: PROFILED_STOP_TIMEOUT_MS } : {}),
   });
-  const { widgetKey, visitors } = await seedVisitors(
-    path.join(dataDir, 'parley.sqlite'),
-    visitorCount,
-  );
+  const { widgetKey, visitors } = await seedVisitors(database.url, visitorCount);
   const cookie = await login(url);
 
   return {
     name,
     pid: server.pid,
     stop: server.stop,
+    output: server.output,
     connectAgent: async (onMessage) => {
       const socket: AgentSocket = io(`${url}${AGENT_NAMESPACE}`, {
         extraHeaders: { cookie, origin: url },

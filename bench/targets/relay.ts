@@ -24,6 +24,7 @@ export async function startRelay(): Promise<ChatTarget> {
     name: 'bare ws relay',
     pid: server.pid,
     stop: server.stop,
+    output: server.output,
     connectAgent: async (onMessage) => {
       const socket = await open(`${url}${AGENT_PATH}`);
       socket.on('message', (data) => {
