@@ -10,7 +10,7 @@ import { Metrics } from './core/metrics';
 import { connectRedis } from './cluster/redis-link';
 import { MemoryAttemptCounter } from './core/attempt-counter';
 import { MemoryRateLimiter } from './core/rate-limiter';
-import { createDb, isReady, type Db } from './db/database';
+import { createDb, isReady, poolUse, type Db } from './db/database';
 import { migrateToLatest } from './db/migrate';
 import { writerFor } from './db/writer';
 import { DomainEvents } from './domain-events';
@@ -104,6 +104,17 @@ export async function buildApp(
   const cookie = sessionCookie(isSecure);
 
   const metrics = new Metrics();
+  if (poolUse(db)) {
+    metrics.gauge('parley_db_pool_connections', 'Database connections, by state', 'state', () => {
+      const use = poolUse(db);
+      return use ? { total: use.total, idle: use.idle } : ({} as Record<string, number>);
+    });
+    metrics.value(
+      'parley_db_pool_waiting',
+      'Queries waiting for a database connection',
+      () => poolUse(db)?.waiting ?? 0,
+    );
+  }
   const events = new DomainEvents((event, error) => {
     http.log.error({ err: error, event }, 'an after-commit listener failed');
     metrics.listenerFailures.inc({ event });
