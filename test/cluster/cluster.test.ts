@@ -64,6 +64,10 @@ describe.each(CLUSTER_ENGINES)('three nodes on %s and Redis', (engine) => {
       );
       expect(view(visitor.log)).toEqual(truth);
       expect(view(agent.logOf(id))).toEqual(truth);
+      // A push may come again (a retried send, a push after the sync that fetched it); the
+      // client drops it, but it must be the very message it has at that seq.
+      expect(visitor.log.conflicts).toEqual([]);
+      expect(agent.logOf(id).conflicts).toEqual([]);
     }
   }
 
@@ -169,8 +173,6 @@ describe.each(CLUSTER_ENGINES)('three nodes on %s and Redis', (engine) => {
           `a${v}-1`,
           `v${v}-3`,
         ]);
-        expect(visitor.log.repeats).toBe(0);
-        for (const agent of agents) expect(agent.logOf(visitor.conversationId!).repeats).toBe(0);
       }
       report(
         `${engine}: 200 visitors`,
@@ -178,7 +180,9 @@ describe.each(CLUSTER_ENGINES)('three nodes on %s and Redis', (engine) => {
           `messages (2 each, in turn) acked in ${Math.round(sentAt - connectedAt)} ms ` +
           `(${Math.round(400 / ((sentAt - connectedAt) / 1000))} messages/s over 3 nodes); ` +
           `800 messages in all seen by all 3 agents and each visitor ` +
-          `${Math.round(deliveredAt - connectedAt)} ms after the first send`,
+          `${Math.round(deliveredAt - connectedAt)} ms after the first send; sends asked to ` +
+          `slow down: ${visitors.reduce((n, v) => n + v.throttled, 0)}; repeated pushes ` +
+          `dropped by visitors: ${visitors.reduce((n, v) => n + v.log.repeats, 0)}`,
       );
     } finally {
       visitors.forEach((v) => v.close());
@@ -244,16 +248,24 @@ describe.each(CLUSTER_ENGINES)('three nodes on %s and Redis', (engine) => {
     const visitors = await visitorsOnEveryNode(30);
     try {
       const started = performance.now();
+      const steps: string[] = [];
       const acked = await sendWhile(visitors, 40, async () => {
         for (let i = 0; i < 3; i++) {
+          const stopping = performance.now();
           expect(await cluster.stop(i)).toBe(0);
+          const starting = performance.now();
           await cluster.start(i);
+          steps.push(
+            `node ${i + 1} stopped in ${Math.round(starting - stopping)} ms, ` +
+              `started in ${Math.round(performance.now() - starting)} ms`,
+          );
         }
       });
       report(
         `${engine}: rolling restart`,
         `3 nodes restarted one by one in ${Math.round(performance.now() - started)} ms under ` +
-          `30 visitors sending; failovers per visitor: ${visitors.map((v) => v.failovers.length).join(',')}`,
+          `30 visitors sending (${steps.join('; ')}); failovers per visitor: ` +
+          visitors.map((v) => v.failovers.length).join(','),
       );
       for (const [v, visitor] of visitors.entries()) {
         expect(acked[v]).toHaveLength(40);
@@ -300,6 +312,9 @@ describe.each(CLUSTER_ENGINES)('three nodes on %s and Redis', (engine) => {
       await cluster.redis.start();
       const backAt = performance.now();
 
+      // Nothing new is sent yet, so no pushed seq can reveal a gap: the nodes must tell.
+      await expectEveryoneCaughtUp(visitors, agent);
+      const caughtUpIn = performance.now() - backAt;
       for (const [v, visitor] of visitors.entries()) await visitor.send('after', `after-${v}`);
       await expectEveryoneCaughtUp(visitors, agent);
       const repeats =
@@ -308,14 +323,10 @@ describe.each(CLUSTER_ENGINES)('three nodes on %s and Redis', (engine) => {
       report(
         `${engine}: Redis down 10 s`,
         `${visitors.length * 6} messages acked during the outage in ${Math.round(acceptedIn)} ms; ` +
-          `all clients caught up ${Math.round(performance.now() - backAt)} ms after Redis returned; ` +
+          `all clients caught up ${Math.round(caughtUpIn)} ms after Redis returned; ` +
           `reconnects: visitors ${visitors.map((v) => v.failovers.length).join(',')}, agent ${agent.failovers.length}; ` +
           `repeated pushes ignored: ${repeats}`,
       );
-      for (const visitor of visitors) {
-        expect(visitor.log.repeats).toBe(0);
-        expect(agent.logOf(visitor.conversationId!).repeats).toBe(0);
-      }
     } finally {
       visitors.forEach((v) => v.close());
       agent.close();

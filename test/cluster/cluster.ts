@@ -145,9 +145,10 @@ let visitorsMade = 0;
  * A new anonymous visitor, from an address of its own as the load balancer forwards it: the
  * widget's per-address limit on new visitors is for one address, not for a whole test.
  */
-export function newVisitor(endpoint: ServerEndpoint): Promise<VisitorCredentials> {
+export async function newVisitor(
+  endpoint: ServerEndpoint,
+): Promise<VisitorCredentials & { address: string }> {
   const n = ++visitorsMade;
-  return createVisitor(endpoint, undefined, {
-    'x-forwarded-for': `10.${(n >> 16) & 255}.${(n >> 8) & 255}.${n & 255}`,
-  });
+  const address = `10.${(n >> 16) & 255}.${(n >> 8) & 255}.${n & 255}`;
+  return { ...(await createVisitor(endpoint, undefined, { 'x-forwarded-for': address })), address };
 }

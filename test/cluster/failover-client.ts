@@ -3,7 +3,8 @@
  * they reconnect to the next one when theirs goes away (or hangs up on them), and after every
  * connect — and whenever a pushed message skips a seq — they catch up from their seq cursor.
  * A pushed message at or below the cursor is a repeat and is ignored, as the widget does, but
- * counted, so a test can tell how often it happened.
+ * counted, so a test can tell how often it happened — and it must be the message the client
+ * has at that seq, or it is recorded as a conflict.
  */
 import type { Socket } from 'socket.io-client';
 import type { Message, SyncResult } from '../../src/protocol/schemas';
@@ -27,6 +28,8 @@ export class ConversationLog {
   repeats = 0;
   /** Pushes that skipped a seq (each started a catch-up). */
   gaps = 0;
+  /** Messages that came again with a seq the client had, but were not the message it had. */
+  readonly conflicts: Message[] = [];
 
   get cursor(): number {
     return this.messages.at(-1)?.seq ?? 0;
@@ -36,11 +39,36 @@ export class ConversationLog {
   take(message: Message): boolean {
     if (message.seq <= this.cursor) {
       this.repeats++;
+      if (this.messages[message.seq - 1]?.id !== message.id) this.conflicts.push(message);
       return true;
     }
     if (message.seq !== this.cursor + 1) return false;
     this.messages.push(message);
     return true;
+  }
+}
+
+/**
+ * One catch-up at a time; one asked for while another runs runs again after it, since the
+ * running one may have read its page before the message that asked for it was stored.
+ */
+class Serialized {
+  private running: Promise<void> | undefined;
+  private again = false;
+
+  run(task: () => Promise<void>): Promise<void> {
+    if (this.running) {
+      this.again = true;
+      return this.running;
+    }
+    const loop = async () => {
+      do {
+        this.again = false;
+        await task();
+      } while (this.again);
+    };
+    this.running = loop().finally(() => (this.running = undefined));
+    return this.running;
   }
 }
 
@@ -50,6 +78,8 @@ abstract class FailoverClient<S extends Socket> {
   at: number;
   /** Reconnections after the first connect, and how long each took. */
   readonly failovers: number[] = [];
+  /** Sends the server asked to slow down (and that were sent again). */
+  throttled = 0;
   private closed = false;
   private reconnecting: Promise<void> | undefined;
 
@@ -133,6 +163,7 @@ abstract class FailoverClient<S extends Socket> {
       if (result?.ok) return result.data.message;
       if (result && result.error.code !== 'rate_limited')
         throw new Error(`message:send: ${result.error.code} ${result.error.message}`);
+      if (result) this.throttled++;
       await pause(100);
     }
   }
@@ -143,18 +174,20 @@ export class ClusterVisitor extends FailoverClient<VisitorSocket> {
   conversationId: string | undefined;
   readonly typing: boolean[] = [];
   agentReadSeq = 0;
-  private syncing: Promise<void> | undefined;
+  private readonly sync = new Serialized();
 
   constructor(
     endpoints: ServerEndpoint[],
-    readonly credentials: VisitorCredentials,
+    readonly credentials: VisitorCredentials & { address?: string },
     start: number,
   ) {
     super(endpoints, start);
   }
 
   protected open(endpoint: ServerEndpoint): VisitorSocket {
-    return visitorSocket(endpoint, { token: this.credentials.token });
+    const { token, address } = this.credentials;
+    const forwarded: Record<string, string> = address ? { 'x-forwarded-for': address } : {};
+    return visitorSocket(endpoint, { token }, undefined, forwarded);
   }
 
   protected listen(socket: VisitorSocket): void {
@@ -175,10 +208,9 @@ export class ClusterVisitor extends FailoverClient<VisitorSocket> {
     return this.catchUp();
   }
 
-  /** Syncs from the cursor, one catch-up at a time. */
+  /** Syncs from the cursor, one catch-up at a time (see `serialized`). */
   catchUp(): Promise<void> {
-    this.syncing ??= this.syncPages().finally(() => (this.syncing = undefined));
-    return this.syncing;
+    return this.sync.run(() => this.syncPages());
   }
 
   private async syncPages(): Promise<void> {
@@ -206,7 +238,7 @@ export class ClusterAgent extends FailoverClient<AgentSocket> {
   readonly logs = new Map<string, ConversationLog>();
   readonly typing: { conversationId: string; typing: boolean }[] = [];
   readonly visitorReadSeq = new Map<string, number>();
-  private readonly syncing = new Map<string, Promise<void>>();
+  private readonly syncing = new Map<string, Serialized>();
 
   constructor(
     endpoints: ServerEndpoint[],
@@ -246,12 +278,9 @@ export class ClusterAgent extends FailoverClient<AgentSocket> {
 
   /** Syncs one conversation from its cursor (and starts following it). */
   catchUp(conversationId: string): Promise<void> {
-    let running = this.syncing.get(conversationId);
-    if (!running) {
-      running = this.syncPages(conversationId).finally(() => this.syncing.delete(conversationId));
-      this.syncing.set(conversationId, running);
-    }
-    return running;
+    let sync = this.syncing.get(conversationId);
+    if (!sync) this.syncing.set(conversationId, (sync = new Serialized()));
+    return sync.run(() => this.syncPages(conversationId));
   }
 
   private async syncPages(conversationId: string): Promise<void> {
