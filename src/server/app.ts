@@ -18,6 +18,7 @@ import type { Config } from './env';
 import { AppError } from './errors';
 import { clientResolver, trustFunction } from './http/client-address';
 import { originPolicy } from './http/origin-policy';
+import { sharedRateLimitStore } from './http/shared-rate-limit-store';
 import { useTypedRoutes } from './http/typed-routes';
 import { AgentsRepository } from './modules/auth/agents.repository';
 import { authModule } from './modules/auth/auth.module';
@@ -147,6 +148,8 @@ export async function buildApp(
   await securityHeaders(http, overHttps);
   await http.register(fastifyRateLimit, {
     global: false,
+    // Counted where the other limits are: in Redis for every node when there are several.
+    store: sharedRateLimitStore(limiter),
     errorResponseBuilder: (_request, context) =>
       new AppError('rate_limited', 'Too many requests; slow down', Math.ceil(context.ttl / 1000)),
   });

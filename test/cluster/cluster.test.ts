@@ -7,6 +7,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createDb, type Db } from '../../src/server/db/database';
 import { login, requestOk } from '../helpers/clients';
+import { SITE_ORIGIN } from '../helpers/server';
 import { CLUSTER_ENGINES, METRICS_TOKEN, newVisitor, startCluster, type Cluster } from './cluster';
 import { ClusterAgent, ClusterVisitor, eventually, type ConversationLog } from './failover-client';
 
@@ -331,6 +332,25 @@ describe.each(CLUSTER_ENGINES)('three nodes on %s and Redis', (engine) => {
       visitors.forEach((v) => v.close());
       agent.close();
     }
+  });
+
+  it('holds one address to one visitor-creation budget, whichever node it reaches', async () => {
+    const statuses: number[] = [];
+    for (let i = 0; i < 31; i++) {
+      const endpoint = cluster.endpoints[i % 3]!;
+      const res = await fetch(`${endpoint.url}/api/v1/widget/visitors`, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          origin: SITE_ORIGIN,
+          'x-forwarded-for': '192.0.2.7',
+        },
+        body: JSON.stringify({ siteKey: endpoint.widgetKey }),
+      });
+      statuses.push(res.status);
+    }
+    expect(statuses.filter((s) => s === 201)).toHaveLength(30);
+    expect(statuses.at(-1)).toBe(429);
   });
 
   it('counts the traffic in /metrics', async () => {
