@@ -182,7 +182,8 @@ describe.each(CLUSTER_ENGINES)('three nodes on %s and Redis', (engine) => {
           `(${Math.round(400 / ((sentAt - connectedAt) / 1000))} messages/s over 3 nodes); ` +
           `800 messages in all seen by all 3 agents and each visitor ` +
           `${Math.round(deliveredAt - connectedAt)} ms after the first send; sends asked to ` +
-          `slow down: ${visitors.reduce((n, v) => n + v.throttled, 0)}; repeated pushes ` +
+          `slow down: ${visitors.reduce((n, v) => n + v.throttled, 0)}; sent again for want of an ` +
+          `answer within 5 s: ${visitors.reduce((n, v) => n + v.unanswered, 0)}; repeated pushes ` +
           `dropped by visitors: ${visitors.reduce((n, v) => n + v.log.repeats, 0)}`,
       );
     } finally {

@@ -80,6 +80,8 @@ abstract class FailoverClient<S extends Socket> {
   readonly failovers: number[] = [];
   /** Sends the server asked to slow down (and that were sent again). */
   throttled = 0;
+  /** Sends that got no answer (a timeout, a lost connection) and were sent again. */
+  unanswered = 0;
   private closed = false;
   private reconnecting: Promise<void> | undefined;
 
@@ -133,6 +135,9 @@ abstract class FailoverClient<S extends Socket> {
       try {
         await this.attach(next);
         await this.caughtUp();
+        // Hung up on again while catching up (a node mending after Redis came back): the
+        // disconnect found this failover running, so this failover must go on.
+        if (!this.socket?.connected) continue;
         this.failovers.push(performance.now() - started);
         this.reconnecting = undefined;
         return;
@@ -164,6 +169,7 @@ abstract class FailoverClient<S extends Socket> {
       if (result && result.error.code !== 'rate_limited')
         throw new Error(`message:send: ${result.error.code} ${result.error.message}`);
       if (result) this.throttled++;
+      else this.unanswered++;
       await pause(100);
     }
   }
