@@ -3,8 +3,8 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
-    // End-to-end and security suites have their own configs and scripts.
-    exclude: ['test/e2e/**', 'test/security/**', 'node_modules/**'],
+    // End-to-end, security and cluster suites have their own configs and scripts.
+    exclude: ['test/e2e/**', 'test/security/**', 'test/cluster/**', 'node_modules/**'],
     testTimeout: 20_000,
     hookTimeout: 30_000,
   },

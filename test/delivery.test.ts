@@ -123,7 +123,28 @@ describe('delivery between a visitor and the agents', () => {
     const next = nextEvent<Message>(agent, 'message:new', (m) => m.body === 'next');
     await send(widget, 'next');
     await next;
-    expect(agentSaw.map((m) => m.body)).toEqual(['only once', 'next']);
+    // The retry is pushed again with its seq (see the next test); clients drop the repeat.
+    expect(agentSaw.map((m) => [m.seq, m.body])).toEqual([
+      [1, 'only once'],
+      [1, 'only once'],
+      [2, 'next'],
+    ]);
+  });
+
+  it('pushes a retried message again, to agents who missed its first announcement', async () => {
+    // As when the node that stored it died before its fan-out: nobody heard of it, and the
+    // visitor, unacknowledged, sends it again to another node.
+    agent.close();
+    const clientId: string = randomUUID();
+    const first = await send(widget, 'did anyone hear me?', clientId);
+    agent = await connectAgent(server);
+
+    const heard = nextEvent<Message>(agent, 'message:new');
+    const again = await send(widget, 'did anyone hear me?', clientId);
+
+    expect(again).toEqual(first);
+    expect(await heard).toEqual(first);
+    expect(await messageCount()).toBe(1);
   });
 
   it('keeps client ids apart per author: one side cannot collide with the other', async () => {

@@ -11,7 +11,7 @@ import { connectRedis } from './cluster/redis-link';
 import { MemoryAttemptCounter } from './core/attempt-counter';
 import { JobQueue } from './core/jobs/job-queue';
 import { MemoryRateLimiter } from './core/rate-limiter';
-import { createDb, isReady, type Db } from './db/database';
+import { createDb, isReady, poolUse, type Db } from './db/database';
 import { migrateToLatest } from './db/migrate';
 import { writerFor } from './db/writer';
 import { DomainEvents } from './domain-events';
@@ -19,6 +19,7 @@ import type { Config } from './env';
 import { AppError } from './errors';
 import { clientResolver, trustFunction } from './http/client-address';
 import { originPolicy } from './http/origin-policy';
+import { sharedRateLimitStore } from './http/shared-rate-limit-store';
 import { useTypedRoutes } from './http/typed-routes';
 import { AgentsRepository } from './modules/auth/agents.repository';
 import { authModule } from './modules/auth/auth.module';
@@ -110,6 +111,17 @@ export async function buildApp(
   const cookie = sessionCookie(isSecure);
 
   const metrics = new Metrics();
+  if (poolUse(db)) {
+    metrics.gauge('parley_db_pool_connections', 'Database connections, by state', 'state', () => {
+      const use = poolUse(db);
+      return use ? { total: use.total, idle: use.idle } : ({} as Record<string, number>);
+    });
+    metrics.value(
+      'parley_db_pool_waiting',
+      'Queries waiting for a database connection',
+      () => poolUse(db)?.waiting ?? 0,
+    );
+  }
   const events = new DomainEvents((event, error) => {
     http.log.error({ err: error, event }, 'an after-commit listener failed');
     metrics.listenerFailures.inc({ event });
@@ -142,6 +154,8 @@ export async function buildApp(
   await securityHeaders(http, overHttps);
   await http.register(fastifyRateLimit, {
     global: false,
+    // Counted where the other limits are: in Redis for every node when there are several.
+    store: sharedRateLimitStore(limiter),
     errorResponseBuilder: (_request, context) =>
       new AppError('rate_limited', 'Too many requests; slow down', Math.ceil(context.ttl / 1000)),
   });

@@ -14,6 +14,12 @@ export interface DomainEventMap {
     agentsOnly: boolean;
   };
   'message.created': { orgId: string; visitorId: string; message: Message };
+  /**
+   * A send was retried and found its message already stored. The first attempt's announcement
+   * may never have reached anyone (its node died between commit and fan-out), so the realtime
+   * listeners push it again; clients ignore a seq they have. Nothing else must react to it.
+   */
+  'message.resent': { orgId: string; visitorId: string; message: Message };
   'typing.changed': {
     orgId: string;
     visitorId: string;

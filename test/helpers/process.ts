@@ -46,7 +46,12 @@ export const GENEROUS_LIMIT_ENV = {
 export async function spawnServer(
   database: TestDatabase,
   port: number,
-  options: { publicUrl?: string; env?: Record<string, string> } = {},
+  options: {
+    publicUrl?: string;
+    env?: Record<string, string>;
+    /** How long the start may take (a loaded machine starting several nodes needs longer). */
+    startTimeoutMs?: number;
+  } = {},
 ): Promise<ServerProcess> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/server/main.ts'], {
     cwd: ROOT,
@@ -73,7 +78,7 @@ export async function spawnServer(
   );
   const url = `http://127.0.0.1:${port}`;
   try {
-    await waitUntilHealthy(url, exited, () => output);
+    await waitUntilHealthy(url, exited, () => output, options.startTimeoutMs ?? 15_000);
   } catch (error) {
     child.kill('SIGKILL'); // never leave a half-started server behind
     throw error;
@@ -85,10 +90,11 @@ async function waitUntilHealthy(
   url: string,
   exited: Promise<unknown>,
   output: () => string,
+  timeoutMs: number,
 ): Promise<void> {
   let dead = false;
   void exited.then(() => (dead = true));
-  for (let i = 0; i < 150; i++) {
+  for (let i = 0; i < timeoutMs / 100; i++) {
     if (dead) throw new Error(`server exited during start:\n${output()}`);
     try {
       if ((await fetch(`${url}/healthz`)).ok) return;

@@ -72,8 +72,11 @@ export function connectRealtime(openConversation: (id: string) => void): void {
   }
 
   function receiveMessage(message: Message): void {
+    // A retried send is pushed again (the first push may have been lost): alert once.
+    const known = conversations.get(message.conversationId);
+    const isNew = known === undefined || message.seq > known.lastSeq;
     messages.ingest(message);
-    if (message.author.type === 'visitor' && document.hidden) {
+    if (isNew && message.author.type === 'visitor' && document.hidden) {
       alertVisitorMessage(conversations.get(message.conversationId), message, openConversation);
     }
   }

@@ -3,11 +3,14 @@
  * sockets), rate limits and sign-in attempts. Redis never holds the only copy of anything —
  * messages and events are committed to the database first and clients catch up from their seq —
  * so an outage must never stop a message from being accepted: the limits then fall back to each
- * node's own counts until Redis answers again, and broadcasts queue and resume.
+ * node's own counts until Redis answers again, broadcasts reach this node's sockets only, and
+ * once Redis is back the sockets that may have missed one reconnect and catch up (see
+ * local-first-adapter.ts).
  */
 import { createAdapter } from '@socket.io/redis-streams-adapter';
 import type { FastifyBaseLogger } from 'fastify';
 import { Redis } from 'ioredis';
+import { localFirst } from './local-first-adapter';
 import {
   MemoryAttemptCounter,
   type AttemptCounter,
@@ -34,7 +37,8 @@ export interface RedisLink {
  * share one Redis.
  */
 export function connectRedis(url: string, log: FastifyBaseLogger, prefix = KEY_PREFIX): RedisLink {
-  // Broadcasts: queued while Redis is away, sent when it is back (the adapter resumes its stream).
+  // Broadcasts (and the adapter's stream readers, which duplicate this client): a command sent as
+  // Redis goes away waits for it to come back rather than fail; new broadcasts skip it meanwhile.
   const broadcast = new Redis(url, { lazyConnect: false, maxRetriesPerRequest: null });
   // Limits: an answer now or none, so a request never waits on an outage.
   const counters = new Redis(url, {
@@ -49,11 +53,21 @@ export function connectRedis(url: string, log: FastifyBaseLogger, prefix = KEY_P
     client.on('error', (error: Error) => outage.down(error));
     client.on('ready', () => outage.up());
   }
+  const streams = createAdapter(broadcast, {
+    streamName: `${prefix}socket.io`,
+    channelPrefix: `${prefix}socket.io`,
+  });
+  const link = {
+    isUp: () => broadcast.status === 'ready',
+    onRecovered: (listener: () => void) => broadcast.on('ready', listener),
+  };
   return {
-    adapter: createAdapter(broadcast, {
-      streamName: `${prefix}socket.io`,
-      channelPrefix: `${prefix}socket.io`,
-    }),
+    adapter: localFirst(streams, link, (mend) =>
+      log.warn(
+        mend,
+        'Redis is back: sockets that may have missed broadcasts reconnect and catch up by seq',
+      ),
+    ),
     limiter: new RedisRateLimiter(counters, outage.fallback),
     attempts: new RedisAttemptCounter(counters, outage.fallback),
     ready: (timeoutMs) => readyWithin([broadcast, counters], timeoutMs),

@@ -30,6 +30,14 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  readonly deliverySeconds = new Histogram({
+    name: 'parley_delivery_seconds',
+    help: 'From a message being committed (on any node) to its push leaving for one socket here',
+    labelNames: ['namespace'] as const,
+    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    registers: [this.registry],
+  });
+
   readonly listenerFailures = new Counter({
     name: 'parley_listener_failures_total',
     help: 'After-commit listeners that threw or rejected, by event',
@@ -96,6 +104,18 @@ export class Metrics {
       collect() {
         for (const [label, value] of Object.entries(read()))
           this.set({ [labelName]: label }, value);
+      },
+    });
+  }
+
+  /** An unlabelled gauge read at scrape time. */
+  value(name: string, help: string, read: () => number): void {
+    new Gauge({
+      name,
+      help,
+      registers: [this.registry],
+      collect() {
+        this.set(read());
       },
     });
   }

@@ -28,6 +28,22 @@ export interface PoolOptions {
   warn: (message: string) => void;
 }
 
+/** How busy a connection pool is, for /metrics. */
+export interface PoolUse {
+  /** Connections open, busy or idle. */
+  total: number;
+  idle: number;
+  /** Queries waiting for a connection. */
+  waiting: number;
+}
+
+const poolReaders = new WeakMap<Db, () => PoolUse>();
+
+/** The pool's use right now; undefined for SQLite, which has one connection and no pool. */
+export function poolUse(db: Db): PoolUse | undefined {
+  return poolReaders.get(db)?.();
+}
+
 const DEFAULT_POOL: PoolOptions = { poolSize: 10, statementTimeoutMs: 30_000, warn: () => {} };
 const CONNECT_TIMEOUT_MS = 10_000;
 
@@ -95,7 +111,13 @@ function openPostgres(url: string, settings: PoolOptions): Db {
   // An idle connection the server drops (restart, failover) must not crash the process; the
   // pool replaces it and the next query reports any lasting trouble.
   pool.on('error', () => {});
-  return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  poolReaders.set(db, () => ({
+    total: pool.totalCount,
+    idle: pool.idleCount,
+    waiting: pool.waitingCount,
+  }));
+  return db;
 }
 
 function openMysql(url: string, settings: PoolOptions): Db {
@@ -106,12 +128,21 @@ function openMysql(url: string, settings: PoolOptions): Db {
     // Literals compare byte for byte too (the tables' own collation is binary as well).
     charset: 'UTF8MB4_BIN',
   });
-  return new Kysely<Database>({
+  const db = new Kysely<Database>({
     dialect: new MysqlDialect({
       pool,
       onCreateConnection: (connection) => configureMysqlSession(connection, settings),
     }),
   });
+  // mysql2 keeps its counts in fields it does not document; read them defensively.
+  const internals = pool as unknown as Record<string, { length?: number } | undefined>;
+  const count = (field: string) => internals[field]?.length ?? 0;
+  poolReaders.set(db, () => ({
+    total: count('_allConnections'),
+    idle: count('_freeConnections'),
+    waiting: count('_connectionQueue'),
+  }));
+  return db;
 }
 
 /**

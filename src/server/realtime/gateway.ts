@@ -15,14 +15,14 @@ import {
   type AgentClientEvents,
   type VisitorClientEvents,
 } from '../../protocol/events';
-import { agentNamespace, type AgentEvents } from './agent.namespace';
+import { agentNamespace, type AgentEvents, type AgentNamespace } from './agent.namespace';
 import { guardBackpressure } from './backpressure';
 import { engineGuard } from './engine-guard';
 import { InFlight } from './in-flight';
 import { listenForAgents, listenForVisitors } from './listeners';
 import { sweepEndedSessions } from './session-sweep';
 import { SocketEvents } from './socket-events';
-import { visitorNamespace, type VisitorEvents } from './visitor.namespace';
+import { visitorNamespace, type VisitorEvents, type VisitorNamespace } from './visitor.namespace';
 
 // Room for a 10,000-character body even when every character is JSON-escaped (\uXXXX).
 const MAX_PACKET_BYTES = 128 * 1024;
@@ -85,6 +85,9 @@ export function createRealtime(httpServer: HttpServer, deps: RealtimeDeps): Real
     visitor: visitors.sockets.size,
     agent: agents.sockets.size,
   }));
+  countConnected(deps.metrics, visitors, agents);
+  observeDeliveries(deps.metrics, visitors, 'visitor');
+  observeDeliveries(deps.metrics, agents, 'agent');
   deps.events.on('message.created', (e) =>
     deps.metrics.messages.inc({ author: e.message.author.type }),
   );
@@ -105,4 +108,35 @@ export function createRealtime(httpServer: HttpServer, deps: RealtimeDeps): Real
       await inFlight.drained(timeoutMs);
     },
   };
+}
+
+/** Distinct people connected to this node (one visitor with three tabs counts once). */
+function countConnected(metrics: Metrics, visitors: VisitorNamespace, agents: AgentNamespace) {
+  const distinct = (ids: Iterable<string>) => new Set(ids).size;
+  metrics.value('parley_connected_visitors', 'Visitors with an open socket on this node', () =>
+    distinct([...visitors.sockets.values()].map((s) => s.data.visitor.id)),
+  );
+  metrics.value('parley_connected_agents', 'Agents with an open socket on this node', () =>
+    distinct([...agents.sockets.values()].map((s) => s.data.agent.id)),
+  );
+}
+
+/**
+ * Times each `message:new` push from its commit to its leaving for a socket of this node,
+ * whichever node committed it (through the Redis adapter too). Node clocks differ a little;
+ * the histogram is for spotting seconds, not microseconds.
+ */
+function observeDeliveries(
+  metrics: Metrics,
+  nsp: VisitorNamespace | AgentNamespace,
+  namespace: string,
+): void {
+  nsp.on('connection', (socket) => {
+    socket.onAnyOutgoing((event: string, payload: { createdAt?: unknown }) => {
+      if (event !== 'message:new' || typeof payload.createdAt !== 'string') return;
+      const committed = Date.parse(payload.createdAt);
+      if (Number.isFinite(committed))
+        metrics.deliverySeconds.observe({ namespace }, Math.max(0, Date.now() - committed) / 1000);
+    });
+  });
 }

@@ -12,9 +12,8 @@ export function listenForAgents(events: DomainEvents, nsp: AgentNamespace): void
   events.on('conversation.updated', (e) =>
     nsp.to(orgAgentsRoom(e.orgId)).emit('conversation:updated', e.conversation),
   );
-  events.on('message.created', (e) =>
-    nsp.to(orgAgentsRoom(e.orgId)).emit('message:new', e.message),
-  );
+  for (const name of ['message.created', 'message.resent'] as const)
+    events.on(name, (e) => nsp.to(orgAgentsRoom(e.orgId)).emit('message:new', e.message));
   events.on('typing.changed', (e) => {
     if (e.by.type !== 'visitor') return;
     nsp
@@ -32,10 +31,11 @@ export function listenForVisitors(events: DomainEvents, nsp: VisitorNamespace): 
   events.on('conversation.updated', (e) => {
     if (!e.agentsOnly) toVisitor(e);
   });
-  events.on('message.created', (e) => {
-    if (e.message.internal) return;
-    nsp.to(visitorRoom(e.visitorId)).emit('message:new', e.message);
-  });
+  for (const name of ['message.created', 'message.resent'] as const)
+    events.on(name, (e) => {
+      if (e.message.internal) return;
+      nsp.to(visitorRoom(e.visitorId)).emit('message:new', e.message);
+    });
   events.on('typing.changed', (e) => {
     if (e.by.type !== 'agent') return;
     nsp.to(visitorRoom(e.visitorId)).emit('typing', { typing: e.typing, agentName: e.by.name });

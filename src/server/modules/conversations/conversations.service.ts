@@ -89,6 +89,7 @@ export class ConversationsService {
       { retryOnDuplicate: true },
     );
     if ('conversation' in outcome) this.messages.announce(outcome);
+    else this.messages.announceResent(visitor.orgId, visitor.id, outcome.message);
     return toMessage(outcome.message);
   }
 

@@ -79,12 +79,13 @@ export class MessagesService {
             : await this.messages
                 .withTransaction(trx)
                 .findByClientId(conversation.id, authorIdOf(author), input.clientId);
-        if (existing) return { message: existing };
+        if (existing) return { message: existing, visitorId: conversation.visitor_id };
         return this.appendWithin(trx, conversation, actor, input, now());
       },
       { retryOnDuplicate: true },
     );
     if ('conversation' in outcome) this.announce(outcome);
+    else this.announceResent(actor.orgId, outcome.visitorId, outcome.message);
     return toMessage(outcome.message);
   }
 
@@ -168,6 +169,11 @@ export class MessagesService {
     // A private note changes the conversation for agents only; the visitor must not learn of it.
     const agentsOnly = message.internal === 1;
     this.events.emit('conversation.updated', { orgId, visitorId, conversation, agentsOnly });
+  }
+
+  /** A retry found `message` stored: push it again (see the `message.resent` event). */
+  announceResent(orgId: string, visitorId: string, message: MessagesTable): void {
+    this.events.emit('message.resent', { orgId, visitorId, message: toMessage(message) });
   }
 
   /** Messages after `afterSeq`: at most SYNC_PAGE_SIZE, and about SYNC_PAGE_CHARS of text. */
