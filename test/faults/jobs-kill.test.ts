@@ -67,41 +67,65 @@ function bodyOf(job: { payload: string }): string {
 
 /**
  * Kills the server at the worst moment for a job: its message is committed, the job is not yet
- * done. The test holds the job's row (a no-op update: a row lock on PostgreSQL and MySQL, the
- * write lock on SQLite), so the job cannot be marked done while the kill lands. Returns its id.
+ * done. The window between the two is short, so the test samples it: it freezes the server
+ * (SIGSTOP), looks for a running job whose message exists, and either kills the server there or
+ * lets it go on (SIGCONT) and looks again a moment later. Returns the caught job's id.
  */
 async function killBetweenEffectAndDone(server: ServerProcess): Promise<string> {
-  for (let i = 0; i < 5000; i++) {
-    const runningJobs = await db
-      .selectFrom('jobs')
-      .select(['id', 'payload'])
-      .where('status', '=', 'running')
-      .execute();
-    for (const job of runningJobs) {
-      const effect = await db
-        .selectFrom('messages')
-        .select('id')
-        .where('body', '=', bodyOf(job))
-        .executeTakeFirst();
-      if (!effect) continue;
-      const killed = await db.transaction().execute(async (trx) => {
-        const held = await trx
-          .updateTable('jobs')
-          .set({ locked_by: sql<string>`locked_by` })
-          .where('id', '=', job.id)
-          .where('status', '=', 'running')
-          .executeTakeFirst();
-        if (Number(held.numUpdatedRows) !== 1) return false;
-        server.child.kill('SIGKILL');
-        await server.exited;
-        await endSessionsOfTheDead(trx);
-        return true;
-      });
-      if (killed) return job.id;
-    }
-    await new Promise((resolve) => setTimeout(resolve, 1));
+  for (let i = 0; i < 3000; i++) {
+    server.child.kill('SIGSTOP');
+    const caught = await killIfInTheWindow(server);
+    if (caught) return caught;
+    server.child.kill('SIGCONT');
+    await new Promise((resolve) => setTimeout(resolve, 1 + (i % 7)));
   }
   throw new Error('never caught a job between its effect and its end');
+}
+
+/** The frozen server, killed if one of its running jobs has already committed its message. */
+async function killIfInTheWindow(server: ServerProcess): Promise<string | undefined> {
+  const runningJobs = await db
+    .selectFrom('jobs')
+    .select(['id', 'payload'])
+    .where('status', '=', 'running')
+    .execute();
+  for (const job of runningJobs) {
+    const effect = await db
+      .selectFrom('messages')
+      .select('id')
+      .where('body', '=', bodyOf(job))
+      .executeTakeFirst();
+    if (effect && (await killHoldingTheJob(server, job.id))) return job.id;
+  }
+  return undefined;
+}
+
+/**
+ * On SQLite a frozen server changes nothing: kill it. PostgreSQL and MySQL may still run a
+ * statement the server sent before it froze (the job's "done"), so the test first holds the job's
+ * row (a no-op update, refused when the job is no longer running), then kills.
+ */
+async function killHoldingTheJob(server: ServerProcess, jobId: string): Promise<boolean> {
+  const kill = async () => {
+    server.child.kill('SIGKILL');
+    await server.exited;
+  };
+  if (database.engine === 'sqlite') {
+    await kill();
+    return true;
+  }
+  return db.transaction().execute(async (trx) => {
+    const held = await trx
+      .updateTable('jobs')
+      .set({ locked_by: sql<string>`locked_by` })
+      .where('id', '=', jobId)
+      .where('status', '=', 'running')
+      .executeTakeFirst();
+    if (Number(held.numUpdatedRows) !== 1) return false;
+    await kill();
+    await endSessionsOfTheDead(trx);
+    return true;
+  });
 }
 
 /**
