@@ -1,11 +1,13 @@
 import { defineStore } from 'pinia';
-import { ref } from 'vue';
+import { computed, ref } from 'vue';
 import type { Agent } from '../../protocol/schemas';
 import { fetchCurrentAgent, signIn, signOut } from '../api/auth';
 
 export const useSessionStore = defineStore('session', () => {
   const me = ref<Agent | null>(null);
   const checked = ref(false);
+  /** Owners and admins change sites; the console shows them what only they may use. */
+  const isAdmin = computed(() => me.value?.role === 'owner' || me.value?.role === 'admin');
 
   /** Asks the server once per page load who is signed in. */
   async function ensureChecked(): Promise<void> {
@@ -24,5 +26,5 @@ export const useSessionStore = defineStore('session', () => {
     me.value = null;
   }
 
-  return { me, checked, ensureChecked, login, logout };
+  return { me, checked, isAdmin, ensureChecked, login, logout };
 });

@@ -50,6 +50,7 @@ describe('migrations', () => {
       'events',
       'messages',
       'organizations',
+      'refused_origins',
       'sessions',
       'sites',
       'visitors',

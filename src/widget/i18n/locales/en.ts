@@ -8,6 +8,11 @@ export const launcher = {
   openChatUnread: 'Open chat ({count} unread)',
   closeChat: 'Close chat',
   frameTitle: 'Parley chat',
+  // For the site's developer, in the host page's browser console.
+  originNotAllowed:
+    'Parley: origin {origin} is not allowed for this site — add it in Settings → Sites',
+  unknownSite:
+    'Parley: there is no site with the key "{key}" — copy the embed code again from Settings → Sites',
 };
 
 export const chat = {
