@@ -26,6 +26,15 @@ const security = [{ session: [] }];
 export function refusedOriginRoutes(app: TypedApp, deps: RefusedOriginRouteDeps): void {
   const { refusedOrigins, origins, client, guards } = deps;
 
+  /**
+   * The asking page's origin. A browser's cross-origin fetch always carries `Origin`; a
+   * same-origin GET (our own /demo page) carries none, and over plain HTTP on a host name that is
+   * not localhost no `Sec-Fetch-Site` either, so a request without them counts as coming from this
+   * server's own origin. Anything else forges headers at will, and learns only yes or no.
+   */
+  const pageOrigin = (request: FastifyRequest): string | undefined =>
+    origins.browserOrigin(request.raw) ?? client.requestOrigin(request.raw);
+
   app.get(
     '/api/v1/widget/config',
     {
@@ -45,10 +54,7 @@ export function refusedOriginRoutes(app: TypedApp, deps: RefusedOriginRouteDeps)
       },
     },
     async (request, reply) => {
-      const answer = await refusedOrigins.check(
-        request.query.site,
-        origins.browserOrigin(request.raw),
-      );
+      const answer = await refusedOrigins.check(request.query.site, pageOrigin(request));
       // Public and without credentials: any page may read it. It depends on Origin, and an
       // allowed origin must be seen at once, so no cache keeps it.
       return reply

@@ -1,3 +1,4 @@
+import http from 'node:http';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { login } from '../../../../test/helpers/clients';
 import { createAgent } from '../../../../test/helpers/factories';
@@ -72,8 +73,29 @@ describe('the loader asking whether it may run', () => {
     expect(await refusedOrigins()).toEqual(['https://shop.example']);
   });
 
+  it('takes a request without Origin for one from this server itself (its /demo over plain HTTP)', async () => {
+    // fetch() may not set Host: a plain request, as a browser sends it to http://shop.test.
+    const ask = (host: string) =>
+      new Promise<unknown>((resolve, reject) => {
+        const url = `${server.url}/api/v1/widget/config?site=${server.widgetKey}`;
+        http
+          .get(url, { headers: { host } }, (res) => {
+            let body = '';
+            res.on('data', (chunk: Buffer) => (body += chunk.toString()));
+            res.on('end', () => resolve(JSON.parse(body)));
+          })
+          .on('error', reject);
+      });
+    expect(await ask('shop.test')).toEqual({ allowed: true });
+    expect(await ask('parley.example:8080')).toEqual({
+      allowed: false,
+      code: 'origin_not_allowed',
+    });
+    expect(await refusedOrigins()).toEqual(['http://parley.example:8080']);
+  });
+
   it('records no origin when there is none, or an opaque or malformed one', async () => {
-    for (const origin of [undefined, 'null', 'https://shop.example/path', 'file://']) {
+    for (const origin of ['null', 'https://shop.example/path', 'file://', 'https://*.example']) {
       const answer = await (await askConfig(server.widgetKey, origin)).json();
       expect(answer).toEqual({ allowed: false, code: 'origin_not_allowed' });
     }
