@@ -4,7 +4,8 @@ import { chromium, type Browser, type Locator } from 'playwright-core';
 /** Debian's Chromium; tests never download a browser. */
 export const CHROMIUM = process.env.PARLEY_CHROMIUM ?? '/usr/bin/chromium';
 
-export async function launchBrowser(): Promise<Browser> {
+/** `extraArgs`: more Chromium switches, e.g. `--host-resolver-rules` for a name that is not localhost. */
+export async function launchBrowser(extraArgs: string[] = []): Promise<Browser> {
   if (!fs.existsSync(CHROMIUM))
     throw new Error(`No browser at ${CHROMIUM}: apt-get install chromium`);
   return chromium.launch({
@@ -17,6 +18,7 @@ export async function launchBrowser(): Promise<Browser> {
       '--disable-component-update',
       '--disable-sync',
       '--no-first-run',
+      ...extraArgs,
     ],
   });
 }

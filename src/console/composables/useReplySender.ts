@@ -1,4 +1,5 @@
 import { ref, watch, type Ref } from 'vue';
+import { newClientId } from '../../client/client-id';
 import { RequestError } from '../api/request-error';
 import { type OutgoingMessage, sendMessage } from '../realtime/agent-actions';
 import { connectionState } from '../realtime/connector';
@@ -36,7 +37,8 @@ export function useReplySender({ conversationId, text, internal }: Reply) {
         ? failedAttempt
         : {
             conversationId: conversationId(),
-            clientId: crypto.randomUUID(),
+            // Not crypto.randomUUID: a console opened over plain http from another machine lacks it.
+            clientId: newClientId(),
             body,
             internal: internal.value,
           };

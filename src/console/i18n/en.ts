@@ -17,6 +17,9 @@ const en = {
     submit: 'Sign in',
     submitting: 'Signing in…',
     tooManyAttemptsWait: 'Too many sign-in attempts. Try again in {minutes} min.',
+    expired: 'Your session has ended. Sign in again to go on: your unsent replies are kept.',
+    elsewhere:
+      'You were signed out in another tab. Sign in again to go on: your unsent replies are kept.',
   },
   header: {
     navigation: 'Main',
@@ -104,6 +107,7 @@ const en = {
     waitingForConnection:
       'Not sent yet: you are offline. It will be sent as soon as the connection is back.',
     tooLong: 'Too long: {length} characters, at most {max}.',
+    resolvedHint: 'This conversation is resolved. Sending a reply reopens it.',
   },
   embedding: {
     title: 'Embedding',

@@ -26,6 +26,8 @@ export interface ChatState {
   messages: readonly Message[];
   local: readonly LocalMessage[];
   agentReadSeq: number;
+  /** Support resolved the conversation, and the visitor has not written since. */
+  resolved: boolean;
   /** Set while an agent types; `name` is null when the server did not say who. */
   agentTyping: { name: string | null } | null;
   unread: number;
@@ -67,6 +69,7 @@ export class ChatSession implements ConnectionListener {
       messages: this.timeline.messages(),
       local: [...this.local.values()],
       agentReadSeq: this.timeline.agentReadSeq,
+      resolved: this.timeline.resolved && this.local.size === 0,
       agentTyping: this.agentTyping,
       unread: this.timeline.unreadCount(),
     };

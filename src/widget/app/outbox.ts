@@ -2,7 +2,7 @@ import type { ErrorBody, ErrorCode } from '../../protocol/errors';
 import type { AckResult } from '../../protocol/events';
 import type { Message } from '../../protocol/schemas';
 import { isRecord } from '../is-record';
-import { newClientId } from './client-id';
+import { newClientId } from '../../client/client-id';
 import { coalesce } from './coalesce';
 import { readJson, type KeyValueStorage } from './storage';
 

@@ -40,4 +40,5 @@ export const chat = {
   errorTooLong: 'Not sent: the message is too long.',
   errorInvalidText: 'Not sent: the message contains characters that cannot be sent.',
   errorRejected: 'Not sent: the message was refused.',
+  resolved: 'This conversation was closed. Write a message below to start again.',
 };
