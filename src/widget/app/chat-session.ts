@@ -1,10 +1,10 @@
 import type { ErrorCode } from '../../protocol/errors';
 import type { Message } from '../../protocol/schemas';
-import { coalesce } from './coalesce';
+import { coalesce } from '../../client/coalesce';
 import { ConversationTimeline, isFromSupport } from './conversation-timeline';
-import { Outbox, deliveryOf, type Delivery, type OutboxItem } from './outbox';
+import { Outbox, deliveryOf, type Delivery, type OutboxItem } from '../../client/outbox';
 import { retryDelay } from './retry-delay';
-import type { KeyValueStorage } from './storage';
+import type { KeyValueStorage } from '../../client/storage';
 import { syncPageOf, type SyncPage } from './sync-reply';
 import type { ConnectionListener, ConnectionStatus, VisitorSocket } from './visitor-connection';
 
@@ -89,7 +89,7 @@ export class ChatSession implements ConnectionListener {
 
   /** Stored at once, shown as sending, and sent when the connection allows. */
   send(body: string): void {
-    this.showSending(this.outbox.enqueue(body));
+    this.showSending(this.outbox.enqueue({ body }));
     this.changed();
     // Before the first sync, a refusal would not know where in the history to show the message;
     // the catch-up after each connect syncs first and then sends the outbox.
@@ -133,7 +133,11 @@ export class ChatSession implements ConnectionListener {
     this.timeline.reset();
     // When site data was cleared, the outbox went with the identity; what this tab still shows
     // as sending goes out again (same client ids), from the new visitor.
-    this.outbox.restore([...this.local.values()].filter((local) => local.state === 'sending'));
+    this.outbox.restore(
+      [...this.local.values()]
+        .filter((local) => local.state === 'sending')
+        .map(({ clientId, body }) => ({ clientId, body })),
+    );
     this.changed();
   }
 

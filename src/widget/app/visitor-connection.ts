@@ -3,7 +3,7 @@ import { followNetworkStatus, reconnectNow } from '../../client/network-status';
 import type { VisitorClientEvents, VisitorServerEvents } from '../../protocol/events';
 import type { VisitorHandshake } from '../../protocol/schemas';
 import { retryDelay } from './retry-delay';
-import type { KeyValueStorage } from './storage';
+import type { KeyValueStorage } from '../../client/storage';
 import { createVisitor, isErrorBody, VisitorApiError } from './visitor-api';
 import { forgetIdentity, loadIdentity, saveIdentity } from './visitor-identity';
 
