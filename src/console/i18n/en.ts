@@ -108,6 +108,8 @@ const en = {
       'Not sent yet: you are offline. It will be sent as soon as the connection is back.',
     tooLong: 'Too long: {length} characters, at most {max}.',
     resolvedHint: 'This conversation is resolved. Sending a reply reopens it.',
+    pendingLabel: 'Replies not sent yet',
+    waiting: 'Waiting for the connection',
   },
   embedding: {
     title: 'Embedding',

@@ -3,7 +3,7 @@ import type { Message } from '../../protocol/schemas';
 import { coalesce } from '../../client/coalesce';
 import { ConversationTimeline, isFromSupport } from './conversation-timeline';
 import { Outbox, deliveryOf, type Delivery, type OutboxItem } from '../../client/outbox';
-import { retryDelay } from './retry-delay';
+import { retryDelay } from '../../client/retry-delay';
 import type { KeyValueStorage } from '../../client/storage';
 import { syncPageOf, type SyncPage } from './sync-reply';
 import type { ConnectionListener, ConnectionStatus, VisitorSocket } from './visitor-connection';
