@@ -38,6 +38,15 @@ export function announceSignOut(): void {
   }
 }
 
+/** Signed in again: an earlier sign-out no longer explains why a session ends. */
+export function forgetSignOut(): void {
+  try {
+    localStorage.removeItem(SIGNED_OUT_KEY);
+  } catch {
+    // Nothing was kept then.
+  }
+}
+
 /** Leaves for the sign-in page as soon as another tab of this browser signs out. */
 export function followSignOutElsewhere(signedIn: () => boolean, beforeLeaving: () => void): void {
   window.addEventListener('storage', (event) => {

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, FrameLocator, Page } from 'playwright-core';
 import { freePort, spawnServer, type ServerProcess } from '../helpers/process';
+import { createDb } from '../../src/server/db/database';
 import { createTestDatabase, type TestDatabase } from '../helpers/database';
 import { ADMIN } from '../helpers/server';
 import { launchBrowser, visible } from './browser';
@@ -142,5 +143,19 @@ describe('Parley over plain HTTP on a host name', () => {
       .poll(() => agent.getByRole('textbox', { name: 'Reply' }).inputValue())
       .toBe('Half-written answer');
     await other.close();
+  });
+
+  it('says the session ended when it was ended elsewhere, and comes back there after signing in', async () => {
+    // Ended on the server (expired, or a password change elsewhere): the next request finds out.
+    const db = await createDb(database.url, { poolSize: 1 });
+    try {
+      await db.deleteFrom('sessions').execute();
+    } finally {
+      await db.destroy();
+    }
+    await agent.getByRole('link', { name: 'Embedding' }).click();
+    await visible(agent.getByText('Your session has ended.', { exact: false }));
+    await signIn(agent);
+    await visible(agent.getByRole('heading', { name: 'Embedding' }));
   });
 });

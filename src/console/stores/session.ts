@@ -2,6 +2,7 @@ import { defineStore } from 'pinia';
 import { computed, ref } from 'vue';
 import type { Agent } from '../../protocol/schemas';
 import { fetchCurrentAgent, signIn, signOut } from '../api/auth';
+import { forgetSignOut } from '../session-exit';
 
 export const useSessionStore = defineStore('session', () => {
   const me = ref<Agent | null>(null);
@@ -19,6 +20,7 @@ export const useSessionStore = defineStore('session', () => {
   async function login(email: string, password: string): Promise<void> {
     me.value = await signIn(email, password);
     checked.value = true;
+    forgetSignOut();
   }
 
   async function logout(): Promise<void> {
