@@ -5,6 +5,8 @@ declare module 'vue-router' {
   interface RouteMeta {
     /** Reachable without a session. */
     public?: boolean;
+    /** Only for owners and admins; others land in the inbox. */
+    admin?: boolean;
   }
 }
 
@@ -30,6 +32,12 @@ export const router = createRouter({
         },
       ],
     },
+    {
+      path: '/embedding',
+      name: 'embedding',
+      component: () => import('./views/EmbeddingView.vue'),
+      meta: { admin: true },
+    },
     { path: '/:unknown(.*)*', redirect: { name: 'inbox' } },
   ],
 });
@@ -42,7 +50,7 @@ router.beforeEach(async (to): Promise<true | RouteLocationRaw> => {
     () => false,
   );
   if (to.meta.public) return signedIn ? { name: 'inbox' } : true;
-  if (signedIn) return true;
+  if (signedIn) return to.meta.admin && !session.isAdmin ? { name: 'inbox' } : true;
   return to.fullPath === '/'
     ? { name: 'login' }
     : { name: 'login', query: { redirect: to.fullPath } };

@@ -36,6 +36,9 @@ import { MessagesService } from './modules/messages/messages.service';
 import { VisitorAdmission } from './modules/conversations/visitor-admission';
 import { SitesRepository } from './modules/sites/sites.repository';
 import { sitesModule } from './modules/sites/sites.module';
+import { refusedOriginsModule } from './modules/sites/refused-origins.module';
+import { RefusedOriginsRepository } from './modules/sites/refused-origins.repository';
+import { RefusedOriginsService } from './modules/sites/refused-origins.service';
 import { SitesService } from './modules/sites/sites.service';
 import { visitorsModule } from './modules/visitors/visitors.module';
 import { VisitorsRepository } from './modules/visitors/visitors.repository';
@@ -191,6 +194,13 @@ export async function buildApp(
   jobs.pruneFinished({ doneMs: 7 * 86_400_000, failedMs: 30 * 86_400_000 }); // a week, a month
   await http.register(jobsModule, { jobs: new JobsService(jobs), guards });
   http.addHook('onReady', () => jobs.start());
+  const refusedOrigins = new RefusedOriginsService(
+    sites,
+    new RefusedOriginsRepository(db),
+    http.log,
+    options.clock ?? systemClock,
+  );
+  await http.register(refusedOriginsModule, { refusedOrigins, origins, client, guards });
   realtime.assertComplete();
   await webAssets(http, options.distDir ?? DEFAULT_DIST_DIR, sitesService);
 

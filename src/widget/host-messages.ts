@@ -3,7 +3,7 @@
  * The frame learns the page's origin from the browser-given `event.origin` of `parley:init`,
  * never from the message body, so a page cannot claim to be another site.
  */
-import { isRecord } from './is-record';
+import { isRecord } from '../client/is-record';
 
 /** Frame → loader, posted to `window.parent` with target origin '*' (the frame cannot know it yet). */
 export type FrameMessage =

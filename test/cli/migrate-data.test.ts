@@ -30,7 +30,10 @@ const pools: Db[] = [];
 
 const BODIES = ['Hello! 你好，我的订单在哪里？', 'Order #1234 😀👩‍👩‍👧‍👦', 'e\u0301 𝄞 <b>not html</b>'];
 
-/** An installation with a row in every table: visitors, replies, a note, a block, sessions. */
+/**
+ * An installation with a row in every table: visitors, replies, a note, a block, sessions, a
+ * refused origin.
+ */
 beforeAll(async () => {
   source = await createTestDatabase('sqlite');
   target = await createTestDatabase();
@@ -77,6 +80,11 @@ beforeAll(async () => {
     body: JSON.stringify({ address: true }),
   });
   expect(res.status).toBe(200);
+  // A shop that embedded the widget before its origin was allowed.
+  const refused = await fetch(`${server.url}/api/v1/widget/config?site=${server.widgetKey}`, {
+    headers: { origin: 'https://new-shop.example' },
+  });
+  expect(await refused.json()).toMatchObject({ allowed: false });
   widget.close();
   agent.close();
   await server.close();

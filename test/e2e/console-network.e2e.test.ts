@@ -78,7 +78,7 @@ afterAll(async () => {
 const offlineBanner = () => agent.getByText(/Connection lost/);
 const replyBox = () => agent.getByRole('textbox', { name: 'Reply' });
 
-/** The composer empties its box once the send is acknowledged: only then is the outcome known. */
+/** The composer empties its box once the reply is in the outbox, which sends it from there. */
 async function replySent(): Promise<void> {
   await expect.poll(() => replyBox().inputValue(), { timeout: 10_000 }).toBe('');
 }
@@ -121,6 +121,30 @@ describe('the console on a bad network', () => {
     const bodies = [...history.messages, ...received].map((message) => message.body);
     expect(bodies.filter((body) => body === 'Sorry, one moment please.')).toHaveLength(1);
     expect(await thread().getByText('Sorry, one moment please.').count()).toBe(1);
+  });
+
+  it('queues replies written offline, shows them waiting, and sends them in order once online', async () => {
+    const received = collect<Message>(visitor, 'message:new');
+    await context.setOffline(true);
+    await visible(offlineBanner());
+    await reply('Checking your order now.');
+    // The box is free for the next reply at once, as in the widget.
+    await replySent();
+    await reply('Found it.');
+    const waiting = agent.getByRole('list', { name: 'Replies not sent yet' });
+    await visible(waiting.getByText('Found it.'));
+    expect(await waiting.getByRole('listitem').allInnerTexts()).toEqual([
+      expect.stringContaining('Checking your order now.'),
+      expect.stringContaining('Found it.'),
+    ]);
+    await visible(agent.getByText(/Not sent yet: you are offline/));
+
+    await context.setOffline(false);
+    await waiting.waitFor({ state: 'hidden', timeout: 20_000 });
+    await visible(thread().getByText('Found it.'));
+    await expect
+      .poll(() => received.map((message) => message.body))
+      .toEqual(['Checking your order now.', 'Found it.']);
   });
 
   it('resends a reply whose ack the network lost with the same client id, so it lands once', async () => {

@@ -10,6 +10,7 @@ import {
   type ServerProcess,
 } from '../helpers/process';
 import { createTestDatabase, type TestDatabase } from '../helpers/database';
+import { ADMIN } from '../helpers/server';
 import { launchBrowser, visible } from './browser';
 
 /**
@@ -67,19 +68,62 @@ describe('the widget on a customer site of another origin', () => {
     await page.close();
   });
 
-  it('does not run on an origin the site does not allow', async () => {
-    const page = await browser.newPage();
-    // The frame's CSP frame-ancestors names only allowed origins, so the browser refuses to show it.
-    const refused = page.waitForEvent('console', {
-      predicate: (m) => m.text().includes('frame-ancestors'),
+  it('explains a refused origin in the shop page, lists it for the owner, and works after one click on Allow', async () => {
+    const shop = await browser.newPage();
+    const said: string[] = [];
+    shop.on('console', (message) => said.push(message.text()));
+    const explained = shop.waitForEvent('console', {
+      predicate: (message) => message.text().startsWith('Parley:'),
       timeout: 10_000,
     });
-    await page.goto(urlOf(otherShop));
-    await (await visible(page.getByRole('button', { name: /open chat/i }))).click();
-    await refused;
-    const frame = page.frames().find((f) => f.url().includes('/widget/frame'));
-    const textboxes = frame ? await frame.getByRole('textbox', { name: 'Message' }).count() : 0;
-    expect(textboxes).toBe(0);
-    await page.close();
+    await shop.goto(urlOf(otherShop));
+    expect((await explained).text()).toBe(
+      `Parley: origin ${urlOf(otherShop)} is not allowed for this site — add it in Settings → Sites`,
+    );
+    // No launcher to click and no frame the browser would refuse to show.
+    expect(await shop.getByRole('button', { name: /open chat/i }).count()).toBe(0);
+    expect(await shop.locator('iframe').count()).toBe(0);
+
+    const owner = await browser.newPage();
+    await owner.goto(`${parley.url}/console`);
+    await (await visible(owner.getByRole('textbox', { name: 'Email' }))).fill(ADMIN.email);
+    await owner.getByRole('textbox', { name: 'Password' }).fill(ADMIN.password);
+    await owner.getByRole('button', { name: 'Sign in' }).click();
+    await (await visible(owner.getByRole('link', { name: 'Embedding' }))).click();
+    const refused = owner.getByRole('listitem').filter({ hasText: urlOf(otherShop) });
+    await (await visible(refused.getByRole('button', { name: 'Allow' }))).click();
+    await visible(owner.getByRole('status').filter({ hasText: urlOf(otherShop) }));
+    await visible(owner.getByRole('list', { name: 'Allowed origins' }).getByText(urlOf(otherShop)));
+    expect(said.filter((text) => text.startsWith('Parley:'))).toHaveLength(1);
+
+    await shop.reload();
+    await (await visible(shop.getByRole('button', { name: /open chat/i }))).click();
+    const frame = shop.frameLocator('iframe[title*="chat" i]');
+    await (await visible(frame.getByRole('textbox', { name: 'Message' }))).fill('Allowed now');
+    await frame.getByRole('button', { name: 'Send' }).click();
+    await visible(frame.getByText('Sent'));
+    await owner.close();
+    await shop.close();
+  });
+
+  it('says so when the embed code names no site', async () => {
+    const unknown = await shopServer(
+      `<script src="${parley.url}/widget.js" data-site="no-such-site" async></script>`,
+    );
+    try {
+      const page = await browser.newPage();
+      const explained = page.waitForEvent('console', {
+        predicate: (message) => message.text().startsWith('Parley:'),
+        timeout: 10_000,
+      });
+      await page.goto(urlOf(unknown));
+      expect((await explained).text()).toBe(
+        'Parley: there is no site with the key "no-such-site" — copy the embed code again from Settings → Sites',
+      );
+      expect(await page.getByRole('button', { name: /open chat/i }).count()).toBe(0);
+      await page.close();
+    } finally {
+      unknown.close();
+    }
   });
 });

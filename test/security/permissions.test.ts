@@ -97,6 +97,19 @@ const REST: RestCase[] = [
     expect: byRole(200, 200, 403),
   },
   {
+    method: 'GET',
+    url: '/api/v1/sites/:id/refused-origins',
+    path: (f) => `/api/v1/sites/${f.siteId}/refused-origins`,
+    expect: byRole(200, 404, 403),
+  },
+  {
+    method: 'POST',
+    url: '/api/v1/sites/:id/allowed-origins',
+    path: (f) => `/api/v1/sites/${f.siteId}/allowed-origins`,
+    body: () => ({ origin: 'https://allowed-in-test.example' }),
+    expect: byRole(200, 404, 403),
+  },
+  {
     method: 'POST',
     url: '/api/v1/visitors/:id/block',
     path: (f) => `/api/v1/visitors/${f.visitorId}/block`,
@@ -111,11 +124,15 @@ const REST: RestCase[] = [
   },
 ];
 
-/** Routes anyone may call, whoever they are: sign-in, sign-out and the widget's new visitor. */
+/**
+ * Routes anyone may call, whoever they are: sign-in, sign-out, the widget's new visitor and the
+ * loader's "may I embed here?".
+ */
 const PUBLIC = [
   'POST /api/v1/auth/login',
   'POST /api/v1/auth/logout',
   'POST /api/v1/widget/visitors',
+  'GET /api/v1/widget/config',
 ];
 
 interface SocketCase {

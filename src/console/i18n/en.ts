@@ -17,8 +17,14 @@ const en = {
     submit: 'Sign in',
     submitting: 'Signing in…',
     tooManyAttemptsWait: 'Too many sign-in attempts. Try again in {minutes} min.',
+    expired: 'Your session has ended. Sign in again to go on: your unsent replies are kept.',
+    elsewhere:
+      'You were signed out in another tab. Sign in again to go on: your unsent replies are kept.',
   },
   header: {
+    navigation: 'Main',
+    inbox: 'Inbox',
+    embedding: 'Embedding',
     signOut: 'Sign out',
     signOutFailed: 'Could not sign out. {reason}',
   },
@@ -101,6 +107,26 @@ const en = {
     waitingForConnection:
       'Not sent yet: you are offline. It will be sent as soon as the connection is back.',
     tooLong: 'Too long: {length} characters, at most {max}.',
+    resolvedHint: 'This conversation is resolved. Sending a reply reopens it.',
+    pendingLabel: 'Replies not sent yet',
+    waiting: 'Waiting for the connection',
+  },
+  embedding: {
+    title: 'Embedding',
+    loading: 'Loading sites…',
+    siteKey: 'Site key:',
+    allowedOrigins: 'Allowed origins',
+  },
+  refusedOrigins: {
+    title: 'Recently refused origins',
+    hint: 'Pages on these origins tried to show the chat and were refused. Allow the ones that are yours.',
+    loading: 'Loading…',
+    empty: 'No page was refused lately.',
+    refusals: 'refused once | refused {count} times',
+    allow: 'Allow',
+    allowedNow: '{origin} may now show the chat. Reload its page.',
+    allowFailed: 'Could not allow {origin}. {reason}',
+    loadFailed: 'Could not load the refused origins. {reason}',
   },
   common: {
     retry: 'Try again',

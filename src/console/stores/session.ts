@@ -1,11 +1,14 @@
 import { defineStore } from 'pinia';
-import { ref } from 'vue';
+import { computed, ref } from 'vue';
 import type { Agent } from '../../protocol/schemas';
 import { fetchCurrentAgent, signIn, signOut } from '../api/auth';
+import { forgetSignOut } from '../session-exit';
 
 export const useSessionStore = defineStore('session', () => {
   const me = ref<Agent | null>(null);
   const checked = ref(false);
+  /** Owners and admins change sites; the console shows them what only they may use. */
+  const isAdmin = computed(() => me.value?.role === 'owner' || me.value?.role === 'admin');
 
   /** Asks the server once per page load who is signed in. */
   async function ensureChecked(): Promise<void> {
@@ -17,6 +20,7 @@ export const useSessionStore = defineStore('session', () => {
   async function login(email: string, password: string): Promise<void> {
     me.value = await signIn(email, password);
     checked.value = true;
+    forgetSignOut();
   }
 
   async function logout(): Promise<void> {
@@ -24,5 +28,5 @@ export const useSessionStore = defineStore('session', () => {
     me.value = null;
   }
 
-  return { me, checked, ensureChecked, login, logout };
+  return { me, checked, isAdmin, ensureChecked, login, logout };
 });

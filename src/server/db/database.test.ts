@@ -51,6 +51,7 @@ describe('migrations', () => {
       'jobs',
       'messages',
       'organizations',
+      'refused_origins',
       'schedules',
       'sessions',
       'sites',

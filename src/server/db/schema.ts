@@ -67,6 +67,18 @@ export interface BlockedAddressesTable {
   created_at: string;
 }
 
+/** An origin a site's widget was refused on lately (see sites/refused-origins.service.ts). */
+export interface RefusedOriginsTable {
+  id: string;
+  org_id: string;
+  site_id: string;
+  origin: string;
+  first_refused_at: string;
+  last_refused_at: string;
+  /** How many refusals were recorded (at most one per origin per node every few minutes). */
+  refusals: number;
+}
+
 export interface ConversationsTable {
   id: string;
   org_id: string;
@@ -154,6 +166,7 @@ export interface Database {
   sessions: SessionsTable;
   visitors: VisitorsTable;
   blocked_addresses: BlockedAddressesTable;
+  refused_origins: RefusedOriginsTable;
   conversations: ConversationsTable;
   messages: MessagesTable;
   events: EventsTable;

@@ -12,6 +12,7 @@ export const PARLEY_TABLES: readonly { name: keyof Database; key: string }[] = [
   { name: 'sessions', key: 'token_hash' },
   { name: 'visitors', key: 'id' },
   { name: 'blocked_addresses', key: 'id' },
+  { name: 'refused_origins', key: 'id' },
   { name: 'conversations', key: 'id' },
   { name: 'messages', key: 'id' },
   { name: 'events', key: 'id' },

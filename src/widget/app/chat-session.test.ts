@@ -6,9 +6,9 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { VisitorClientEvents, VisitorServerEvents } from '../../protocol/events';
 import type { Message } from '../../protocol/schemas';
 import { ChatSession } from './chat-session';
-import { Outbox } from './outbox';
+import { Outbox } from '../../client/outbox';
 import { chatEntries } from './view/chat-entries';
-import { createMemoryStorage, type KeyValueStorage } from './storage';
+import { createMemoryStorage, type KeyValueStorage } from '../../client/storage';
 import type { VisitorSocket } from './visitor-connection';
 
 const SITE = 'site-1';

@@ -1,10 +1,10 @@
 import type { ErrorCode } from '../../protocol/errors';
 import type { Message } from '../../protocol/schemas';
-import { coalesce } from './coalesce';
+import { coalesce } from '../../client/coalesce';
 import { ConversationTimeline, isFromSupport } from './conversation-timeline';
-import { Outbox, deliveryOf, type Delivery, type OutboxItem } from './outbox';
-import { retryDelay } from './retry-delay';
-import type { KeyValueStorage } from './storage';
+import { Outbox, deliveryOf, type Delivery, type OutboxItem } from '../../client/outbox';
+import { retryDelay } from '../../client/retry-delay';
+import type { KeyValueStorage } from '../../client/storage';
 import { syncPageOf, type SyncPage } from './sync-reply';
 import type { ConnectionListener, ConnectionStatus, VisitorSocket } from './visitor-connection';
 
@@ -26,6 +26,8 @@ export interface ChatState {
   messages: readonly Message[];
   local: readonly LocalMessage[];
   agentReadSeq: number;
+  /** Support resolved the conversation, and the visitor has not written since. */
+  resolved: boolean;
   /** Set while an agent types; `name` is null when the server did not say who. */
   agentTyping: { name: string | null } | null;
   unread: number;
@@ -67,6 +69,7 @@ export class ChatSession implements ConnectionListener {
       messages: this.timeline.messages(),
       local: [...this.local.values()],
       agentReadSeq: this.timeline.agentReadSeq,
+      resolved: this.timeline.resolved && this.local.size === 0,
       agentTyping: this.agentTyping,
       unread: this.timeline.unreadCount(),
     };
@@ -86,7 +89,7 @@ export class ChatSession implements ConnectionListener {
 
   /** Stored at once, shown as sending, and sent when the connection allows. */
   send(body: string): void {
-    this.showSending(this.outbox.enqueue(body));
+    this.showSending(this.outbox.enqueue({ body }));
     this.changed();
     // Before the first sync, a refusal would not know where in the history to show the message;
     // the catch-up after each connect syncs first and then sends the outbox.
@@ -130,7 +133,11 @@ export class ChatSession implements ConnectionListener {
     this.timeline.reset();
     // When site data was cleared, the outbox went with the identity; what this tab still shows
     // as sending goes out again (same client ids), from the new visitor.
-    this.outbox.restore([...this.local.values()].filter((local) => local.state === 'sending'));
+    this.outbox.restore(
+      [...this.local.values()]
+        .filter((local) => local.state === 'sending')
+        .map(({ clientId, body }) => ({ clientId, body })),
+    );
     this.changed();
   }
 

@@ -23,6 +23,19 @@ function conversation(overrides: Partial<VisitorConversation> = {}): VisitorConv
 const seqs = (timeline: ConversationTimeline): number[] => timeline.messages().map((m) => m.seq);
 
 describe('ConversationTimeline', () => {
+  it('knows a resolved conversation until the visitor writes again, or it reopens', () => {
+    const timeline = new ConversationTimeline();
+    timeline.update(conversation({ status: 'resolved' }));
+    expect(timeline.resolved).toBe(true);
+    timeline.receive(message(1)); // an agent's message does not reopen it
+    expect(timeline.resolved).toBe(true);
+    timeline.receive(message(2, { author: { type: 'visitor', id: 'v1', name: null } }));
+    expect(timeline.resolved).toBe(false);
+    timeline.update(conversation({ status: 'resolved' }));
+    timeline.update(conversation({ status: 'open' }));
+    expect(timeline.resolved).toBe(false);
+  });
+
   it('appends the next seq and ignores one it already has', () => {
     const timeline = new ConversationTimeline();
     expect(timeline.receive(message(1))).toBe('appended');

@@ -18,6 +18,8 @@ export class ConversationTimeline {
   agentReadSeq = 0;
   /** The visitor has read everything up to this seq (as the server said, or as we reported). */
   visitorReadSeq = 0;
+  /** Whether support closed the conversation; the visitor's next message reopens it. */
+  resolved = false;
 
   messages(): Message[] {
     return [...this.bySeq.values()].sort((a, b) => a.seq - b.seq);
@@ -50,12 +52,15 @@ export class ConversationTimeline {
     this.syncedSeq = 0;
     this.agentReadSeq = 0;
     this.visitorReadSeq = 0;
+    this.resolved = false;
   }
 
   /** A message pushed by the server (or returned by a send ack). */
   receive(message: Message): Arrival {
     if (message.internal) return 'known';
     this.adoptConversation(message.conversationId);
+    // The server reopens a resolved conversation for the visitor's message.
+    if (message.author.type === 'visitor') this.resolved = false;
     if (message.seq <= this.syncedSeq || this.bySeq.has(message.seq)) return 'known';
     this.add(message);
     if (message.seq !== this.syncedSeq + 1) return 'gap';
@@ -101,6 +106,7 @@ export class ConversationTimeline {
     // Pushes and sync replies can cross on the wire; read marks only move forward.
     this.agentReadSeq = Math.max(this.agentReadSeq, conversation.agentReadSeq);
     this.visitorReadSeq = Math.max(this.visitorReadSeq, conversation.visitorReadSeq);
+    this.resolved = conversation.status === 'resolved';
   }
 
   private add(message: Message): void {

@@ -6,7 +6,7 @@ import './styles.css';
 import { language, t } from '../i18n/chat';
 import { ChatSession } from './chat-session';
 import { connectToHost } from './host-bridge';
-import { openFrameStorage } from './storage';
+import { openLocalStorage } from '../../client/storage';
 import { TypingReporter } from './typing-reporter';
 import { mountChatView } from './view/chat-view';
 import { element } from './view/dom';
@@ -20,7 +20,7 @@ if (siteKey) startChat(siteKey);
 else document.body.append(element('p', { class: 'fatal' }, t('unavailable')));
 
 function startChat(siteKey: string): void {
-  const storage = openFrameStorage();
+  const storage = openLocalStorage();
   let renderQueued = false;
   let reportedUnread = 0;
   let hostOpen = false;

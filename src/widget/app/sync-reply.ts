@@ -1,5 +1,5 @@
 import type { Message, SyncResult, VisitorConversation } from '../../protocol/schemas';
-import { isRecord } from '../is-record';
+import { isRecord } from '../../client/is-record';
 
 export type SyncPage = SyncResult<VisitorConversation>;
 

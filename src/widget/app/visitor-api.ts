@@ -1,6 +1,6 @@
 import type { ErrorBody } from '../../protocol/errors';
 import type { CreateVisitorBody } from '../../protocol/schemas';
-import { isRecord } from '../is-record';
+import { isRecord } from '../../client/is-record';
 import { isVisitorIdentity, type VisitorIdentity } from './visitor-identity';
 
 /** The server answered, but not with a visitor. `status` 0 means the reply was not understood. */

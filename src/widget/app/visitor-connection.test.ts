@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { Server } from 'socket.io';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { ErrorCode } from '../../protocol/errors';
-import { createMemoryStorage, type KeyValueStorage } from './storage';
+import { createMemoryStorage, type KeyValueStorage } from '../../client/storage';
 import { connectVisitor, type ConnectionStatus, type VisitorSocket } from './visitor-connection';
 import { forgetIdentity, loadIdentity, saveIdentity } from './visitor-identity';
 

@@ -2,8 +2,8 @@ import { io, type Socket } from 'socket.io-client';
 import { followNetworkStatus, reconnectNow } from '../../client/network-status';
 import type { VisitorClientEvents, VisitorServerEvents } from '../../protocol/events';
 import type { VisitorHandshake } from '../../protocol/schemas';
-import { retryDelay } from './retry-delay';
-import type { KeyValueStorage } from './storage';
+import { retryDelay } from '../../client/retry-delay';
+import type { KeyValueStorage } from '../../client/storage';
 import { createVisitor, isErrorBody, VisitorApiError } from './visitor-api';
 import { forgetIdentity, loadIdentity, saveIdentity } from './visitor-identity';
 

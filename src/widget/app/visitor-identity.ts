@@ -1,6 +1,6 @@
 import type { CreateVisitorReply } from '../../protocol/schemas';
-import { isRecord } from '../is-record';
-import { readJson, type KeyValueStorage } from './storage';
+import { isRecord } from '../../client/is-record';
+import { readJson, type KeyValueStorage } from '../../client/storage';
 
 /** The anonymous visitor's credential for one site, kept in the frame's localStorage. */
 export type VisitorIdentity = CreateVisitorReply;

@@ -3,6 +3,7 @@
  * It runs on every page of the customer's site, so it only draws the launcher; the chat
  * itself loads in an iframe on first open.
  */
+import { mayEmbed } from './embed-check';
 import { mountLauncher } from './launcher';
 
 function findEmbedScript(): HTMLScriptElement | null {
@@ -28,5 +29,8 @@ const siteKey = script?.dataset.site;
 // A flag, not a look for our element: until the page is parsed, that is not in the document.
 if (script && siteKey && !window.parleyLoaded) {
   window.parleyLoaded = true;
-  mountLauncher(siteKey, new URL(script.src).origin);
+  const parleyOrigin = new URL(script.src).origin;
+  void mayEmbed(siteKey, parleyOrigin).then((allowed) => {
+    if (allowed) mountLauncher(siteKey, parleyOrigin);
+  });
 }

@@ -3,6 +3,7 @@ import * as initial from './0001-initial';
 import * as abuseControls from './0002-abuse-controls';
 import * as events from './0003-events';
 import * as jobs from './0004-jobs';
+import * as refusedOrigins from './0008-refused-origins';
 
 /** Every migration, by name; names sort in the order they run. Add new ones at the end. */
 export const migrations: Record<string, Migration> = {
@@ -10,4 +11,5 @@ export const migrations: Record<string, Migration> = {
   '0002-abuse-controls': abuseControls,
   '0003-events': events,
   '0004-jobs': jobs,
+  '0008-refused-origins': refusedOrigins,
 };

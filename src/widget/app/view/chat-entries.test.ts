@@ -35,6 +35,7 @@ function state(overrides: Partial<ChatState>): ChatState {
     messages: [],
     local: [],
     agentReadSeq: 0,
+    resolved: false,
     agentTyping: null,
     unread: 0,
     ...overrides,

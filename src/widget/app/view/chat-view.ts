@@ -50,11 +50,14 @@ export function mountChatView(root: HTMLElement, actions: ChatViewActions): Chat
     'aria-live': 'polite',
     'aria-label': t('messagesLabel'),
   });
+  // Announced when support closes the conversation; empty (and hidden) otherwise.
+  const resolvedNotice = element('p', { class: 'resolved', role: 'status' });
   const scroller = element(
     'div',
     { class: 'scroller' },
     element('p', { class: 'welcome' }, t('welcome')),
     log,
+    resolvedNotice,
   );
   const typing = element('div', { class: 'typing', 'aria-live': 'polite' });
   const composer = createComposer(actions);
@@ -75,6 +78,7 @@ export function mountChatView(root: HTMLElement, actions: ChatViewActions): Chat
     render(state) {
       renderBanner(banner, state.status);
       composer.setDisabled(state.status === 'unavailable');
+      setText(resolvedNotice, state.resolved ? t('resolved') : '');
       setText(
         typing,
         !state.agentTyping

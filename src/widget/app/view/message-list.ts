@@ -1,7 +1,7 @@
 import type { ErrorCode } from '../../../protocol/errors';
 import { language, t, type ChatKey } from '../../i18n/chat';
 import type { ChatEntry, DeliveryStatus } from './chat-entries';
-import { element, setText } from './dom';
+import { element, setBody, setText } from './dom';
 import { timeFormatter } from './time-format';
 
 interface Row {
@@ -81,7 +81,7 @@ function updateRow(row: Row, entry: ChatEntry): void {
   if (row.root.className !== className) row.root.className = className;
 
   setText(row.author, authorName(entry));
-  setText(row.bubble, entry.body);
+  setBody(row.bubble, entry.body);
   if (entry.createdAt && row.time.dateTime !== entry.createdAt) {
     row.time.dateTime = entry.createdAt;
     setText(row.time, formatTime(entry.createdAt));

@@ -8,6 +8,11 @@ export const launcher = {
   openChatUnread: 'Open chat ({count} unread)',
   closeChat: 'Close chat',
   frameTitle: 'Parley chat',
+  // For the site's developer, in the host page's browser console.
+  originNotAllowed:
+    'Parley: origin {origin} is not allowed for this site — add it in Settings → Sites',
+  unknownSite:
+    'Parley: there is no site with the key "{key}" — copy the embed code again from Settings → Sites',
 };
 
 export const chat = {
@@ -35,4 +40,5 @@ export const chat = {
   errorTooLong: 'Not sent: the message is too long.',
   errorInvalidText: 'Not sent: the message contains characters that cannot be sent.',
   errorRejected: 'Not sent: the message was refused.',
+  resolved: 'This conversation was closed. Write a message below to start again.',
 };

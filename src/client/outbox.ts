@@ -1,12 +1,12 @@
-import type { ErrorBody, ErrorCode } from '../../protocol/errors';
-import type { AckResult } from '../../protocol/events';
-import type { Message } from '../../protocol/schemas';
-import { isRecord } from '../is-record';
+import type { ErrorBody, ErrorCode } from '../protocol/errors';
+import type { AckResult } from '../protocol/events';
+import type { Message } from '../protocol/schemas';
+import { isRecord } from './is-record';
 import { newClientId } from './client-id';
 import { coalesce } from './coalesce';
 import { readJson, type KeyValueStorage } from './storage';
 
-/** A message the visitor wrote that the server has not acknowledged yet. */
+/** A message written here that the server has not acknowledged yet (the widget's, an agent's). */
 export interface OutboxItem {
   clientId: string;
   body: string;
@@ -20,7 +20,7 @@ export type Delivery =
   /** Not delivered this time (timeout, disconnect, rate limit, server trouble): keep it and retry. */
   | { status: 'deferred' };
 
-export type Deliver = (item: OutboxItem) => Promise<Delivery>;
+export type Deliver<Item extends OutboxItem = OutboxItem> = (item: Item) => Promise<Delivery>;
 
 /**
  * The error codes after which the same send may still succeed (docs/protocol.md §6): nothing was
@@ -43,25 +43,27 @@ export function deliveryOf(ack: AckResult<{ message: Message }>): Delivery {
  * each waiting for its ack. The storage is the source of truth (never a cached copy), because
  * other tabs of the same site share it; a message both tabs send is deduplicated by its client id.
  */
-export class Outbox {
+export class Outbox<Item extends OutboxItem = OutboxItem> {
   readonly flush: () => Promise<boolean>;
 
   constructor(
     private readonly storage: KeyValueStorage,
     private readonly key: string,
-    private readonly deliver: Deliver,
+    private readonly deliver: Deliver<Item>,
     private readonly makeClientId: () => string = newClientId,
+    /** Checks what the storage holds: anyone (another tab, an older version) may have written it. */
+    private readonly isItem: (value: unknown) => value is Item = isOutboxItem as never,
   ) {
     this.flush = coalesce(() => this.deliverInOrder());
   }
 
-  items(): OutboxItem[] {
+  items(): Item[] {
     const stored = readJson(this.storage, this.key);
-    return Array.isArray(stored) ? stored.filter(isOutboxItem) : [];
+    return Array.isArray(stored) ? stored.filter(this.isItem) : [];
   }
 
-  enqueue(body: string): OutboxItem {
-    const item = { clientId: this.makeClientId(), body };
+  enqueue(fields: Omit<Item, 'clientId'>): Item {
+    const item = { ...fields, clientId: this.makeClientId() } as Item;
     this.write([...this.items(), item]);
     return item;
   }
@@ -82,12 +84,11 @@ export class Outbox {
    * Puts back items the storage lost (site data cleared while the page stayed open), ahead of
    * those stored since, which were written after them. Items still stored are left as they are.
    */
-  restore(items: readonly OutboxItem[]): void {
+  restore(items: readonly Item[]): void {
     const stored = this.items();
     const kept = new Set(stored.map((item) => item.clientId));
     const lost = items.filter((item) => !kept.has(item.clientId));
-    if (lost.length > 0)
-      this.write([...lost.map(({ clientId, body }) => ({ clientId, body })), ...stored]);
+    if (lost.length > 0) this.write([...lost, ...stored]);
   }
 
   /** Resolves true when the outbox is empty, false when an item had to wait for a retry. */
@@ -101,12 +102,12 @@ export class Outbox {
     return true;
   }
 
-  private write(items: OutboxItem[]): void {
+  private write(items: Item[]): void {
     if (items.length === 0) this.storage.removeItem(this.key);
     else this.storage.setItem(this.key, JSON.stringify(items));
   }
 }
 
-function isOutboxItem(value: unknown): value is OutboxItem {
+export function isOutboxItem(value: unknown): value is OutboxItem {
   return isRecord(value) && typeof value.clientId === 'string' && typeof value.body === 'string';
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { ErrorCode } from '../../protocol/errors';
-import type { Message } from '../../protocol/schemas';
+import type { ErrorCode } from '../protocol/errors';
+import type { Message } from '../protocol/schemas';
 import { Outbox, deliveryOf, type Deliver, type Delivery, type OutboxItem } from './outbox';
 import { createMemoryStorage, type KeyValueStorage } from './storage';
 
@@ -74,8 +74,8 @@ describe('Outbox', () => {
   it('stores a message before anything is sent, and keeps it across a reload', () => {
     const storage = createMemoryStorage();
     const first = outboxOn(storage, scriptedDeliver([]).deliver);
-    first.enqueue('hello');
-    first.enqueue('second');
+    first.enqueue({ body: 'hello' });
+    first.enqueue({ body: 'second' });
 
     const afterReload = outboxOn(storage, scriptedDeliver([]).deliver);
     expect(afterReload.items()).toEqual([
@@ -88,9 +88,9 @@ describe('Outbox', () => {
     const storage = createMemoryStorage();
     const script = scriptedDeliver([]);
     const outbox = outboxOn(storage, script.deliver);
-    outbox.enqueue('a');
-    outbox.enqueue('b');
-    outbox.enqueue('c');
+    outbox.enqueue({ body: 'a' });
+    outbox.enqueue({ body: 'b' });
+    outbox.enqueue({ body: 'c' });
 
     await expect(outbox.flush()).resolves.toBe(true);
     expect(script.sent).toEqual(['a', 'b', 'c']);
@@ -102,9 +102,9 @@ describe('Outbox', () => {
   it('keeps a deferred item and everything after it, and resends it first next time', async () => {
     const script = scriptedDeliver(['delivered', 'deferred']);
     const outbox = outboxOn(createMemoryStorage(), script.deliver);
-    outbox.enqueue('a');
-    outbox.enqueue('b');
-    outbox.enqueue('c');
+    outbox.enqueue({ body: 'a' });
+    outbox.enqueue({ body: 'b' });
+    outbox.enqueue({ body: 'c' });
 
     await expect(outbox.flush()).resolves.toBe(false);
     expect(script.sent).toEqual(['a', 'b']);
@@ -117,8 +117,8 @@ describe('Outbox', () => {
   it('drops a rejected item and goes on with the next', async () => {
     const script = scriptedDeliver(['rejected', 'delivered']);
     const outbox = outboxOn(createMemoryStorage(), script.deliver);
-    outbox.enqueue('far too long');
-    outbox.enqueue('fine');
+    outbox.enqueue({ body: 'far too long' });
+    outbox.enqueue({ body: 'fine' });
 
     await expect(outbox.flush()).resolves.toBe(true);
     expect(script.sent).toEqual(['far too long', 'fine']);
@@ -128,9 +128,9 @@ describe('Outbox', () => {
   it('never overlaps flushes, and sends what was written during one in the same order', async () => {
     const script = scriptedDeliver([]);
     const outbox = outboxOn(createMemoryStorage(), script.deliver);
-    outbox.enqueue('a');
+    outbox.enqueue({ body: 'a' });
     const first = outbox.flush();
-    outbox.enqueue('b');
+    outbox.enqueue({ body: 'b' });
     const second = outbox.flush();
 
     await Promise.all([first, second]);
@@ -142,8 +142,8 @@ describe('Outbox', () => {
   it('skips an item removed because its server copy arrived another way', async () => {
     const script = scriptedDeliver([]);
     const outbox = outboxOn(createMemoryStorage(), script.deliver);
-    const seen = outbox.enqueue('already delivered');
-    outbox.enqueue('next');
+    const seen = outbox.enqueue({ body: 'already delivered' });
+    outbox.enqueue({ body: 'next' });
     outbox.remove(seen.clientId);
 
     await outbox.flush();
@@ -153,7 +153,7 @@ describe('Outbox', () => {
   it('removes a batch of items with one read and one write', () => {
     const { storage, counts } = countingStorage();
     const outbox = outboxOn(storage, scriptedDeliver([]).deliver);
-    for (const body of ['a', 'b', 'c', 'd']) outbox.enqueue(body);
+    for (const body of ['a', 'b', 'c', 'd']) outbox.enqueue({ body });
     counts.reads = 0;
     counts.writes = 0;
 
@@ -168,7 +168,7 @@ describe('Outbox', () => {
   it('writes nothing when no item of the batch is queued, and reads nothing for an empty one', () => {
     const { storage, counts } = countingStorage();
     const outbox = outboxOn(storage, scriptedDeliver([]).deliver);
-    outbox.enqueue('a');
+    outbox.enqueue({ body: 'a' });
     counts.reads = 0;
     counts.writes = 0;
 
@@ -183,19 +183,19 @@ describe('Outbox', () => {
     const storage = createMemoryStorage();
     const tabA = outboxOn(storage, scriptedDeliver([]).deliver);
     const tabB = new Outbox(storage, KEY, scriptedDeliver([]).deliver, () => 'from-b');
-    tabA.enqueue('from tab A');
-    tabB.enqueue('from tab B');
+    tabA.enqueue({ body: 'from tab A' });
+    tabB.enqueue({ body: 'from tab B' });
     expect(tabA.items().map((item) => item.body)).toEqual(['from tab A', 'from tab B']);
   });
 
   it('puts back items the storage lost, ahead of those stored since, and only those', () => {
     const storage = createMemoryStorage();
     const outbox = outboxOn(storage, scriptedDeliver([]).deliver);
-    const [lost, kept] = [outbox.enqueue('lost'), outbox.enqueue('kept')];
+    const [lost, kept] = [outbox.enqueue({ body: 'lost' }), outbox.enqueue({ body: 'kept' })];
     storage.setItem(KEY, JSON.stringify([kept]));
-    const later = outbox.enqueue('written after the clearing');
+    const later = outbox.enqueue({ body: 'written after the clearing' });
 
-    outbox.restore([{ ...lost, state: 'sending' } as OutboxItem, kept]);
+    outbox.restore([lost, kept]);
     expect(outbox.items()).toEqual([lost, kept, later]);
   });
 
@@ -206,7 +206,7 @@ describe('Outbox', () => {
       if (calls === 1) throw new Error('boom');
       return { status: 'delivered', message: serverCopy(item, calls) };
     });
-    outbox.enqueue('survives');
+    outbox.enqueue({ body: 'survives' });
 
     await expect(outbox.flush()).rejects.toThrow('boom');
     expect(outbox.items().map((item) => item.body)).toEqual(['survives']);
@@ -259,8 +259,8 @@ describe('deliveryOf', () => {
         ? deliveryOf({ ok: false, error: { code: 'not_found', message: 'gone' } })
         : { status: 'delivered', message: serverCopy(item, sent.length) };
     });
-    outbox.enqueue('lost');
-    outbox.enqueue('next');
+    outbox.enqueue({ body: 'lost' });
+    outbox.enqueue({ body: 'next' });
 
     await expect(outbox.flush()).resolves.toBe(true);
     expect(sent).toEqual(['lost', 'next']);

@@ -14,7 +14,7 @@ export function createMemoryStorage(): KeyValueStorage {
  * The frame's localStorage, or memory when the browser refuses it (storage disabled, or
  * blocked for third-party frames): the chat still works, it just forgets on reload.
  */
-export function openFrameStorage(): KeyValueStorage {
+export function openLocalStorage(): KeyValueStorage {
   try {
     const probe = 'parley:probe';
     localStorage.setItem(probe, probe);

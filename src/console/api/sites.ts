@@ -1,0 +1,20 @@
+import type { RefusedOrigin } from '../../protocol/embedding';
+import type { SiteView } from '../../protocol/schemas';
+import { requestJson } from './http';
+
+export async function fetchSites(): Promise<SiteView[]> {
+  return (await requestJson<{ sites: SiteView[] }>('GET', '/api/v1/sites')).sites;
+}
+
+/** Origins the site's widget was refused on lately, newest first. */
+export async function fetchRefusedOrigins(siteId: string): Promise<RefusedOrigin[]> {
+  const path = `/api/v1/sites/${encodeURIComponent(siteId)}/refused-origins`;
+  return (await requestJson<{ origins: RefusedOrigin[] }>('GET', path)).origins;
+}
+
+/** Lets one more origin embed the site; its allowed origins after that. */
+export async function allowOrigin(siteId: string, origin: string): Promise<string[]> {
+  const path = `/api/v1/sites/${encodeURIComponent(siteId)}/allowed-origins`;
+  const reply = await requestJson<{ allowedOrigins: string[] }>('POST', path, { body: { origin } });
+  return reply.allowedOrigins;
+}
