@@ -94,6 +94,14 @@ export const EVENT_LISTS_COMPLETE: [
 export const VISITOR_NAMESPACE = '/visitor';
 export const AGENT_NAMESPACE = '/agent';
 /**
+ * Sent by Parley's own pages on their long-polling requests. A same-origin GET carries no Origin,
+ * and over plain HTTP on a host name that is not localhost Chromium sends no Sec-Fetch-Site
+ * either; a header of our own is what shows such a request came from our pages: another page
+ * cannot add one to a `<script>` or no-cors request, and a CORS request would need a preflight
+ * that Parley never grants (and would carry its Origin anyway).
+ */
+export const OWN_PAGE_HEADER = 'x-parley-page';
+/**
  * The agent's session cookie: httpOnly, SameSite=Strict. Over HTTPS it is Secure and takes the
  * `__Host-` prefix, which also stops a sibling subdomain from planting one of its own.
  */

@@ -4,6 +4,7 @@
  * joins `/agent`, and reads and writes as the agent. Every variant here must be refused.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { OWN_PAGE_HEADER } from '../../src/protocol/events';
 import type { Conversation } from '../../src/protocol/schemas';
 import {
   agentSocket,
@@ -168,6 +169,41 @@ describe('the Origin of an agent handshake', () => {
       { ok: true; data: { conversations: Conversation[] } },
     ];
     expect(reply.data.conversations).toHaveLength(1);
+  });
+});
+
+describe('the header of our own pages (polling over plain HTTP, where browsers send no Sec-Fetch-Site)', () => {
+  it('lets an Origin-less polling handshake in, and reads the list', async () => {
+    const session = await openPolling(server.url, { cookie, [OWN_PAGE_HEADER]: '1' });
+    if (!isSession(session)) throw new Error(`engine handshake refused: ${session.status}`);
+    await session.post('40/agent,');
+    const [connect] = await session.poll();
+    expect(connect).toMatch(/^40\/agent,\{"sid":/);
+  });
+
+  it('cannot be added by another page: its preflight is not granted', async () => {
+    const preflight = await fetch(pollingUrl(server.url), {
+      method: 'OPTIONS',
+      headers: {
+        origin: 'http://blog.example.com',
+        'access-control-request-method': 'GET',
+        'access-control-request-headers': OWN_PAGE_HEADER,
+      },
+    });
+    expect(preflight.headers.get('access-control-allow-origin')).toBeNull();
+    expect(preflight.headers.get('access-control-allow-headers')).toBeNull();
+  });
+
+  it('does not help a page that sends its own Origin', async () => {
+    const session = await openPolling(server.url, {
+      cookie,
+      [OWN_PAGE_HEADER]: '1',
+      origin: 'http://blog.example.com',
+    });
+    if (!isSession(session)) throw new Error(`engine handshake refused: ${session.status}`);
+    await session.post('40/agent,');
+    const [connect] = await session.poll();
+    expect(connect).toContain('forbidden_origin');
   });
 });
 

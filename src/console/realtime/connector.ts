@@ -5,6 +5,7 @@ import {
   AGENT_NAMESPACE,
   type AgentClientEvents,
   type AgentServerEvents,
+  OWN_PAGE_HEADER,
 } from '../../protocol/events';
 import type { Message } from '../../protocol/schemas';
 import { reportBackgroundFailure } from '../report';
@@ -60,6 +61,8 @@ export function connectRealtime(openConversation: (id: string) => void): void {
     transports: ['websocket', 'polling'],
     // Without this, Socket.IO never falls back to polling when a proxy blocks WebSockets.
     tryAllTransports: true,
+    // Polling requests carry no Origin: this says they come from our own page (origin-policy.ts).
+    extraHeaders: { [OWN_PAGE_HEADER]: '1' },
     ackTimeout: ACK_TIMEOUT_MS,
   });
   socket = agentSocket;

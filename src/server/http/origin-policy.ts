@@ -4,6 +4,7 @@
  * the SameSite cookie — must not ride an agent's session.
  */
 import type { IncomingMessage } from 'node:http';
+import { OWN_PAGE_HEADER } from '../../protocol/events';
 import type { ClientResolver } from './client-address';
 
 export interface OriginPolicy {
@@ -15,8 +16,10 @@ export interface OriginPolicy {
   isOwn(origin: string | undefined, request: IncomingMessage): boolean;
   /**
    * The origin a browser request came from. Browsers send no Origin on a same-origin GET — the
-   * first request of the long-polling fallback — but always `Sec-Fetch-Site`, which no page can
-   * set; that request counts as coming from our own origin. Otherwise the Origin header, if any.
+   * first request of the long-polling fallback. Such a request counts as coming from our own
+   * origin when it says so in a way no other page can: `Sec-Fetch-Site: same-origin` (secure
+   * contexts only), or our pages' own header (see OWN_PAGE_HEADER), which plain HTTP on a host
+   * name needs. Otherwise the Origin header, if any.
    */
   browserOrigin(request: IncomingMessage): string | undefined;
 }
@@ -29,9 +32,10 @@ export function originPolicy(publicUrl: string, client: ClientResolver): OriginP
     browserOrigin: (request) => {
       const { origin } = request.headers;
       if (origin !== undefined) return origin;
-      return request.headers['sec-fetch-site'] === 'same-origin'
-        ? client.requestOrigin(request)
-        : undefined;
+      const sameOrigin =
+        request.headers['sec-fetch-site'] === 'same-origin' ||
+        request.headers[OWN_PAGE_HEADER] !== undefined;
+      return sameOrigin ? client.requestOrigin(request) : undefined;
     },
   };
 }

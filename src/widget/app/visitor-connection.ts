@@ -1,6 +1,10 @@
 import { io, type Socket } from 'socket.io-client';
 import { followNetworkStatus, reconnectNow } from '../../client/network-status';
-import type { VisitorClientEvents, VisitorServerEvents } from '../../protocol/events';
+import {
+  OWN_PAGE_HEADER,
+  type VisitorClientEvents,
+  type VisitorServerEvents,
+} from '../../protocol/events';
 import type { VisitorHandshake } from '../../protocol/schemas';
 import { retryDelay } from '../../client/retry-delay';
 import type { KeyValueStorage } from '../../client/storage';
@@ -55,6 +59,8 @@ export function connectVisitor(
     transports: ['websocket', 'polling'],
     // Without this, socket.io never falls back to polling when a proxy blocks WebSockets.
     tryAllTransports: true,
+    // Polling requests carry no Origin: this says they come from our own page (origin-policy.ts).
+    extraHeaders: { [OWN_PAGE_HEADER]: '1' },
   });
 
   const setWaiting = (): void => listener.status(everConnected ? 'reconnecting' : 'connecting');
