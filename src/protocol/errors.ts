@@ -17,6 +17,12 @@ export const ERROR_CODES = [
   'rate_limited',
   'too_many_connections',
   'not_found',
+  'invalid_origin',
+  'invalid_color',
+  'invite_used',
+  'invite_expired',
+  'last_owner',
+  'email_taken',
   'internal',
 ] as const;
 
@@ -43,5 +49,11 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
   rate_limited: 429,
   too_many_connections: 429,
   not_found: 404,
+  invalid_origin: 400,
+  invalid_color: 400,
+  invite_used: 410,
+  invite_expired: 410,
+  last_owner: 409,
+  email_taken: 409,
   internal: 500,
 };

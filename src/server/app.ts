@@ -160,7 +160,7 @@ export async function buildApp(
     adapter: redis?.adapter,
     log: http.log,
   });
-  const sitesService = new SitesService(sites);
+  const sitesService = new SitesService(sites, writer, events);
   await http.register(authModule, { auth, cookie, origins, client });
   await http.register(visitorsModule, { visitors, conversations, origins, client, guards });
   await http.register(conversationsModule, { conversations, guards, realtime });

@@ -28,6 +28,11 @@ interface Fixture {
   conversationId: string;
   visitorId: string;
   siteId: string;
+  /**
+   * Sites of ours for the DELETE row, one per caller (a deleted one is gone for the next). Another
+   * organization aims at the agent's, which the agent's refusal left in place.
+   */
+  spareSiteIds: Record<Who, string>;
 }
 
 /** What one caller gets: an HTTP status, or a socket ack's `ok` / error code. */
@@ -44,7 +49,7 @@ const byRole = (ours: Outcome, theirs: Outcome, agent: Outcome = ours): Record<W
 interface RestCase {
   method: string;
   url: string;
-  path: (f: Fixture) => string;
+  path: (f: Fixture, who: Who) => string;
   body?: (f: Fixture) => unknown;
   expect: Record<Who, Outcome>;
 }
@@ -82,13 +87,37 @@ const REST: RestCase[] = [
     path: (f) => `/api/v1/conversations/${f.conversationId}/resolve`,
     expect: byRole(200, 404),
   },
-  { method: 'GET', url: '/api/v1/sites', path: () => '/api/v1/sites', expect: byRole(200, 200) },
+  {
+    method: 'GET',
+    url: '/api/v1/sites',
+    path: () => '/api/v1/sites',
+    expect: byRole(200, 200, 403),
+  },
+  {
+    method: 'GET',
+    url: '/api/v1/sites/:id',
+    path: (f) => `/api/v1/sites/${f.siteId}`,
+    expect: byRole(200, 404, 403),
+  },
   {
     method: 'PATCH',
     url: '/api/v1/sites/:id',
     path: (f) => `/api/v1/sites/${f.siteId}`,
     body: () => ({ visitorMessagesPerMinute: 42 }),
     expect: byRole(200, 404, 403),
+  },
+  {
+    method: 'POST',
+    url: '/api/v1/sites',
+    path: () => '/api/v1/sites',
+    body: () => ({ name: 'Another shop', allowedOrigins: ['https://another.example'] }),
+    expect: byRole(201, 201, 403),
+  },
+  {
+    method: 'DELETE',
+    url: '/api/v1/sites/:id',
+    path: (f, who) => `/api/v1/sites/${f.spareSiteIds[who]}`,
+    expect: byRole(204, 404, 403),
   },
   {
     method: 'POST',
@@ -110,6 +139,7 @@ const PUBLIC = [
   'POST /api/v1/auth/login',
   'POST /api/v1/auth/logout',
   'POST /api/v1/widget/visitors',
+  'GET /api/v1/widget/sites/:key/config',
 ];
 
 interface SocketCase {
@@ -188,8 +218,30 @@ beforeAll(async () => {
     conversationId: message.conversationId,
     visitorId: visitor.visitorId,
     siteId: site.id,
+    spareSiteIds: await spareSites(org.id),
   };
 });
+
+async function spareSites(orgId: string): Promise<Record<Who, string>> {
+  const ids: string[] = [];
+  for (const name of ['owner', 'admin', 'agent']) {
+    const id = randomUUID();
+    await server.parley.db
+      .insertInto('sites')
+      .values({
+        id,
+        org_id: orgId,
+        name: `spare ${name}`,
+        widget_key: `spare-${id}`,
+        allowed_origins: '[]',
+        created_at: new Date().toISOString(),
+      })
+      .execute();
+    ids.push(id);
+  }
+  const [owner, admin, agent] = ids as [string, string, string];
+  return { owner, admin, agent, 'other organization': agent };
+}
 
 afterAll(async () => {
   for (const socket of Object.values(sockets)) socket.close();
@@ -198,7 +250,7 @@ afterAll(async () => {
 
 async function restOutcome(who: Who, rest: RestCase): Promise<{ status: number; body: string }> {
   const body = rest.body?.(fixture);
-  const res = await fetch(`${server.url}${rest.path(fixture)}`, {
+  const res = await fetch(`${server.url}${rest.path(fixture, who)}`, {
     method: rest.method,
     headers: {
       cookie: cookies[who],

@@ -9,6 +9,7 @@ export const PARLEY_TABLES: readonly { name: keyof Database; key: string }[] = [
   { name: 'organizations', key: 'id' },
   { name: 'sites', key: 'id' },
   { name: 'agents', key: 'id' },
+  { name: 'invites', key: 'id' },
   { name: 'sessions', key: 'token_hash' },
   { name: 'visitors', key: 'id' },
   { name: 'blocked_addresses', key: 'id' },

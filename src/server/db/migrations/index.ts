@@ -2,10 +2,12 @@ import type { Migration } from 'kysely';
 import * as initial from './0001-initial';
 import * as abuseControls from './0002-abuse-controls';
 import * as events from './0003-events';
+import * as settings from './0005-settings';
 
 /** Every migration, by name; names sort in the order they run. Add new ones at the end. */
 export const migrations: Record<string, Migration> = {
   '0001-initial': initial,
   '0002-abuse-controls': abuseControls,
   '0003-events': events,
+  '0005-settings': settings,
 };

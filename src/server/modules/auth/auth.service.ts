@@ -46,7 +46,8 @@ export class AuthService {
     }
     const row = await this.agents.findByEmail(credentials.email);
     const passwordMatches = await verifyPassword(row?.password_hash, credentials.password);
-    if (!row || !passwordMatches) {
+    // A deactivated agent is told no more than a wrong password would be.
+    if (!row || !passwordMatches || row.deactivated_at !== null) {
       throw new AppError('invalid_credentials', 'Wrong email or password');
     }
     await this.attempts.forget(accountKey, 'all');

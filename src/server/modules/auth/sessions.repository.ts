@@ -14,14 +14,18 @@ export class SessionsRepository {
     tokenHash: string,
     at: string,
   ): Promise<(AgentRow & { session_expires_at: string }) | undefined> {
-    return this.db
-      .selectFrom('sessions')
-      .innerJoin('agents', 'agents.id', 'sessions.agent_id')
-      .selectAll('agents')
-      .select('sessions.expires_at as session_expires_at')
-      .where('sessions.token_hash', '=', tokenHash)
-      .where('sessions.expires_at', '>', at)
-      .executeTakeFirst();
+    return (
+      this.db
+        .selectFrom('sessions')
+        .innerJoin('agents', 'agents.id', 'sessions.agent_id')
+        .selectAll('agents')
+        .select('sessions.expires_at as session_expires_at')
+        .where('sessions.token_hash', '=', tokenHash)
+        .where('sessions.expires_at', '>', at)
+        // Deactivation deletes the sessions too; this also covers a race with a sign-in.
+        .where('agents.deactivated_at', 'is', null)
+        .executeTakeFirst()
+    );
   }
 
   /** Which of these sessions exist and are unexpired at `at`. */
