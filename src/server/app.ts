@@ -33,6 +33,11 @@ import { SitesRepository } from './modules/sites/sites.repository';
 import { sitesModule } from './modules/sites/sites.module';
 import { SitesService } from './modules/sites/sites.service';
 import { visitorsModule } from './modules/visitors/visitors.module';
+import { organizationModule } from './modules/organization/organization.module';
+import { OrganizationService } from './modules/organization/organization.service';
+import { teamModule } from './modules/team/team.module';
+import { TeamService } from './modules/team/team.service';
+import { smtpMailer } from './core/mailer';
 import { VisitorsRepository } from './modules/visitors/visitors.repository';
 import { VisitorsService } from './modules/visitors/visitors.service';
 import { agentRouteGuards } from './plugins/agent-auth';
@@ -165,6 +170,10 @@ export async function buildApp(
   await http.register(visitorsModule, { visitors, conversations, origins, client, guards });
   await http.register(conversationsModule, { conversations, guards, realtime });
   await http.register(sitesModule, { sites: sitesService, guards });
+  const mailer = config.smtp ? smtpMailer(config.smtp) : undefined;
+  const team = new TeamService(db, events, config.publicUrl, mailer);
+  await http.register(teamModule, { team, guards, origins });
+  await http.register(organizationModule, { organization: new OrganizationService(db), guards });
   realtime.assertComplete();
   await webAssets(http, options.distDir ?? DEFAULT_DIST_DIR, sitesService);
 

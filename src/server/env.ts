@@ -124,6 +124,16 @@ const schema = z.object({
     .string()
     .regex(/^rediss?:\/\//, 'expected redis://host:port or rediss://host:port')
     .optional(),
+  /**
+   * `smtp://user:password@host:587` or `smtps://…:465`: invitations (and, later, password resets)
+   * are emailed. Unset: the console shows invitation links to copy.
+   */
+  PARLEY_SMTP_URL: z
+    .string()
+    .regex(/^smtps?:\/\//, 'expected smtp://host:port or smtps://host:port')
+    .optional(),
+  /** The From of those emails; unset: `Parley <parley@` and the public URL's host name `>`. */
+  PARLEY_SMTP_FROM: z.string().min(3).max(320).optional(),
   /** pino level: fatal, error, warn, info, debug, trace or silent. */
   PARLEY_LOG_LEVEL: z
     .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
@@ -149,6 +159,8 @@ export interface Config {
   headersTimeoutMs: number;
   /** How often live agent sockets re-check that their session still exists and has not expired. */
   sessionCheckMs: number;
+  /** Where email goes out; undefined: Parley sends none. */
+  smtp?: { url: string; from: string };
 }
 
 export interface DatabaseConfig {
@@ -201,6 +213,14 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     limits: limitsFrom(v as Record<string, unknown>),
     headersTimeoutMs: 10_000,
     sessionCheckMs: 30_000,
+    smtp: v.PARLEY_SMTP_URL
+      ? {
+          url: v.PARLEY_SMTP_URL,
+          from:
+            v.PARLEY_SMTP_FROM ??
+            `Parley <parley@${new URL(v.PARLEY_PUBLIC_URL ?? 'http://localhost').hostname}>`,
+        }
+      : undefined,
   };
 }
 

@@ -33,6 +33,8 @@ interface Fixture {
    * organization aims at the agent's, which the agent's refusal left in place.
    */
   spareSiteIds: Record<Who, string>;
+  /** The same for deactivation: agents of ours, one per caller. */
+  spareAgentIds: Record<Who, string>;
 }
 
 /** What one caller gets: an HTTP status, or a socket ack's `ok` / error code. */
@@ -119,6 +121,40 @@ const REST: RestCase[] = [
     path: (f, who) => `/api/v1/sites/${f.spareSiteIds[who]}`,
     expect: byRole(204, 404, 403),
   },
+  { method: 'GET', url: '/api/v1/team', path: () => '/api/v1/team', expect: byRole(200, 200, 403) },
+  {
+    method: 'POST',
+    url: '/api/v1/team/invites',
+    path: () => '/api/v1/team/invites',
+    body: () => ({ email: `${randomUUID()}@invited.test`, role: 'agent' }),
+    expect: byRole(201, 201, 403),
+  },
+  {
+    method: 'PATCH',
+    url: '/api/v1/team/agents/:id',
+    path: (f) => `/api/v1/team/agents/${f.spareAgentIds.agent}`,
+    body: () => ({ role: 'agent' }),
+    expect: byRole(200, 404, 403),
+  },
+  {
+    method: 'POST',
+    url: '/api/v1/team/agents/:id/deactivate',
+    path: (f, who) => `/api/v1/team/agents/${f.spareAgentIds[who]}/deactivate`,
+    expect: byRole(200, 404, 403),
+  },
+  {
+    method: 'GET',
+    url: '/api/v1/organization',
+    path: () => '/api/v1/organization',
+    expect: byRole(200, 200),
+  },
+  {
+    method: 'PATCH',
+    url: '/api/v1/organization',
+    path: () => '/api/v1/organization',
+    body: () => ({ timeZone: 'Europe/Paris' }),
+    expect: byRole(200, 200, 403),
+  },
   {
     method: 'POST',
     url: '/api/v1/visitors/:id/block',
@@ -140,6 +176,8 @@ const PUBLIC = [
   'POST /api/v1/auth/logout',
   'POST /api/v1/widget/visitors',
   'GET /api/v1/widget/sites/:key/config',
+  'POST /api/v1/invites/lookup',
+  'POST /api/v1/invites/accept',
 ];
 
 interface SocketCase {
@@ -219,8 +257,24 @@ beforeAll(async () => {
     visitorId: visitor.visitorId,
     siteId: site.id,
     spareSiteIds: await spareSites(org.id),
+    spareAgentIds: await spareAgents(org.id),
   };
 });
+
+async function spareAgents(orgId: string): Promise<Record<Who, string>> {
+  const ids: string[] = [];
+  for (const name of ['owner', 'admin', 'agent']) {
+    ids.push(
+      await createAgent(server.parley.db, orgId, {
+        email: `spare-${name}@shop.test`,
+        password: PASSWORD,
+        role: 'agent',
+      }),
+    );
+  }
+  const [owner, admin, agent] = ids as [string, string, string];
+  return { owner, admin, agent, 'other organization': agent };
+}
 
 async function spareSites(orgId: string): Promise<Record<Who, string>> {
   const ids: string[] = [];
