@@ -201,3 +201,29 @@ export const updateOrganizationBody = z.object({
   timeZone: plainText(64).refine(isTimeZone, 'must be a time zone such as Europe/Paris').optional(),
 });
 export type UpdateOrganizationBody = z.input<typeof updateOrganizationBody>;
+
+// ---- profile ----
+
+export const changePasswordBody = z.object({
+  currentPassword: z.string().min(1).max(1024),
+  newPassword: z.string().min(10, 'must be at least 10 characters').max(1024),
+});
+export type ChangePasswordBody = z.input<typeof changePasswordBody>;
+
+/** A new display name, or a new email (which needs the current password). */
+export const updateProfileBody = z.object({
+  name: plainText(120).trim().min(1, 'must not be empty').optional(),
+  email: email.optional(),
+  currentPassword: z.string().max(1024).optional(),
+});
+export type UpdateProfileBody = z.input<typeof updateProfileBody>;
+
+export const sessionSchema = z
+  .object({
+    id: z.string().meta({ description: 'Names the session; it is not its token' }),
+    current: z.boolean(),
+    createdAt: isoTime,
+    expiresAt: isoTime,
+  })
+  .meta({ id: 'Session' });
+export type SessionView = z.infer<typeof sessionSchema>;

@@ -38,6 +38,8 @@ import { OrganizationService } from './modules/organization/organization.service
 import { teamModule } from './modules/team/team.module';
 import { TeamService } from './modules/team/team.service';
 import { smtpMailer } from './core/mailer';
+import { profileModule } from './modules/auth/profile.module';
+import { ProfileService } from './modules/auth/profile.service';
 import { VisitorsRepository } from './modules/visitors/visitors.repository';
 import { VisitorsService } from './modules/visitors/visitors.service';
 import { agentRouteGuards } from './plugins/agent-auth';
@@ -174,6 +176,8 @@ export async function buildApp(
   const team = new TeamService(db, events, config.publicUrl, mailer);
   await http.register(teamModule, { team, guards, origins });
   await http.register(organizationModule, { organization: new OrganizationService(db), guards });
+  const profile = new ProfileService(db, events, options.clock ?? systemClock);
+  await http.register(profileModule, { profile, guards });
   realtime.assertComplete();
   await webAssets(http, options.distDir ?? DEFAULT_DIST_DIR, sitesService);
 

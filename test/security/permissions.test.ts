@@ -35,6 +35,8 @@ interface Fixture {
   spareSiteIds: Record<Who, string>;
   /** The same for deactivation: agents of ours, one per caller. */
   spareAgentIds: Record<Who, string>;
+  /** A second session of the owner's, by the id the sessions list gives it. */
+  ownerSpareSessionId: string;
 }
 
 /** What one caller gets: an HTTP status, or a socket ack's `ok` / error code. */
@@ -156,6 +158,34 @@ const REST: RestCase[] = [
     expect: byRole(200, 200, 403),
   },
   {
+    method: 'PATCH',
+    url: '/api/v1/me',
+    path: () => '/api/v1/me',
+    body: () => ({ name: 'Renamed by themselves' }),
+    expect: byRole(200, 200),
+  },
+  {
+    // Wrong on purpose: nobody's password changes here, and each caller is told so alike.
+    method: 'POST',
+    url: '/api/v1/me/password',
+    path: () => '/api/v1/me/password',
+    body: () => ({ currentPassword: 'not the password', newPassword: 'whatever new password' }),
+    expect: byRole(401, 401),
+  },
+  {
+    method: 'GET',
+    url: '/api/v1/me/sessions',
+    path: () => '/api/v1/me/sessions',
+    expect: byRole(200, 200),
+  },
+  {
+    // The owner's second session: only the owner may end it; to everyone else it does not exist.
+    method: 'DELETE',
+    url: '/api/v1/me/sessions/:id',
+    path: (f) => `/api/v1/me/sessions/${f.ownerSpareSessionId}`,
+    expect: { owner: 204, admin: 404, agent: 404, 'other organization': 404 },
+  },
+  {
     method: 'POST',
     url: '/api/v1/visitors/:id/block',
     path: (f) => `/api/v1/visitors/${f.visitorId}/block`,
@@ -258,8 +288,18 @@ beforeAll(async () => {
     siteId: site.id,
     spareSiteIds: await spareSites(org.id),
     spareAgentIds: await spareAgents(org.id),
+    ownerSpareSessionId: await spareSession(),
   };
 });
+
+async function spareSession(): Promise<string> {
+  await login(server, ADMIN);
+  const res = await fetch(`${server.url}/api/v1/me/sessions`, {
+    headers: { cookie: cookies.owner },
+  });
+  const { sessions } = (await res.json()) as { sessions: { id: string; current: boolean }[] };
+  return sessions.find((s) => !s.current)!.id;
+}
 
 async function spareAgents(orgId: string): Promise<Record<Who, string>> {
   const ids: string[] = [];

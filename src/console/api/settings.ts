@@ -6,6 +6,7 @@ import type {
   InviteInfo,
   OrganizationSettings,
   PendingInvite,
+  SessionView,
   SiteSettings,
   TeamMember,
   UpdateOrganizationBody,
@@ -56,3 +57,9 @@ export const updateOrganization = async (body: UpdateOrganizationBody) =>
       body,
     })
   ).organization;
+
+export const changePassword = (currentPassword: string, newPassword: string) =>
+  requestJson<null>('POST', '/api/v1/me/password', { body: { currentPassword, newPassword } });
+export const fetchSessions = async () =>
+  (await requestJson<{ sessions: SessionView[] }>('GET', '/api/v1/me/sessions')).sessions;
+export const endSession = (id: string) => requestJson<null>('DELETE', `/api/v1/me/sessions/${id}`);

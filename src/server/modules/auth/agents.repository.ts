@@ -63,6 +63,10 @@ export class AgentsRepository {
       .execute();
   }
 
+  async setProfile(id: string, changes: { name?: string; email?: string }): Promise<void> {
+    await this.db.updateTable('agents').set(changes).where('id', '=', id).execute();
+  }
+
   async setRole(orgId: string, id: string, role: AgentRole): Promise<void> {
     await this.db
       .updateTable('agents')

@@ -60,6 +60,17 @@ export class SessionsRepository {
     return Number(result?.numDeletedRows ?? 0);
   }
 
+  /** An agent's unexpired sessions, newest first. */
+  listForAgent(agentId: string, at: string): Promise<SessionsTable[]> {
+    return this.db
+      .selectFrom('sessions')
+      .selectAll()
+      .where('agent_id', '=', agentId)
+      .where('expires_at', '>', at)
+      .orderBy('created_at', 'desc')
+      .execute();
+  }
+
   async delete(tokenHashes: string[]): Promise<void> {
     await this.db.deleteFrom('sessions').where('token_hash', 'in', tokenHashes).execute();
   }
