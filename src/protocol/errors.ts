@@ -23,6 +23,9 @@ export const ERROR_CODES = [
   'invite_expired',
   'last_owner',
   'email_taken',
+  'two_factor_required',
+  'invalid_code',
+  'code_used',
   'internal',
 ] as const;
 
@@ -55,5 +58,8 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
   invite_expired: 410,
   last_owner: 409,
   email_taken: 409,
+  two_factor_required: 401,
+  invalid_code: 401,
+  code_used: 401,
   internal: 500,
 };

@@ -175,6 +175,8 @@ export const errorResponseSchema = z
 export const loginBody = z.object({
   email: z.string().trim().toLowerCase().email().max(254),
   password: z.string().min(1).max(1024),
+  /** With two-factor sign-in: the authenticator's 6 digits, or a recovery code. */
+  code: z.string().trim().max(32).optional(),
 });
 export type LoginBody = z.infer<typeof loginBody>;
 

@@ -40,6 +40,7 @@ import { TeamService } from './modules/team/team.service';
 import { smtpMailer } from './core/mailer';
 import { profileModule } from './modules/auth/profile.module';
 import { ProfileService } from './modules/auth/profile.service';
+import { TwoFactor } from './modules/auth/two-factor';
 import { VisitorsRepository } from './modules/visitors/visitors.repository';
 import { VisitorsService } from './modules/visitors/visitors.service';
 import { agentRouteGuards } from './plugins/agent-auth';
@@ -129,6 +130,7 @@ export async function buildApp(
     events,
     attempts,
     options.clock ?? systemClock,
+    new TwoFactor(db, options.clock ?? systemClock),
   );
   const writer = writerFor(db);
   const visitors = new VisitorsService(sites, new VisitorsRepository(db), writer, events);
@@ -176,7 +178,12 @@ export async function buildApp(
   const team = new TeamService(db, events, config.publicUrl, mailer);
   await http.register(teamModule, { team, guards, origins });
   await http.register(organizationModule, { organization: new OrganizationService(db), guards });
-  const profile = new ProfileService(db, events, options.clock ?? systemClock);
+  const profile = new ProfileService(
+    db,
+    events,
+    new TwoFactor(db, options.clock ?? systemClock),
+    options.clock ?? systemClock,
+  );
   await http.register(profileModule, { profile, guards });
   realtime.assertComplete();
   await webAssets(http, options.distDir ?? DEFAULT_DIST_DIR, sitesService);

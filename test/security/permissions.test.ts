@@ -173,6 +173,20 @@ const REST: RestCase[] = [
     expect: byRole(401, 401),
   },
   {
+    method: 'POST',
+    url: '/api/v1/me/two-factor/setup',
+    path: () => '/api/v1/me/two-factor/setup',
+    expect: byRole(200, 200),
+  },
+  {
+    // A code that is not the current one: refused for everyone; nobody's sign-in changes.
+    method: 'POST',
+    url: '/api/v1/me/two-factor/enable',
+    path: () => '/api/v1/me/two-factor/enable',
+    body: () => ({ code: '000000' }),
+    expect: byRole(401, 401),
+  },
+  {
     method: 'GET',
     url: '/api/v1/me/sessions',
     path: () => '/api/v1/me/sessions',

@@ -41,6 +41,20 @@ export interface AgentsTable {
   created_at: string;
   /** Set while deactivated: no sign-in and no session; their history stays. */
   deactivated_at: string | null;
+  /** Base32 TOTP secret; in use once `totp_enabled_at` is set. */
+  totp_secret: string | null;
+  totp_enabled_at: string | null;
+  /** The time step of the last accepted code: each code works once. */
+  totp_last_step: number | null;
+}
+
+/** A two-factor recovery code: single use, stored as its SHA-256. */
+export interface RecoveryCodesTable {
+  id: string;
+  agent_id: string;
+  code_hash: string;
+  created_at: string;
+  used_at: string | null;
 }
 
 /** An invitation to join an organization: a single-use link that expires. */
@@ -145,6 +159,7 @@ export interface Database {
   sites: SitesTable;
   agents: AgentsTable;
   invites: InvitesTable;
+  recovery_codes: RecoveryCodesTable;
   sessions: SessionsTable;
   visitors: VisitorsTable;
   blocked_addresses: BlockedAddressesTable;

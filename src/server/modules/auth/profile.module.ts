@@ -53,6 +53,48 @@ export const profileModule = parleyModule<{ profile: ProfileService; guards: Age
       },
     );
 
+    app.post(
+      '/api/v1/me/two-factor/setup',
+      {
+        schema: {
+          tags,
+          security,
+          summary:
+            'Start two-factor sign-in: a new TOTP secret, its otpauth URI and a QR code (an SVG data URL). Sign-in is unchanged until enabled',
+          response: {
+            200: z.object({ secret: z.string(), uri: z.string(), qrCode: z.string() }),
+            ...refusals,
+          },
+        },
+        preHandler: guards.agentWrite,
+      },
+      async (request) => profile.setUpTwoFactor(agentOf(request)),
+    );
+
+    app.post(
+      '/api/v1/me/two-factor/enable',
+      {
+        schema: {
+          tags,
+          security,
+          summary:
+            'Turn two-factor sign-in on with a first code from the app; returns ten single-use recovery codes, shown once',
+          body: z.object({
+            code: z
+              .string()
+              .trim()
+              .regex(/^\d{6}$/, 'must be 6 digits'),
+          }),
+          response: { 200: z.object({ recoveryCodes: z.array(z.string()) }), ...refusals },
+        },
+        config: { rateLimit: { max: 10, timeWindow: '15 minutes' } },
+        preHandler: guards.agentWrite,
+      },
+      async (request) => ({
+        recoveryCodes: await profile.enableTwoFactor(agentOf(request), request.body.code),
+      }),
+    );
+
     app.get(
       '/api/v1/me/sessions',
       {

@@ -14,6 +14,7 @@ import { AgentsRepository, toAgent } from './agents.repository';
 import type { AgentIdentity } from './auth.service';
 import { hashPassword, verifyPassword } from './password';
 import { SessionsRepository } from './sessions.repository';
+import type { TwoFactor } from './two-factor';
 
 /** What names a session in the list: a hash of its hash, so the list never hands out a lookup key. */
 const sessionId = (tokenHash: string) =>
@@ -27,6 +28,7 @@ export class ProfileService {
   constructor(
     private readonly db: Db,
     private readonly events: DomainEvents,
+    private readonly twoFactor: TwoFactor,
     private readonly clock: Clock = systemClock,
   ) {
     this.agents = new AgentsRepository(db);
@@ -82,6 +84,24 @@ export class ProfileService {
     if (!row) throw notFound('Session');
     await this.sessions.delete([row.token_hash]);
     this.events.emit('session.ended', { tokenHash: row.token_hash });
+  }
+
+  /** Starts two-factor setup: a secret and its QR code; nothing changes at sign-in until enabled. */
+  async setUpTwoFactor(
+    me: AgentIdentity,
+  ): Promise<{ secret: string; uri: string; qrCode: string }> {
+    return this.twoFactor.setUp(await this.row(me));
+  }
+
+  /** Confirms setup with a first code from the app; returns the recovery codes, shown once. */
+  async enableTwoFactor(me: AgentIdentity, code: string): Promise<string[]> {
+    return this.twoFactor.enable(await this.row(me), code);
+  }
+
+  private async row(me: AgentIdentity) {
+    const row = await this.agents.findForOrg(me.orgId, me.id);
+    if (!row) throw notFound('Agent');
+    return row;
   }
 
   private async checkPassword(me: AgentIdentity, password: string): Promise<void> {

@@ -136,6 +136,9 @@ export class TeamService {
       role: invite.role,
       created_at: at,
       deactivated_at: null,
+      totp_secret: null,
+      totp_enabled_at: null,
+      totp_last_step: null,
     };
     await inTransaction(this.db, async (trx) => {
       if (!(await new InvitesRepository(trx).markUsed(invite.id, at))) throw inviteUsed();
