@@ -2,9 +2,9 @@ import type { Agent } from '../../protocol/schemas';
 import { requestJson } from './http';
 import { RequestError } from './request-error';
 
-export async function signIn(email: string, password: string): Promise<Agent> {
+export async function signIn(email: string, password: string, code?: string): Promise<Agent> {
   const { agent } = await requestJson<{ agent: Agent }>('POST', '/api/v1/auth/login', {
-    body: { email, password },
+    body: { email, password, ...(code ? { code } : {}) },
     unauthorizedIsExpected: true,
   });
   return agent;

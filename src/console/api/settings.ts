@@ -63,3 +63,14 @@ export const changePassword = (currentPassword: string, newPassword: string) =>
 export const fetchSessions = async () =>
   (await requestJson<{ sessions: SessionView[] }>('GET', '/api/v1/me/sessions')).sessions;
 export const endSession = (id: string) => requestJson<null>('DELETE', `/api/v1/me/sessions/${id}`);
+export const setUpTwoFactor = () =>
+  requestJson<{ secret: string; uri: string; qrCode: string }>(
+    'POST',
+    '/api/v1/me/two-factor/setup',
+  );
+export const enableTwoFactor = async (code: string) =>
+  (
+    await requestJson<{ recoveryCodes: string[] }>('POST', '/api/v1/me/two-factor/enable', {
+      body: { code },
+    })
+  ).recoveryCodes;

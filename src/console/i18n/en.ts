@@ -17,6 +17,10 @@ const en = {
     submit: 'Sign in',
     submitting: 'Signing in…',
     tooManyAttemptsWait: 'Too many sign-in attempts. Try again in {minutes} min.',
+    code: 'Authentication code',
+    codeHint: 'The 6 digits from your authenticator app, or one of your recovery codes.',
+    forgot: 'Forgot password?',
+    forgotHint: 'Ask whoever runs this Parley server to set a new one for you with:',
   },
   header: {
     navigation: 'Main',
@@ -221,6 +225,16 @@ const en = {
     signOutSession: 'Sign out',
     signOutSessionAt: 'Sign out the session from {date}',
     failed: 'Not done. {reason}',
+    twoFactor: 'Two-factor authentication',
+    twoFactorOn: 'Two-factor authentication is on.',
+    twoFactorIntro: 'Sign in with a code from an authenticator app as well as your password.',
+    setUpTwoFactor: 'Set up two-factor authentication',
+    scanQr: 'Scan this QR code with your authenticator app, or enter the key by hand:',
+    qrAlt: 'QR code for your authenticator app',
+    confirmCode: 'Authentication code',
+    enable: 'Turn on',
+    recoveryCodes:
+      'Recovery codes: each works once, if you lose your phone. Keep them somewhere safe; they are not shown again.',
   },
   join: {
     title: 'Join {organization} on Parley',
