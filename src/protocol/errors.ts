@@ -26,6 +26,8 @@ export const ERROR_CODES = [
   'two_factor_required',
   'invalid_code',
   'code_used',
+  'reset_used',
+  'reset_expired',
   'internal',
 ] as const;
 
@@ -61,5 +63,7 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
   two_factor_required: 401,
   invalid_code: 401,
   code_used: 401,
+  reset_used: 410,
+  reset_expired: 410,
   internal: 500,
 };

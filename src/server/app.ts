@@ -41,6 +41,8 @@ import { smtpMailer } from './core/mailer';
 import { profileModule } from './modules/auth/profile.module';
 import { ProfileService } from './modules/auth/profile.service';
 import { TwoFactor } from './modules/auth/two-factor';
+import { PasswordReset } from './modules/auth/password-reset';
+import { passwordResetModule } from './modules/auth/password-reset.module';
 import { VisitorsRepository } from './modules/visitors/visitors.repository';
 import { VisitorsService } from './modules/visitors/visitors.service';
 import { agentRouteGuards } from './plugins/agent-auth';
@@ -185,6 +187,15 @@ export async function buildApp(
     options.clock ?? systemClock,
   );
   await http.register(profileModule, { profile, guards });
+  const reset = new PasswordReset(
+    db,
+    events,
+    config.publicUrl,
+    mailer,
+    options.clock ?? systemClock,
+    (error) => http.log.error({ err: error }, 'a password reset email could not be sent'),
+  );
+  await http.register(passwordResetModule, { reset, origins });
   realtime.assertComplete();
   await webAssets(http, options.distDir ?? DEFAULT_DIST_DIR, sitesService);
 

@@ -222,6 +222,9 @@ const PUBLIC = [
   'GET /api/v1/widget/sites/:key/config',
   'POST /api/v1/invites/lookup',
   'POST /api/v1/invites/accept',
+  'GET /api/v1/auth/recovery',
+  'POST /api/v1/auth/forgot',
+  'POST /api/v1/auth/reset',
 ];
 
 interface SocketCase {

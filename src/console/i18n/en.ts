@@ -272,6 +272,8 @@ const en = {
     two_factor_required: 'Enter the code from your authenticator app.',
     invalid_code: 'That code is not right. Check the time on your phone and try again.',
     code_used: 'That code was already used. Wait for the next one.',
+    reset_used: 'This reset link was already used. Ask for a new one.',
+    reset_expired: 'This reset link has expired. Ask for a new one.',
     internal: 'Something went wrong on the server.',
     network: 'The server cannot be reached. Check your connection.',
     timeout: 'The server did not answer in time.',

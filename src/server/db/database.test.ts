@@ -51,6 +51,7 @@ describe('migrations', () => {
       'invites',
       'messages',
       'organizations',
+      'password_resets',
       'recovery_codes',
       'sessions',
       'sites',

@@ -48,6 +48,16 @@ export interface AgentsTable {
   totp_last_step: number | null;
 }
 
+/** A "Forgot password?" link: single use, expiring; stored as its token's SHA-256. */
+export interface PasswordResetsTable {
+  id: string;
+  agent_id: string;
+  token_hash: string;
+  created_at: string;
+  expires_at: string;
+  used_at: string | null;
+}
+
 /** A two-factor recovery code: single use, stored as its SHA-256. */
 export interface RecoveryCodesTable {
   id: string;
@@ -160,6 +170,7 @@ export interface Database {
   agents: AgentsTable;
   invites: InvitesTable;
   recovery_codes: RecoveryCodesTable;
+  password_resets: PasswordResetsTable;
   sessions: SessionsTable;
   visitors: VisitorsTable;
   blocked_addresses: BlockedAddressesTable;

@@ -11,6 +11,7 @@ export const PARLEY_TABLES: readonly { name: keyof Database; key: string }[] = [
   { name: 'agents', key: 'id' },
   { name: 'invites', key: 'id' },
   { name: 'recovery_codes', key: 'id' },
+  { name: 'password_resets', key: 'id' },
   { name: 'sessions', key: 'token_hash' },
   { name: 'visitors', key: 'id' },
   { name: 'blocked_addresses', key: 'id' },

@@ -3,7 +3,7 @@ import * as initial from './0001-initial';
 import * as abuseControls from './0002-abuse-controls';
 import * as events from './0003-events';
 import * as settings from './0005-settings';
-import * as twoFactor from './0006-two-factor';
+import * as signIn from './0006-sign-in';
 
 /** Every migration, by name; names sort in the order they run. Add new ones at the end. */
 export const migrations: Record<string, Migration> = {
@@ -11,5 +11,5 @@ export const migrations: Record<string, Migration> = {
   '0002-abuse-controls': abuseControls,
   '0003-events': events,
   '0005-settings': settings,
-  '0006-two-factor': twoFactor,
+  '0006-sign-in': signIn,
 };

@@ -1,10 +1,9 @@
-import type { AddressInfo } from 'node:net';
-import { SMTPServer } from 'smtp-server';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { api, codeOf } from '../../../../test/helpers/api';
 import { connectAgent, login } from '../../../../test/helpers/clients';
 import { createAgent, createOrganization } from '../../../../test/helpers/factories';
 import { ADMIN, startServer, type TestServer } from '../../../../test/helpers/server';
+import { startMailbox, type TestMailbox } from '../../../../test/helpers/smtp';
 import type { Invite, TeamMember } from '../../../protocol/settings-schemas';
 
 const PASSWORD = 'a long enough password';
@@ -90,34 +89,19 @@ describe('invitations without SMTP', () => {
 });
 
 describe('invitations by SMTP', () => {
-  let smtp: SMTPServer;
-  const mails: string[] = [];
+  let mailbox: TestMailbox;
 
   beforeEach(async () => {
-    smtp = new SMTPServer({
-      authOptional: true,
-      disabledCommands: ['STARTTLS'],
-      onData(stream, _session, callback) {
-        let data = '';
-        stream.on('data', (chunk: Buffer) => (data += chunk.toString()));
-        stream.on('end', () => {
-          mails.push(data);
-          callback();
-        });
-      },
-    });
-    await new Promise<void>((resolve) => smtp.listen(0, '127.0.0.1', resolve));
-    const { port } = smtp.server.address() as AddressInfo;
-    await start({ smtp: { url: `smtp://127.0.0.1:${port}`, from: 'Parley <parley@shop.test>' } });
+    mailbox = await startMailbox();
+    await start({ smtp: { url: mailbox.url, from: 'Parley <parley@shop.test>' } });
   });
-  afterEach(() => new Promise<void>((resolve) => smtp.close(resolve)));
+  afterEach(() => mailbox.close());
 
   it('emails the link to the invitee only, and the emailed link works', async () => {
     const res = await invite({ email: 'mail@shop.test', role: 'admin' });
     expect(res.body.invite).toMatchObject({ link: null, emailed: true, role: 'admin' });
-    expect(mails).toHaveLength(1);
-    // Quoted-printable: soft line breaks and encoded '='.
-    const text = mails[0]!.replace(/=\r?\n/g, '').replace(/=3D/g, '=');
+    expect(mailbox.mails).toHaveLength(1);
+    const text = mailbox.text(0);
     expect(text).toMatch(/^To: mail@shop\.test/m);
     const link = /http:\/\/shop\.test\/console\/join#token=[\w-]{43}/.exec(text)![0];
     expect((await accept(tokenOf(link))).status).toBe(201);
