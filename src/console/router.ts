@@ -27,6 +27,12 @@ export const router = createRouter({
       meta: { public: true, anyone: true },
     },
     {
+      path: '/reset',
+      name: 'reset',
+      component: () => import('./views/ResetPasswordView.vue'),
+      meta: { public: true, anyone: true },
+    },
+    {
       path: '/settings',
       component: () => import('./views/SettingsView.vue'),
       children: [

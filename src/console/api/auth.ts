@@ -26,3 +26,22 @@ export async function fetchCurrentAgent(): Promise<Agent | null> {
     throw error;
   }
 }
+
+/** Whether a lost password can be recovered by email here (SMTP is set up). */
+export async function recoveryByEmail(): Promise<boolean> {
+  return (await requestJson<{ byEmail: boolean }>('GET', '/api/v1/auth/recovery')).byEmail;
+}
+
+export async function requestPasswordReset(email: string): Promise<void> {
+  await requestJson<unknown>('POST', '/api/v1/auth/forgot', {
+    body: { email },
+    unauthorizedIsExpected: true,
+  });
+}
+
+export async function resetPassword(token: string, password: string): Promise<void> {
+  await requestJson<null>('POST', '/api/v1/auth/reset', {
+    body: { token, password },
+    unauthorizedIsExpected: true,
+  });
+}

@@ -21,6 +21,9 @@ const en = {
     codeHint: 'The 6 digits from your authenticator app, or one of your recovery codes.',
     forgot: 'Forgot password?',
     forgotHint: 'Ask whoever runs this Parley server to set a new one for you with:',
+    resetByEmail: 'Enter your email above, and we will send you a link to set a new password.',
+    sendReset: 'Send reset link',
+    resetSent: 'If an account has this email, a link is on its way. It works once, for an hour.',
   },
   header: {
     navigation: 'Main',
@@ -235,6 +238,15 @@ const en = {
     enable: 'Turn on',
     recoveryCodes:
       'Recovery codes: each works once, if you lose your phone. Keep them somewhere safe; they are not shown again.',
+  },
+  reset: {
+    title: 'Set a new password',
+    password: 'New password',
+    hint: 'At least 10 characters. You will be signed out everywhere.',
+    submit: 'Set password',
+    done: 'Your password is set. Sign in with it.',
+    signIn: 'Sign in',
+    missing: 'This link has no reset token in it. Open the link from the email again.',
   },
   join: {
     title: 'Join {organization} on Parley',
