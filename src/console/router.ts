@@ -5,8 +5,8 @@ declare module 'vue-router' {
   interface RouteMeta {
     /** Reachable without a session. */
     public?: boolean;
-    /** Only for owners and admins; others land in the inbox. */
-    admin?: boolean;
+    /** Public, and also shown to a signed-in agent instead of sending them to the inbox. */
+    anyone?: boolean;
   }
 }
 
@@ -18,6 +18,46 @@ export const router = createRouter({
       name: 'login',
       component: () => import('./views/SignInView.vue'),
       meta: { public: true },
+    },
+    {
+      // Reachable signed in or not: whoever opens an invitation link is about to be someone new.
+      path: '/join',
+      name: 'join',
+      component: () => import('./views/JoinView.vue'),
+      meta: { public: true, anyone: true },
+    },
+    {
+      path: '/reset',
+      name: 'reset',
+      component: () => import('./views/ResetPasswordView.vue'),
+      meta: { public: true, anyone: true },
+    },
+    {
+      path: '/settings',
+      component: () => import('./views/SettingsView.vue'),
+      children: [
+        { path: '', name: 'settings', redirect: { name: 'settings-profile' } },
+        {
+          path: 'sites',
+          name: 'settings-sites',
+          component: () => import('./views/settings/SitesSettings.vue'),
+        },
+        {
+          path: 'team',
+          name: 'settings-team',
+          component: () => import('./views/settings/TeamSettings.vue'),
+        },
+        {
+          path: 'organization',
+          name: 'settings-organization',
+          component: () => import('./views/settings/OrganizationSettings.vue'),
+        },
+        {
+          path: 'profile',
+          name: 'settings-profile',
+          component: () => import('./views/settings/ProfileSettings.vue'),
+        },
+      ],
     },
     {
       path: '/',
@@ -32,12 +72,6 @@ export const router = createRouter({
         },
       ],
     },
-    {
-      path: '/embedding',
-      name: 'embedding',
-      component: () => import('./views/EmbeddingView.vue'),
-      meta: { admin: true },
-    },
     { path: '/:unknown(.*)*', redirect: { name: 'inbox' } },
   ],
 });
@@ -49,8 +83,9 @@ router.beforeEach(async (to): Promise<true | RouteLocationRaw> => {
     () => session.me !== null,
     () => false,
   );
+  if (to.meta.anyone) return true;
   if (to.meta.public) return signedIn ? { name: 'inbox' } : true;
-  if (signedIn) return to.meta.admin && !session.isAdmin ? { name: 'inbox' } : true;
+  if (signedIn) return true;
   return to.fullPath === '/'
     ? { name: 'login' }
     : { name: 'login', query: { redirect: to.fullPath } };

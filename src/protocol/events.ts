@@ -20,6 +20,7 @@ import type {
   visitorSyncPayload,
   visitorTypingPayload,
 } from './schemas';
+import type { WidgetSettings } from './settings-schemas';
 
 /** Every event a client sends takes an ack, called once with the outcome. */
 export type AckResult<T> = { ok: true; data: T } | { ok: false; error: ErrorBody };
@@ -43,6 +44,8 @@ export interface VisitorServerEvents {
   'message:new': (message: Message) => void;
   'conversation:updated': (conversation: VisitorConversation) => void;
   typing: (p: { typing: boolean; agentName: string | null }) => void;
+  /** The site's widget settings changed (Settings → Sites): redraw with them. */
+  'site:updated': (p: { widget: WidgetSettings }) => void;
 }
 
 /** `/agent` namespace: what the console sends. */

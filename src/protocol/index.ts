@@ -2,3 +2,5 @@ export * from './errors';
 export * from './events';
 export * from './limits';
 export type * from './schemas';
+export * from './settings';
+export type * from './settings-schemas';

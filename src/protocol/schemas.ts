@@ -159,20 +159,6 @@ export const conversationPageSchema = z
 /** One page of a conversation list; ask again with `nextCursor` while it is not null. */
 export type ConversationPage = z.infer<typeof conversationPageSchema>;
 
-export const siteViewSchema = z
-  .object({
-    id: z.string(),
-    name: z.string(),
-    widgetKey: z.string().meta({ description: 'Public: it goes in the embed snippet' }),
-    allowedOrigins: z.array(z.string()),
-    visitorMessagesPerMinute: z.number().int().nullable().meta({
-      description: "This site's limit on each visitor's messages per minute; null for the default",
-    }),
-  })
-  .meta({ id: 'Site' });
-/** A site as agents see it. */
-export type SiteView = z.infer<typeof siteViewSchema>;
-
 /** Every refusal, over HTTP: `{ error: { code, message } }` (see errors.ts for the codes). */
 export const errorResponseSchema = z
   .object({
@@ -189,6 +175,8 @@ export const errorResponseSchema = z
 export const loginBody = z.object({
   email: z.string().trim().toLowerCase().email().max(254),
   password: z.string().min(1).max(1024),
+  /** With two-factor sign-in: the authenticator's 6 digits, or a recovery code. */
+  code: z.string().trim().max(32).optional(),
 });
 export type LoginBody = z.infer<typeof loginBody>;
 
@@ -223,12 +211,6 @@ export type ConversationListQuery = z.output<typeof conversationListQuery>;
 
 /** Blocks a visitor; with `address`, also the address it last connected from. */
 export const blockVisitorBody = z.object({ address: z.boolean().default(false) });
-
-/** What an owner or admin may change of a site (for now: its visitors' message limit). */
-export const siteLimitsBody = z.object({
-  visitorMessagesPerMinute: z.number().int().min(1).max(100_000).nullable().optional(),
-});
-export type SiteLimitsBody = z.output<typeof siteLimitsBody>;
 
 export const historyQuery = z.object({
   afterSeq: z.coerce.number().pipe(seq).default(0),

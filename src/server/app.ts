@@ -41,6 +41,16 @@ import { RefusedOriginsRepository } from './modules/sites/refused-origins.reposi
 import { RefusedOriginsService } from './modules/sites/refused-origins.service';
 import { SitesService } from './modules/sites/sites.service';
 import { visitorsModule } from './modules/visitors/visitors.module';
+import { organizationModule } from './modules/organization/organization.module';
+import { OrganizationService } from './modules/organization/organization.service';
+import { teamModule } from './modules/team/team.module';
+import { TeamService } from './modules/team/team.service';
+import { smtpMailer } from './core/mailer';
+import { profileModule } from './modules/auth/profile.module';
+import { ProfileService } from './modules/auth/profile.service';
+import { TwoFactor } from './modules/auth/two-factor';
+import { PasswordReset } from './modules/auth/password-reset';
+import { passwordResetModule } from './modules/auth/password-reset.module';
 import { VisitorsRepository } from './modules/visitors/visitors.repository';
 import { VisitorsService } from './modules/visitors/visitors.service';
 import { agentRouteGuards } from './plugins/agent-auth';
@@ -143,6 +153,7 @@ export async function buildApp(
     events,
     attempts,
     options.clock ?? systemClock,
+    new TwoFactor(db, options.clock ?? systemClock),
   );
   const writer = writerFor(db);
   const visitors = new VisitorsService(sites, new VisitorsRepository(db), writer, events);
@@ -183,7 +194,7 @@ export async function buildApp(
     adapter: redis?.adapter,
     log: http.log,
   });
-  const sitesService = new SitesService(sites);
+  const sitesService = new SitesService(sites, writer, events);
   await http.register(authModule, { auth, cookie, origins, client });
   await http.register(visitorsModule, { visitors, conversations, origins, client, guards });
   await http.register(conversationsModule, { conversations, guards, realtime });
@@ -201,6 +212,26 @@ export async function buildApp(
     options.clock ?? systemClock,
   );
   await http.register(refusedOriginsModule, { refusedOrigins, origins, client, guards });
+  const mailer = config.smtp ? smtpMailer(config.smtp) : undefined;
+  const team = new TeamService(db, events, config.publicUrl, mailer);
+  await http.register(teamModule, { team, guards, origins });
+  await http.register(organizationModule, { organization: new OrganizationService(db), guards });
+  const profile = new ProfileService(
+    db,
+    events,
+    new TwoFactor(db, options.clock ?? systemClock),
+    options.clock ?? systemClock,
+  );
+  await http.register(profileModule, { profile, guards });
+  const reset = new PasswordReset(
+    db,
+    events,
+    config.publicUrl,
+    mailer,
+    options.clock ?? systemClock,
+    (error) => http.log.error({ err: error }, 'a password reset email could not be sent'),
+  );
+  await http.register(passwordResetModule, { reset, origins });
   realtime.assertComplete();
   await webAssets(http, options.distDir ?? DEFAULT_DIST_DIR, sitesService);
 

@@ -3,6 +3,7 @@
  * (one per audience) decide who hears each one; services never know about sockets.
  */
 import type { Conversation, Message } from '../protocol/schemas';
+import type { WidgetSettings } from '../protocol/settings-schemas';
 
 export interface DomainEventMap {
   'conversation.created': { orgId: string; visitorId: string; conversation: Conversation };
@@ -30,6 +31,12 @@ export interface DomainEventMap {
   'session.ended': { tokenHash: string };
   /** Agents blocked a visitor (and maybe its address): its live connections must end. */
   'visitor.blocked': { orgId: string; visitorId: string; address: string | null };
+  /** A site's widget settings changed: its open widgets redraw. */
+  'site.updated': { orgId: string; siteId: string; widget: WidgetSettings };
+  /** A site was deleted: its widgets' connections end, and their next handshake is refused. */
+  'site.deleted': { orgId: string; siteId: string };
+  /** An agent was deactivated: every session and socket of theirs ends. */
+  'agent.deactivated': { orgId: string; agentId: string };
 }
 
 export type DomainEventName = keyof DomainEventMap;

@@ -134,6 +134,16 @@ const schema = z.object({
    * runs; when a node dies, its jobs run again elsewhere (or after a restart) once it runs out.
    */
   PARLEY_JOB_LEASE_MS: z.coerce.number().int().min(1000).max(3_600_000).default(30_000),
+  /**
+   * `smtp://user:password@host:587` or `smtps://…:465`: invitations (and, later, password resets)
+   * are emailed. Unset: the console shows invitation links to copy.
+   */
+  PARLEY_SMTP_URL: z
+    .string()
+    .regex(/^smtps?:\/\//, 'expected smtp://host:port or smtps://host:port')
+    .optional(),
+  /** The From of those emails; unset: `Parley <parley@` and the public URL's host name `>`. */
+  PARLEY_SMTP_FROM: z.string().min(3).max(320).optional(),
   /** pino level: fatal, error, warn, info, debug, trace or silent. */
   PARLEY_LOG_LEVEL: z
     .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
@@ -161,6 +171,8 @@ export interface Config {
   sessionCheckMs: number;
   /** The job queue's poll interval and lease (see PARLEY_JOB_POLL_MS, PARLEY_JOB_LEASE_MS). */
   jobs: { pollMs: number; leaseMs: number };
+  /** Where email goes out; undefined: Parley sends none. */
+  smtp?: { url: string; from: string };
 }
 
 export interface DatabaseConfig {
@@ -214,6 +226,14 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     headersTimeoutMs: 10_000,
     sessionCheckMs: 30_000,
     jobs: { pollMs: v.PARLEY_JOB_POLL_MS, leaseMs: v.PARLEY_JOB_LEASE_MS },
+    smtp: v.PARLEY_SMTP_URL
+      ? {
+          url: v.PARLEY_SMTP_URL,
+          from:
+            v.PARLEY_SMTP_FROM ??
+            `Parley <parley@${new URL(v.PARLEY_PUBLIC_URL ?? 'http://localhost').hostname}>`,
+        }
+      : undefined,
   };
 }
 

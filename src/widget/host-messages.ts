@@ -4,13 +4,16 @@
  * never from the message body, so a page cannot claim to be another site.
  */
 import { isRecord } from '../client/is-record';
+import { isLauncherLook, type LauncherLook } from './launcher-look';
 
 /** Frame → loader, posted to `window.parent` with target origin '*' (the frame cannot know it yet). */
 export type FrameMessage =
   | { type: 'parley:ready' }
   | { type: 'parley:close' }
   /** Agent messages the visitor has not seen, for a badge on the launcher while the chat is closed. */
-  | { type: 'parley:unread'; count: number };
+  | { type: 'parley:unread'; count: number }
+  /** The site's widget settings changed while the chat was open: the launcher redraws. */
+  | { type: 'parley:look'; look: LauncherLook };
 
 /** Loader → frame, posted with the Parley origin as target origin. */
 export type HostMessage =
@@ -27,7 +30,8 @@ export function isFrameMessage(data: unknown): data is FrameMessage {
   return (
     data.type === 'parley:ready' ||
     data.type === 'parley:close' ||
-    (data.type === 'parley:unread' && typeof data.count === 'number')
+    (data.type === 'parley:unread' && typeof data.count === 'number') ||
+    (data.type === 'parley:look' && isLauncherLook(data.look))
   );
 }
 

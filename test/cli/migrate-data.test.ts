@@ -85,6 +85,30 @@ beforeAll(async () => {
     headers: { origin: 'https://new-shop.example' },
   });
   expect(await refused.json()).toMatchObject({ allowed: false });
+  // Settings: an invitation, and an agent's recovery codes and password-reset link.
+  const invite = await fetch(`${server.url}/api/v1/team/invites`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', cookie, origin: server.url },
+    body: JSON.stringify({ email: 'invited@shop.test' }),
+  });
+  expect(invite.status).toBe(201);
+  const db = server.parley.db;
+  const admin = await db.selectFrom('agents').select('id').executeTakeFirstOrThrow();
+  const at = new Date().toISOString();
+  await db
+    .insertInto('recovery_codes')
+    .values({ id: randomUUID(), agent_id: admin.id, code_hash: 'a'.repeat(64), created_at: at })
+    .execute();
+  await db
+    .insertInto('password_resets')
+    .values({
+      id: randomUUID(),
+      agent_id: admin.id,
+      token_hash: 'b'.repeat(64),
+      created_at: at,
+      expires_at: at,
+    })
+    .execute();
   widget.close();
   agent.close();
   await server.close();

@@ -28,6 +28,15 @@ interface Fixture {
   conversationId: string;
   visitorId: string;
   siteId: string;
+  /**
+   * Sites of ours for the DELETE row, one per caller (a deleted one is gone for the next). Another
+   * organization aims at the agent's, which the agent's refusal left in place.
+   */
+  spareSiteIds: Record<Who, string>;
+  /** The same for deactivation: agents of ours, one per caller. */
+  spareAgentIds: Record<Who, string>;
+  /** A second session of the owner's, by the id the sessions list gives it. */
+  ownerSpareSessionId: string;
 }
 
 /** What one caller gets: an HTTP status, or a socket ack's `ok` / error code. */
@@ -44,7 +53,7 @@ const byRole = (ours: Outcome, theirs: Outcome, agent: Outcome = ours): Record<W
 interface RestCase {
   method: string;
   url: string;
-  path: (f: Fixture) => string;
+  path: (f: Fixture, who: Who) => string;
   body?: (f: Fixture) => unknown;
   expect: Record<Who, Outcome>;
 }
@@ -82,7 +91,18 @@ const REST: RestCase[] = [
     path: (f) => `/api/v1/conversations/${f.conversationId}/resolve`,
     expect: byRole(200, 404),
   },
-  { method: 'GET', url: '/api/v1/sites', path: () => '/api/v1/sites', expect: byRole(200, 200) },
+  {
+    method: 'GET',
+    url: '/api/v1/sites',
+    path: () => '/api/v1/sites',
+    expect: byRole(200, 200, 403),
+  },
+  {
+    method: 'GET',
+    url: '/api/v1/sites/:id',
+    path: (f) => `/api/v1/sites/${f.siteId}`,
+    expect: byRole(200, 404, 403),
+  },
   {
     method: 'PATCH',
     url: '/api/v1/sites/:id',
@@ -111,6 +131,95 @@ const REST: RestCase[] = [
   },
   {
     method: 'POST',
+    url: '/api/v1/sites',
+    path: () => '/api/v1/sites',
+    body: () => ({ name: 'Another shop', allowedOrigins: ['https://another.example'] }),
+    expect: byRole(201, 201, 403),
+  },
+  {
+    method: 'DELETE',
+    url: '/api/v1/sites/:id',
+    path: (f, who) => `/api/v1/sites/${f.spareSiteIds[who]}`,
+    expect: byRole(204, 404, 403),
+  },
+  { method: 'GET', url: '/api/v1/team', path: () => '/api/v1/team', expect: byRole(200, 200, 403) },
+  {
+    method: 'POST',
+    url: '/api/v1/team/invites',
+    path: () => '/api/v1/team/invites',
+    body: () => ({ email: `${randomUUID()}@invited.test`, role: 'agent' }),
+    expect: byRole(201, 201, 403),
+  },
+  {
+    method: 'PATCH',
+    url: '/api/v1/team/agents/:id',
+    path: (f) => `/api/v1/team/agents/${f.spareAgentIds.agent}`,
+    body: () => ({ role: 'agent' }),
+    expect: byRole(200, 404, 403),
+  },
+  {
+    method: 'POST',
+    url: '/api/v1/team/agents/:id/deactivate',
+    path: (f, who) => `/api/v1/team/agents/${f.spareAgentIds[who]}/deactivate`,
+    expect: byRole(200, 404, 403),
+  },
+  {
+    method: 'GET',
+    url: '/api/v1/organization',
+    path: () => '/api/v1/organization',
+    expect: byRole(200, 200),
+  },
+  {
+    method: 'PATCH',
+    url: '/api/v1/organization',
+    path: () => '/api/v1/organization',
+    body: () => ({ timeZone: 'Europe/Paris' }),
+    expect: byRole(200, 200, 403),
+  },
+  {
+    method: 'PATCH',
+    url: '/api/v1/me',
+    path: () => '/api/v1/me',
+    body: () => ({ name: 'Renamed by themselves' }),
+    expect: byRole(200, 200),
+  },
+  {
+    // Wrong on purpose: nobody's password changes here, and each caller is told so alike.
+    method: 'POST',
+    url: '/api/v1/me/password',
+    path: () => '/api/v1/me/password',
+    body: () => ({ currentPassword: 'not the password', newPassword: 'whatever new password' }),
+    expect: byRole(401, 401),
+  },
+  {
+    method: 'POST',
+    url: '/api/v1/me/two-factor/setup',
+    path: () => '/api/v1/me/two-factor/setup',
+    expect: byRole(200, 200),
+  },
+  {
+    // A code that is not the current one: refused for everyone; nobody's sign-in changes.
+    method: 'POST',
+    url: '/api/v1/me/two-factor/enable',
+    path: () => '/api/v1/me/two-factor/enable',
+    body: () => ({ code: '000000' }),
+    expect: byRole(401, 401),
+  },
+  {
+    method: 'GET',
+    url: '/api/v1/me/sessions',
+    path: () => '/api/v1/me/sessions',
+    expect: byRole(200, 200),
+  },
+  {
+    // The owner's second session: only the owner may end it; to everyone else it does not exist.
+    method: 'DELETE',
+    url: '/api/v1/me/sessions/:id',
+    path: (f) => `/api/v1/me/sessions/${f.ownerSpareSessionId}`,
+    expect: { owner: 204, admin: 404, agent: 404, 'other organization': 404 },
+  },
+  {
+    method: 'POST',
     url: '/api/v1/visitors/:id/block',
     path: (f) => `/api/v1/visitors/${f.visitorId}/block`,
     body: () => ({ address: false }),
@@ -133,6 +242,12 @@ const PUBLIC = [
   'POST /api/v1/auth/logout',
   'POST /api/v1/widget/visitors',
   'GET /api/v1/widget/config',
+  'GET /api/v1/widget/sites/:key/config',
+  'POST /api/v1/invites/lookup',
+  'POST /api/v1/invites/accept',
+  'GET /api/v1/auth/recovery',
+  'POST /api/v1/auth/forgot',
+  'POST /api/v1/auth/reset',
 ];
 
 interface SocketCase {
@@ -211,8 +326,56 @@ beforeAll(async () => {
     conversationId: message.conversationId,
     visitorId: visitor.visitorId,
     siteId: site.id,
+    spareSiteIds: await spareSites(org.id),
+    spareAgentIds: await spareAgents(org.id),
+    ownerSpareSessionId: await spareSession(),
   };
 });
+
+async function spareSession(): Promise<string> {
+  await login(server, ADMIN);
+  const res = await fetch(`${server.url}/api/v1/me/sessions`, {
+    headers: { cookie: cookies.owner },
+  });
+  const { sessions } = (await res.json()) as { sessions: { id: string; current: boolean }[] };
+  return sessions.find((s) => !s.current)!.id;
+}
+
+async function spareAgents(orgId: string): Promise<Record<Who, string>> {
+  const ids: string[] = [];
+  for (const name of ['owner', 'admin', 'agent']) {
+    ids.push(
+      await createAgent(server.parley.db, orgId, {
+        email: `spare-${name}@shop.test`,
+        password: PASSWORD,
+        role: 'agent',
+      }),
+    );
+  }
+  const [owner, admin, agent] = ids as [string, string, string];
+  return { owner, admin, agent, 'other organization': agent };
+}
+
+async function spareSites(orgId: string): Promise<Record<Who, string>> {
+  const ids: string[] = [];
+  for (const name of ['owner', 'admin', 'agent']) {
+    const id = randomUUID();
+    await server.parley.db
+      .insertInto('sites')
+      .values({
+        id,
+        org_id: orgId,
+        name: `spare ${name}`,
+        widget_key: `spare-${id}`,
+        allowed_origins: '[]',
+        created_at: new Date().toISOString(),
+      })
+      .execute();
+    ids.push(id);
+  }
+  const [owner, admin, agent] = ids as [string, string, string];
+  return { owner, admin, agent, 'other organization': agent };
+}
 
 afterAll(async () => {
   for (const socket of Object.values(sockets)) socket.close();
@@ -221,7 +384,7 @@ afterAll(async () => {
 
 async function restOutcome(who: Who, rest: RestCase): Promise<{ status: number; body: string }> {
   const body = rest.body?.(fixture);
-  const res = await fetch(`${server.url}${rest.path(fixture)}`, {
+  const res = await fetch(`${server.url}${rest.path(fixture, who)}`, {
     method: rest.method,
     headers: {
       cookie: cookies[who],

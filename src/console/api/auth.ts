@@ -2,9 +2,9 @@ import type { Agent } from '../../protocol/schemas';
 import { requestJson } from './http';
 import { RequestError } from './request-error';
 
-export async function signIn(email: string, password: string): Promise<Agent> {
+export async function signIn(email: string, password: string, code?: string): Promise<Agent> {
   const { agent } = await requestJson<{ agent: Agent }>('POST', '/api/v1/auth/login', {
-    body: { email, password },
+    body: { email, password, ...(code ? { code } : {}) },
     unauthorizedIsExpected: true,
   });
   return agent;
@@ -25,4 +25,23 @@ export async function fetchCurrentAgent(): Promise<Agent | null> {
     if (error instanceof RequestError && error.code === 'unauthorized') return null;
     throw error;
   }
+}
+
+/** Whether a lost password can be recovered by email here (SMTP is set up). */
+export async function recoveryByEmail(): Promise<boolean> {
+  return (await requestJson<{ byEmail: boolean }>('GET', '/api/v1/auth/recovery')).byEmail;
+}
+
+export async function requestPasswordReset(email: string): Promise<void> {
+  await requestJson<unknown>('POST', '/api/v1/auth/forgot', {
+    body: { email },
+    unauthorizedIsExpected: true,
+  });
+}
+
+export async function resetPassword(token: string, password: string): Promise<void> {
+  await requestJson<null>('POST', '/api/v1/auth/reset', {
+    body: { token, password },
+    unauthorizedIsExpected: true,
+  });
 }

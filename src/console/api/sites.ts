@@ -1,10 +1,5 @@
 import type { RefusedOrigin } from '../../protocol/embedding';
-import type { SiteView } from '../../protocol/schemas';
 import { requestJson } from './http';
-
-export async function fetchSites(): Promise<SiteView[]> {
-  return (await requestJson<{ sites: SiteView[] }>('GET', '/api/v1/sites')).sites;
-}
 
 /** Origins the site's widget was refused on lately, newest first. */
 export async function fetchRefusedOrigins(siteId: string): Promise<RefusedOrigin[]> {

@@ -17,8 +17,8 @@ export const useSessionStore = defineStore('session', () => {
     checked.value = true;
   }
 
-  async function login(email: string, password: string): Promise<void> {
-    me.value = await signIn(email, password);
+  async function login(email: string, password: string, code?: string): Promise<void> {
+    me.value = await signIn(email, password, code);
     checked.value = true;
     forgetSignOut();
   }

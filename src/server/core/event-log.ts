@@ -10,7 +10,15 @@ export type EventType =
   | 'conversation.reopened'
   | 'message.appended'
   | 'visitor.blocked'
-  | 'visitor.unblocked';
+  | 'visitor.unblocked'
+  | 'site.created'
+  | 'site.updated'
+  | 'site.deleted'
+  | 'agent.invited'
+  | 'agent.joined'
+  | 'agent.role_changed'
+  | 'agent.deactivated'
+  | 'organization.updated';
 
 export interface LoggedEvent {
   type: EventType;

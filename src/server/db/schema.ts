@@ -8,6 +8,10 @@ export interface OrganizationsTable {
   id: string;
   name: string;
   created_at: string;
+  /** A language tag (`en`, `pt-BR`); null for English. */
+  default_language: string | null;
+  /** An IANA time zone (`Europe/Paris`); null for UTC. */
+  time_zone: string | null;
 }
 
 export interface SitesTable {
@@ -21,6 +25,10 @@ export interface SitesTable {
   /** This site's visitor message limit; null for the server-wide default. */
   visitor_messages_per_minute: number | null;
   created_at: string;
+  /** JSON WidgetSettings (appearance, pre-chat form); null for the defaults. */
+  widget_settings: string | null;
+  /** Set once deleted: the key stops working; its conversations stay, archived. */
+  deleted_at: string | null;
 }
 
 export interface AgentsTable {
@@ -31,6 +39,46 @@ export interface AgentsTable {
   password_hash: string;
   role: AgentRole;
   created_at: string;
+  /** Set while deactivated: no sign-in and no session; their history stays. */
+  deactivated_at: string | null;
+  /** Base32 TOTP secret; in use once `totp_enabled_at` is set. */
+  totp_secret: string | null;
+  totp_enabled_at: string | null;
+  /** The time step of the last accepted code: each code works once. */
+  totp_last_step: number | null;
+}
+
+/** A "Forgot password?" link: single use, expiring; stored as its token's SHA-256. */
+export interface PasswordResetsTable {
+  id: string;
+  agent_id: string;
+  token_hash: string;
+  created_at: string;
+  expires_at: string;
+  used_at: string | null;
+}
+
+/** A two-factor recovery code: single use, stored as its SHA-256. */
+export interface RecoveryCodesTable {
+  id: string;
+  agent_id: string;
+  code_hash: string;
+  created_at: string;
+  used_at: string | null;
+}
+
+/** An invitation to join an organization: a single-use link that expires. */
+export interface InvitesTable {
+  id: string;
+  org_id: string;
+  email: string;
+  role: AgentRole;
+  /** SHA-256 of the link's token; the token itself is never stored. */
+  token_hash: string;
+  invited_by: string | null;
+  created_at: string;
+  expires_at: string;
+  used_at: string | null;
 }
 
 export interface SessionsTable {
@@ -163,6 +211,9 @@ export interface Database {
   organizations: OrganizationsTable;
   sites: SitesTable;
   agents: AgentsTable;
+  invites: InvitesTable;
+  recovery_codes: RecoveryCodesTable;
+  password_resets: PasswordResetsTable;
   sessions: SessionsTable;
   visitors: VisitorsTable;
   blocked_addresses: BlockedAddressesTable;

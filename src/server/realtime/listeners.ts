@@ -2,7 +2,14 @@ import type { DomainEvents } from '../domain-events';
 import type { Conversation, VisitorConversation } from '../../protocol/schemas';
 import type { AgentNamespace } from './agent.namespace';
 import type { VisitorNamespace } from './visitor.namespace';
-import { orgAgentsRoom, sessionRoom, visitorAddressRoom, visitorRoom } from './rooms';
+import {
+  agentRoom,
+  orgAgentsRoom,
+  sessionRoom,
+  siteVisitorsRoom,
+  visitorAddressRoom,
+  visitorRoom,
+} from './rooms';
 
 /** Agents of the organization hear everything in it, private notes included. */
 export function listenForAgents(events: DomainEvents, nsp: AgentNamespace): void {
@@ -21,6 +28,7 @@ export function listenForAgents(events: DomainEvents, nsp: AgentNamespace): void
       .emit('typing', { conversationId: e.conversationId, typing: e.typing });
   });
   events.on('session.ended', (e) => nsp.in(sessionRoom(e.tokenHash)).disconnectSockets(true));
+  events.on('agent.deactivated', (e) => nsp.in(agentRoom(e.agentId)).disconnectSockets(true));
 }
 
 /** A visitor hears only its own conversation, and never a private note. */
@@ -45,6 +53,11 @@ export function listenForVisitors(events: DomainEvents, nsp: VisitorNamespace): 
     nsp.in(visitorRoom(e.visitorId)).disconnectSockets(true);
     if (e.address !== null) nsp.in(visitorAddressRoom(e.orgId, e.address)).disconnectSockets(true);
   });
+  // New widget settings redraw every open widget of the site, without a reload.
+  events.on('site.updated', (e) =>
+    nsp.to(siteVisitorsRoom(e.siteId)).emit('site:updated', { widget: e.widget }),
+  );
+  events.on('site.deleted', (e) => nsp.in(siteVisitorsRoom(e.siteId)).disconnectSockets(true));
 }
 
 function visitorView(c: Conversation): VisitorConversation {

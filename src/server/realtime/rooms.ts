@@ -7,6 +7,8 @@ export const departmentAgentsRoom = (orgId: string, departmentId: string) =>
   `org:${orgId}:department:${departmentId}:agents`;
 export const sessionRoom = (sessionHash: string) => `session:${sessionHash}`;
 export const visitorRoom = (visitorId: string) => `visitor:${visitorId}`;
+/** Every widget of one site: what hears its new settings, and what ends when it is deleted. */
+export const siteVisitorsRoom = (siteId: string) => `site:${siteId}:visitors`;
 /** The visitor sockets of one organization from one address (an address key), for address blocks. */
 export const visitorAddressRoom = (orgId: string, address: string) =>
   `org:${orgId}:address:${address}`;

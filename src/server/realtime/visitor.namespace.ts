@@ -12,7 +12,7 @@ import type { OriginPolicy } from '../http/origin-policy';
 import type { VisitorIdentity, VisitorsService } from '../modules/visitors/visitors.service';
 import { parseInput } from '../validation';
 import { ConnectionCaps } from './connection-caps';
-import { visitorAddressRoom, visitorRoom } from './rooms';
+import { siteVisitorsRoom, visitorAddressRoom, visitorRoom } from './rooms';
 import type { Metrics } from '../core/metrics';
 import {
   handshakeError,
@@ -84,7 +84,11 @@ export function visitorNamespace(io: Server, deps: VisitorNamespaceDeps): Visito
     releaseHandshakeRequest(socket);
     const visitor = socket.data.visitor;
     socket.once('disconnect', socket.data.release);
-    void socket.join([visitorRoom(visitor.id), visitorAddressRoom(visitor.orgId, visitor.address)]);
+    void socket.join([
+      visitorRoom(visitor.id),
+      visitorAddressRoom(visitor.orgId, visitor.address),
+      siteVisitorsRoom(visitor.siteId),
+    ]);
     serveEvents(socket, clientEvents, visitor, log, { observe, inFlight });
   });
   return nsp;

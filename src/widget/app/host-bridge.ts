@@ -1,10 +1,12 @@
 import { isHostMessage, type FrameMessage } from '../host-messages';
+import type { LauncherLook } from '../launcher-look';
 
 interface HostBridge {
   /** The embedding page's origin, as the browser reported it on the loader's `parley:init`. */
   pageOrigin: Promise<string>;
   close(): void;
   reportUnread(count: number): void;
+  reportLook(look: LauncherLook): void;
 }
 
 /**
@@ -40,5 +42,6 @@ export function connectToHost(
     pageOrigin,
     close: () => post({ type: 'parley:close' }),
     reportUnread: (count) => post({ type: 'parley:unread', count }),
+    reportLook: (look) => post({ type: 'parley:look', look }),
   };
 }

@@ -11,6 +11,8 @@ import { TypingReporter } from './typing-reporter';
 import { mountChatView } from './view/chat-view';
 import { element } from './view/dom';
 import { connectVisitor } from './visitor-connection';
+import type { WidgetSettings } from '../../protocol/settings-schemas';
+import { widgetConfigUrl } from '../launcher-look';
 
 document.documentElement.lang = language;
 document.title = t('documentTitle');
@@ -63,7 +65,24 @@ function startChat(siteKey: string): void {
   });
   changed();
 
+  const applySettings = (widget: WidgetSettings): void => {
+    document.documentElement.style.setProperty('--accent', widget.accentColor);
+    view.setTexts(widget.title, widget.greeting);
+  };
+  void fetch(widgetConfigUrl('', siteKey))
+    .then((response) => (response.ok ? response.json() : undefined))
+    .then((config: { widget: WidgetSettings } | undefined) => {
+      if (config) applySettings(config.widget);
+    })
+    .catch(() => undefined);
+
   void host.pageOrigin.then((pageOrigin) => {
-    session.attach(connectVisitor({ siteKey, pageOrigin, storage }, session));
+    const socket = connectVisitor({ siteKey, pageOrigin, storage }, session);
+    session.attach(socket);
+    // Settings → Sites changed this site: redraw here, and tell the launcher on the page.
+    socket.on('site:updated', ({ widget }) => {
+      applySettings(widget);
+      host.reportLook(widget);
+    });
   });
 }

@@ -1,6 +1,7 @@
 import { isFrameMessage, type HostMessage } from '../host-messages';
 import { t } from '../i18n/launcher';
 import { ICON_CHAT, ICON_CLOSE, createIcon } from '../icons';
+import { isLauncherLook, widgetConfigUrl, type LauncherLook } from '../launcher-look';
 import launcherStyles from './launcher.css?inline';
 import { rememberOpen, wasOpen } from './open-state';
 
@@ -19,11 +20,13 @@ export function mountLauncher(siteKey: string, parleyOrigin: string): void {
   const button = document.createElement('button');
   const icon = createIcon(ICON_CHAT);
   const badge = document.createElement('span');
+  const label = document.createElement('span');
   button.type = 'button';
   button.className = 'launcher';
   badge.className = 'badge';
   badge.hidden = true;
-  button.append(icon.svg, badge);
+  label.className = 'label';
+  button.append(icon.svg, label, badge);
   root.append(button);
 
   let frame: HTMLIFrameElement | undefined;
@@ -32,6 +35,7 @@ export function mountLauncher(siteKey: string, parleyOrigin: string): void {
   /** The visitor opened the chat and the frame has not been told to take focus yet. */
   let focusChat = false;
   let unread = 0;
+  let look: LauncherLook | undefined;
 
   // Until the frame said it is ready its window may still be about:blank, which would refuse it.
   const post = (message: HostMessage): void => {
@@ -39,9 +43,17 @@ export function mountLauncher(siteKey: string, parleyOrigin: string): void {
   };
 
   const render = (): void => {
+    // A visible label is the accessible name too (WCAG 2.5.3), unless there is more to say.
+    const labelText = look?.launcherLabel ?? '';
+    label.textContent = open ? '' : labelText;
+    button.classList.toggle('labelled', !open && labelText !== '');
     button.setAttribute(
       'aria-label',
-      open ? t('closeChat') : unread ? t('openChatUnread', { count: unread }) : t('openChat'),
+      open
+        ? t('closeChat')
+        : unread
+          ? t('openChatUnread', { count: unread })
+          : labelText || t('openChat'),
     );
     button.setAttribute('aria-expanded', String(open));
     icon.path.setAttribute('d', open ? ICON_CLOSE : ICON_CHAT);
@@ -88,6 +100,8 @@ export function mountLauncher(siteKey: string, parleyOrigin: string): void {
       showVisibility();
     } else if (message.type === 'parley:close') {
       setOpen(false, true);
+    } else if (message.type === 'parley:look') {
+      applyLook(message.look);
     } else {
       unread = message.count;
       render();
@@ -102,6 +116,24 @@ export function mountLauncher(siteKey: string, parleyOrigin: string): void {
       document.body.append(host);
     }
   };
+
+  /** Colour, side and offsets as custom properties, which launcher.css reads. */
+  const applyLook = (next: LauncherLook): void => {
+    look = next;
+    const side = `${next.offsetX}px`;
+    host.style.setProperty('--parley-accent', next.accentColor);
+    host.style.setProperty('--parley-right', next.position === 'right' ? side : 'auto');
+    host.style.setProperty('--parley-left', next.position === 'left' ? side : 'auto');
+    host.style.setProperty('--parley-bottom', `${next.offsetY}px`);
+    render();
+  };
+  // The defaults show until the settings arrive; a page that cannot reach them keeps those.
+  void fetch(widgetConfigUrl(parleyOrigin, siteKey))
+    .then((response) => (response.ok ? response.json() : undefined))
+    .then((config: { widget?: unknown } | undefined) => {
+      if (!look && isLauncherLook(config?.widget)) applyLook(config.widget);
+    })
+    .catch(() => undefined);
 
   render();
   document.addEventListener('DOMContentLoaded', attach);

@@ -3,7 +3,9 @@ import * as initial from './0001-initial';
 import * as abuseControls from './0002-abuse-controls';
 import * as events from './0003-events';
 import * as jobs from './0004-jobs';
-import * as refusedOrigins from './0008-refused-origins';
+import * as settings from './0005-settings';
+import * as signIn from './0006-sign-in';
+import * as refusedOrigins from './0007-refused-origins';
 
 /** Every migration, by name; names sort in the order they run. Add new ones at the end. */
 export const migrations: Record<string, Migration> = {
@@ -11,5 +13,7 @@ export const migrations: Record<string, Migration> = {
   '0002-abuse-controls': abuseControls,
   '0003-events': events,
   '0004-jobs': jobs,
-  '0008-refused-origins': refusedOrigins,
+  '0005-settings': settings,
+  '0006-sign-in': signIn,
+  '0007-refused-origins': refusedOrigins,
 };

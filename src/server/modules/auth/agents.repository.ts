@@ -1,6 +1,7 @@
+import type { Insertable } from 'kysely';
 import type { Db } from '../../db/database';
 import type { AgentsTable } from '../../db/schema';
-import type { Agent } from '../../../protocol/schemas';
+import type { Agent, AgentRole } from '../../../protocol/schemas';
 
 export type AgentRow = AgentsTable;
 
@@ -15,7 +16,42 @@ export class AgentsRepository {
     return this.db.selectFrom('agents').selectAll().where('email', '=', email).executeTakeFirst();
   }
 
-  async insert(row: AgentRow): Promise<void> {
+  findForOrg(orgId: string, id: string): Promise<AgentRow | undefined> {
+    return this.db
+      .selectFrom('agents')
+      .selectAll()
+      .where('org_id', '=', orgId)
+      .where('id', '=', id)
+      .executeTakeFirst();
+  }
+
+  /** The organization's agents, deactivated ones included, oldest first. */
+  listForOrg(orgId: string): Promise<AgentRow[]> {
+    return this.db
+      .selectFrom('agents')
+      .selectAll()
+      .where('org_id', '=', orgId)
+      .orderBy('created_at')
+      .orderBy('id')
+      .execute();
+  }
+
+  /**
+   * The organization's active owners. Inside a transaction on PostgreSQL and MySQL the rows are
+   * locked, so two demotions racing cannot each see the other's owner and leave none.
+   */
+  async activeOwnerIds(orgId: string, lock: boolean): Promise<string[]> {
+    let query = this.db
+      .selectFrom('agents')
+      .select('id')
+      .where('org_id', '=', orgId)
+      .where('role', '=', 'owner')
+      .where('deactivated_at', 'is', null);
+    if (lock) query = query.forUpdate();
+    return (await query.execute()).map((r) => r.id);
+  }
+
+  async insert(row: Insertable<AgentsTable>): Promise<void> {
     await this.db.insertInto('agents').values(row).execute();
   }
 
@@ -23,6 +59,28 @@ export class AgentsRepository {
     await this.db
       .updateTable('agents')
       .set({ password_hash: passwordHash })
+      .where('id', '=', id)
+      .execute();
+  }
+
+  async setProfile(id: string, changes: { name?: string; email?: string }): Promise<void> {
+    await this.db.updateTable('agents').set(changes).where('id', '=', id).execute();
+  }
+
+  async setRole(orgId: string, id: string, role: AgentRole): Promise<void> {
+    await this.db
+      .updateTable('agents')
+      .set({ role })
+      .where('org_id', '=', orgId)
+      .where('id', '=', id)
+      .execute();
+  }
+
+  async deactivate(orgId: string, id: string, at: string): Promise<void> {
+    await this.db
+      .updateTable('agents')
+      .set({ deactivated_at: at })
+      .where('org_id', '=', orgId)
       .where('id', '=', id)
       .execute();
   }

@@ -8,6 +8,7 @@ import type { Agent, LoginBody } from '../../../protocol/schemas';
 import { toAgent, type AgentsRepository } from './agents.repository';
 import type { SessionsRepository } from './sessions.repository';
 import { verifyPassword } from './password';
+import type { TwoFactor } from './two-factor';
 
 /** A session lasts 30 days from sign-in, then the agent signs in again. */
 export const SESSION_TTL_MS = 30 * 24 * 3600 * 1000;
@@ -32,6 +33,8 @@ export class AuthService {
     private readonly events: DomainEvents,
     private readonly attempts: AttemptCounter,
     private readonly clock: Clock = systemClock,
+    /** Set when two-factor sign-in is available (always, in the app). */
+    private readonly twoFactor?: TwoFactor,
   ) {}
 
   /** `address` is the client's address key (see http/client-address.ts). */
@@ -46,8 +49,16 @@ export class AuthService {
     }
     const row = await this.agents.findByEmail(credentials.email);
     const passwordMatches = await verifyPassword(row?.password_hash, credentials.password);
-    if (!row || !passwordMatches) {
+    // A deactivated agent is told no more than a wrong password would be.
+    if (!row || !passwordMatches || row.deactivated_at !== null) {
       throw new AppError('invalid_credentials', 'Wrong email or password');
+    }
+    // The second factor counts among the attempts above, so guessing codes is throttled alike.
+    if (row.totp_enabled_at !== null && this.twoFactor) {
+      if (!credentials.code) {
+        throw new AppError('two_factor_required', 'Enter the code from your authenticator app');
+      }
+      await this.twoFactor.verify(row, credentials.code);
     }
     await this.attempts.forget(accountKey, 'all');
     await this.attempts.forget(addressKey, byAddress);

@@ -14,14 +14,18 @@ export class SessionsRepository {
     tokenHash: string,
     at: string,
   ): Promise<(AgentRow & { session_expires_at: string }) | undefined> {
-    return this.db
-      .selectFrom('sessions')
-      .innerJoin('agents', 'agents.id', 'sessions.agent_id')
-      .selectAll('agents')
-      .select('sessions.expires_at as session_expires_at')
-      .where('sessions.token_hash', '=', tokenHash)
-      .where('sessions.expires_at', '>', at)
-      .executeTakeFirst();
+    return (
+      this.db
+        .selectFrom('sessions')
+        .innerJoin('agents', 'agents.id', 'sessions.agent_id')
+        .selectAll('agents')
+        .select('sessions.expires_at as session_expires_at')
+        .where('sessions.token_hash', '=', tokenHash)
+        .where('sessions.expires_at', '>', at)
+        // Deactivation deletes the sessions too; this also covers a race with a sign-in.
+        .where('agents.deactivated_at', 'is', null)
+        .executeTakeFirst()
+    );
   }
 
   /** Which of these sessions exist and are unexpired at `at`. */
@@ -54,6 +58,17 @@ export class SessionsRepository {
   async deleteForAgent(agentId: string): Promise<number> {
     const [result] = await this.db.deleteFrom('sessions').where('agent_id', '=', agentId).execute();
     return Number(result?.numDeletedRows ?? 0);
+  }
+
+  /** An agent's unexpired sessions, newest first. */
+  listForAgent(agentId: string, at: string): Promise<SessionsTable[]> {
+    return this.db
+      .selectFrom('sessions')
+      .selectAll()
+      .where('agent_id', '=', agentId)
+      .where('expires_at', '>', at)
+      .orderBy('created_at', 'desc')
+      .execute();
   }
 
   async delete(tokenHashes: string[]): Promise<void> {

@@ -1,5 +1,6 @@
 import type { Db } from '../../db/database';
 import type { SitesTable } from '../../db/schema';
+import { DEFAULT_WIDGET_SETTINGS, type WidgetSettings } from '../../../protocol/settings-schemas';
 
 export interface Site {
   id: string;
@@ -9,9 +10,14 @@ export interface Site {
   allowedOrigins: string[];
   /** This site's own limit on each visitor's messages; null for the server-wide default. */
   visitorMessagesPerMinute: number | null;
+  /** What the widget looks like and asks, with the defaults filled in. */
+  widget: WidgetSettings;
 }
 
 function toSite(row: SitesTable): Site {
+  const stored = row.widget_settings
+    ? (JSON.parse(row.widget_settings) as Partial<WidgetSettings>)
+    : {};
   return {
     id: row.id,
     orgId: row.org_id,
@@ -19,25 +25,34 @@ function toSite(row: SitesTable): Site {
     widgetKey: row.widget_key,
     allowedOrigins: JSON.parse(row.allowed_origins) as string[],
     visitorMessagesPerMinute: row.visitor_messages_per_minute,
+    // Settings added later take their defaults on sites saved before them.
+    widget: { ...DEFAULT_WIDGET_SETTINGS, ...stored },
   };
 }
 
+/** What a site update writes; what is left out stays. */
+export interface SiteChanges {
+  name?: string;
+  allowedOrigins?: string[];
+  visitorMessagesPerMinute?: number | null;
+  widget?: WidgetSettings;
+}
+
+/** Sites that are not deleted; a deleted site is gone for everyone but its conversations. */
 export class SitesRepository {
   constructor(private readonly db: Db) {}
 
+  private live() {
+    return this.db.selectFrom('sites').selectAll().where('deleted_at', 'is', null);
+  }
+
   async findByWidgetKey(widgetKey: string): Promise<Site | undefined> {
-    const row = await this.db
-      .selectFrom('sites')
-      .selectAll()
-      .where('widget_key', '=', widgetKey)
-      .executeTakeFirst();
+    const row = await this.live().where('widget_key', '=', widgetKey).executeTakeFirst();
     return row && toSite(row);
   }
 
   async findForOrg(orgId: string, id: string): Promise<Site | undefined> {
-    const row = await this.db
-      .selectFrom('sites')
-      .selectAll()
+    const row = await this.live()
       .where('org_id', '=', orgId)
       .where('id', '=', id)
       .executeTakeFirst();
@@ -46,9 +61,7 @@ export class SitesRepository {
 
   /** The organization's sites, oldest first (the first is the demo site). */
   async listForOrg(orgId: string): Promise<Site[]> {
-    const rows = await this.db
-      .selectFrom('sites')
-      .selectAll()
+    const rows = await this.live()
       .where('org_id', '=', orgId)
       .orderBy('created_at')
       .orderBy('id')
@@ -58,29 +71,44 @@ export class SitesRepository {
 
   /** The site that `/demo` embeds: the first one made. */
   async findFirst(): Promise<Site | undefined> {
-    const row = await this.db
-      .selectFrom('sites')
-      .selectAll()
-      .orderBy('created_at')
-      .limit(1)
-      .executeTakeFirst();
+    const row = await this.live().orderBy('created_at').limit(1).executeTakeFirst();
     return row && toSite(row);
   }
 
-  async updateLimits(
-    orgId: string,
-    id: string,
-    limits: { visitorMessagesPerMinute: number | null },
-  ): Promise<void> {
+  async update(orgId: string, id: string, changes: SiteChanges): Promise<void> {
     await this.db
       .updateTable('sites')
-      .set({ visitor_messages_per_minute: limits.visitorMessagesPerMinute })
+      .set({
+        ...(changes.name === undefined ? {} : { name: changes.name }),
+        ...(changes.allowedOrigins === undefined
+          ? {}
+          : { allowed_origins: JSON.stringify(changes.allowedOrigins) }),
+        ...(changes.visitorMessagesPerMinute === undefined
+          ? {}
+          : { visitor_messages_per_minute: changes.visitorMessagesPerMinute }),
+        ...(changes.widget === undefined
+          ? {}
+          : { widget_settings: JSON.stringify(changes.widget) }),
+      })
       .where('org_id', '=', orgId)
       .where('id', '=', id)
       .execute();
   }
 
-  async insert(site: Omit<Site, 'visitorMessagesPerMinute'>, createdAt: string): Promise<void> {
+  /** Deletes a site: its key stops working; its conversations and visitors stay. */
+  async markDeleted(orgId: string, id: string, at: string): Promise<void> {
+    await this.db
+      .updateTable('sites')
+      .set({ deleted_at: at })
+      .where('org_id', '=', orgId)
+      .where('id', '=', id)
+      .execute();
+  }
+
+  async insert(
+    site: Omit<Site, 'visitorMessagesPerMinute' | 'widget'>,
+    createdAt: string,
+  ): Promise<void> {
     await this.db
       .insertInto('sites')
       .values({
@@ -90,6 +118,8 @@ export class SitesRepository {
         widget_key: site.widgetKey,
         allowed_origins: JSON.stringify(site.allowedOrigins),
         visitor_messages_per_minute: null,
+        widget_settings: null,
+        deleted_at: null,
         created_at: createdAt,
       })
       .execute();

@@ -1,13 +1,27 @@
+import { randomBytes, randomUUID } from 'node:crypto';
 import type { Actor } from '../../core/actor';
+import { logEvents } from '../../core/event-log';
 import { authorize } from '../../core/policy';
+import type { Writer } from '../../db/writer';
+import type { DomainEvents } from '../../domain-events';
 import { notFound } from '../../errors';
-import type { SiteLimitsBody, SiteView } from '../../../protocol/schemas';
+import { now } from '../../tokens';
+import type {
+  CreateSiteBody,
+  SiteSettings,
+  UpdateSiteChanges,
+  WidgetSettings,
+} from '../../../protocol/settings-schemas';
 import { sitePolicy } from './sites.policy';
-import type { Site, SitesRepository } from './sites.repository';
+import { SitesRepository, type Site } from './sites.repository';
 
-/** The organization's sites, as the console shows and (for owners and admins) edits them. */
+/** The organization's sites, as owners and admins see and change them in Settings → Sites. */
 export class SitesService {
-  constructor(private readonly sites: SitesRepository) {}
+  constructor(
+    private readonly sites: SitesRepository,
+    private readonly writer: Writer,
+    private readonly events: DomainEvents,
+  ) {}
 
   /** The origins that may embed (and frame) a site's widget; undefined for an unknown key. */
   async allowedOrigins(widgetKey: string): Promise<string[] | undefined> {
@@ -19,30 +33,105 @@ export class SitesService {
     return (await this.sites.findFirst())?.widgetKey;
   }
 
-  async list(actor: Actor): Promise<SiteView[]> {
-    authorize(sitePolicy.read(actor), 'You may not see sites');
-    return (await this.sites.listForOrg(actor.orgId)).map(toSiteView);
+  /** What a widget needs of its site; public, as the key is. */
+  async widgetConfig(widgetKey: string): Promise<{ widget: WidgetSettings }> {
+    const site = await this.sites.findByWidgetKey(widgetKey);
+    if (!site) throw notFound('Site');
+    return { widget: site.widget };
   }
 
-  async update(actor: Actor, siteId: string, changes: SiteLimitsBody): Promise<SiteView> {
+  async list(actor: Actor): Promise<SiteSettings[]> {
+    authorize(sitePolicy.read(actor), 'Only owners and admins can see site settings');
+    return (await this.sites.listForOrg(actor.orgId)).map(toSiteSettings);
+  }
+
+  async get(actor: Actor, siteId: string): Promise<SiteSettings> {
+    authorize(sitePolicy.read(actor), 'Only owners and admins can see site settings');
+    return toSiteSettings(await this.siteOf(actor, siteId));
+  }
+
+  async create(actor: Actor, body: CreateSiteBody): Promise<SiteSettings> {
+    authorize(sitePolicy.write(actor), 'Only owners and admins can add a site');
+    const at = now();
+    const site = {
+      id: randomUUID(),
+      orgId: actor.orgId,
+      name: body.name,
+      // Public (it is in the shop's page source), but unguessable, so keys cannot be walked.
+      widgetKey: randomBytes(12).toString('base64url'),
+      allowedOrigins: body.allowedOrigins ?? [],
+    };
+    await this.writer.write(async (trx) => {
+      await new SitesRepository(trx).insert(site, at);
+      await logEvents(trx, [
+        { type: 'site.created', orgId: actor.orgId, actor, data: { siteId: site.id }, at },
+      ]);
+    });
+    return toSiteSettings((await this.sites.findForOrg(actor.orgId, site.id))!);
+  }
+
+  async update(actor: Actor, siteId: string, changes: UpdateSiteChanges): Promise<SiteSettings> {
     authorize(sitePolicy.write(actor), 'Only owners and admins can change a site');
+    const site = await this.siteOf(actor, siteId);
+    const widget = changes.widget ? { ...site.widget, ...changes.widget } : undefined;
+    const at = now();
+    await this.writer.write(async (trx) => {
+      await new SitesRepository(trx).update(actor.orgId, siteId, {
+        name: changes.name,
+        allowedOrigins: changes.allowedOrigins,
+        visitorMessagesPerMinute: changes.visitorMessagesPerMinute,
+        widget,
+      });
+      await logEvents(trx, [
+        {
+          type: 'site.updated',
+          orgId: actor.orgId,
+          actor,
+          data: { siteId, fields: Object.keys(changes).sort().join(',') },
+          at,
+        },
+      ]);
+    });
+    if (widget) this.events.emit('site.updated', { orgId: actor.orgId, siteId, widget });
+    const updated = { ...site, ...definedOf(changes), widget: widget ?? site.widget };
+    return toSiteSettings(updated);
+  }
+
+  /** Deletes a site: its widget stops, its conversations stay (archived, read-only history). */
+  async remove(actor: Actor, siteId: string): Promise<void> {
+    authorize(sitePolicy.write(actor), 'Only owners and admins can delete a site');
+    await this.siteOf(actor, siteId);
+    const at = now();
+    await this.writer.write(async (trx) => {
+      await new SitesRepository(trx).markDeleted(actor.orgId, siteId, at);
+      await logEvents(trx, [
+        { type: 'site.deleted', orgId: actor.orgId, actor, data: { siteId }, at },
+      ]);
+    });
+    this.events.emit('site.deleted', { orgId: actor.orgId, siteId });
+  }
+
+  private async siteOf(actor: Actor, siteId: string): Promise<Site> {
     const site = await this.sites.findForOrg(actor.orgId, siteId);
     if (!site) throw notFound('Site');
-    if (changes.visitorMessagesPerMinute !== undefined) {
-      await this.sites.updateLimits(actor.orgId, siteId, {
-        visitorMessagesPerMinute: changes.visitorMessagesPerMinute,
-      });
-    }
-    return toSiteView({ ...site, ...changes });
+    return site;
   }
 }
 
-function toSiteView(site: Site): SiteView {
+function definedOf(changes: UpdateSiteChanges): Partial<Site> {
+  const { widget: _widget, ...rest } = changes;
+  return Object.fromEntries(
+    Object.entries(rest).filter(([, value]) => value !== undefined),
+  ) as Partial<Site>;
+}
+
+function toSiteSettings(site: Site): SiteSettings {
   return {
     id: site.id,
     name: site.name,
     widgetKey: site.widgetKey,
     allowedOrigins: site.allowedOrigins,
     visitorMessagesPerMinute: site.visitorMessagesPerMinute,
+    widget: site.widget,
   };
 }

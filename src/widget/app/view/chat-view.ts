@@ -14,6 +14,8 @@ interface ChatViewActions extends ComposerActions {
 interface ChatView {
   render(state: ChatState): void;
   focusComposer(): void;
+  /** The site's own title and greeting; empty ones show the widget's, in the visitor's language. */
+  setTexts(title: string, greeting: string): void;
 }
 
 const BANNER_TEXT = {
@@ -31,13 +33,15 @@ export function mountChatView(root: HTMLElement, actions: ChatViewActions): Chat
     { type: 'button', class: 'close', 'aria-label': t('closeChat') },
     createIcon(ICON_CLOSE).svg,
   );
+  const titleNode = element('h1', { class: 'title' }, t('title'));
+  const welcome = element('p', { class: 'welcome' }, t('welcome'));
   const header = element(
     'header',
     { class: 'header' },
     element(
       'div',
       { class: 'heading' },
-      element('h1', { class: 'title' }, t('title')),
+      titleNode,
       element('p', { class: 'subtitle' }, t('subtitle')),
     ),
     closeButton,
@@ -52,13 +56,7 @@ export function mountChatView(root: HTMLElement, actions: ChatViewActions): Chat
   });
   // Announced when support closes the conversation; empty (and hidden) otherwise.
   const resolvedNotice = element('p', { class: 'resolved', role: 'status' });
-  const scroller = element(
-    'div',
-    { class: 'scroller' },
-    element('p', { class: 'welcome' }, t('welcome')),
-    log,
-    resolvedNotice,
-  );
+  const scroller = element('div', { class: 'scroller' }, welcome, log, resolvedNotice);
   const typing = element('div', { class: 'typing', 'aria-live': 'polite' });
   const composer = createComposer(actions);
   root.append(element('div', { class: 'chat' }, header, banner, scroller, typing, composer.root));
@@ -75,6 +73,10 @@ export function mountChatView(root: HTMLElement, actions: ChatViewActions): Chat
 
   return {
     focusComposer: composer.focus,
+    setTexts(title, greeting) {
+      setText(titleNode, title || t('title'));
+      setText(welcome, greeting || t('welcome'));
+    },
     render(state) {
       renderBanner(banner, state.status);
       composer.setDisabled(state.status === 'unavailable');

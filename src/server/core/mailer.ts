@@ -1,0 +1,22 @@
+import nodemailer from 'nodemailer';
+
+export interface Email {
+  to: string;
+  subject: string;
+  text: string;
+}
+
+/** Sends email; resolves once the SMTP server accepted it, rejects with why it did not. */
+export interface Mailer {
+  send(email: Email): Promise<void>;
+}
+
+/** Email through the SMTP server of `PARLEY_SMTP_URL`, with nodemailer. */
+export function smtpMailer(settings: { url: string; from: string }): Mailer {
+  const transport = nodemailer.createTransport(settings.url);
+  return {
+    send: async (email) => {
+      await transport.sendMail({ from: settings.from, ...email });
+    },
+  };
+}
