@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { plainText } from './schemas';
+import { widgetSettingsSchema } from './settings-schemas';
 
 /** Why the loader may not run: the key is unknown, or the page's origin is not on the list. */
 export const EMBED_REFUSALS = ['unknown_site', 'origin_not_allowed'] as const;
@@ -15,6 +16,9 @@ export const widgetConfigSchema = z
   .object({
     allowed: z.boolean(),
     code: z.enum(EMBED_REFUSALS).optional().meta({ description: 'Why not, when not allowed' }),
+    widget: widgetSettingsSchema
+      .optional()
+      .meta({ description: "When allowed: the site's widget settings, so the loader asks once" }),
   })
   .meta({ id: 'WidgetConfig' });
 export type WidgetConfig = z.infer<typeof widgetConfigSchema>;

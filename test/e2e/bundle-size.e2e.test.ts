@@ -24,8 +24,10 @@ function assetsOf(dir: string, extension: string): string[] {
 }
 
 describe('bundle size budgets (gzip)', () => {
-  it('keeps the loader under 2.5 KiB', () => {
-    expect(gzippedKiB([path.join(DIST, 'loader', 'widget.js')])).toBeLessThan(2.5);
+  // 2.5 KiB until the loader took the site's look (colour, side, offsets, label) and the embed
+  // check that explains a refused origin in the page's console: 2.7 KiB with both.
+  it('keeps the loader under 3 KiB', () => {
+    expect(gzippedKiB([path.join(DIST, 'loader', 'widget.js')])).toBeLessThan(3);
   });
 
   it('keeps the chat frame under 25 KiB of script and 3 KiB of CSS', () => {
@@ -33,9 +35,11 @@ describe('bundle size budgets (gzip)', () => {
     expect(gzippedKiB(assetsOf('widget', '.css'))).toBeLessThan(3);
   });
 
-  it('keeps the whole console under 120 KiB', () => {
+  // 120 KiB until Settings (sites, team, organization, profile with two-factor setup, the join
+  // and reset pages) came, each a route loaded on first visit: 127 KiB with them.
+  it('keeps the whole console under 140 KiB', () => {
     expect(
       gzippedKiB([...assetsOf('console', '.js'), ...assetsOf('console', '.css')]),
-    ).toBeLessThan(120);
+    ).toBeLessThan(140);
   });
 });

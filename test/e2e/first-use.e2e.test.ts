@@ -153,9 +153,9 @@ describe('Parley over plain HTTP on a host name', () => {
     } finally {
       await db.destroy();
     }
-    await agent.getByRole('link', { name: 'Embedding' }).click();
+    await agent.getByRole('link', { name: 'Settings' }).click();
     await visible(agent.getByText('Your session has ended.', { exact: false }));
     await signIn(agent);
-    await visible(agent.getByRole('heading', { name: 'Embedding' }));
+    await visible(agent.getByRole('heading', { name: 'Sites' }));
   });
 });

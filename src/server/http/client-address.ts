@@ -8,6 +8,7 @@ import type { IncomingMessage } from 'node:http';
 import { isIPv6 } from 'node:net';
 import proxyAddr from '@fastify/proxy-addr';
 import type { TrustProxy } from '../env';
+import { normalizeOrigin } from './origin-policy';
 
 /** Whether the hop at `address`, `hop` steps from us (0 = the direct peer), is a trusted proxy. */
 export type TrustFunction = (address: string, hop: number) => boolean;
@@ -39,7 +40,8 @@ export function clientResolver(trust: TrustFunction): ClientResolver {
       const encrypted = (request.socket as { encrypted?: boolean }).encrypted === true;
       const scheme = forwarded(request, 'x-forwarded-proto') ?? (encrypted ? 'https' : 'http');
       const host = forwarded(request, 'x-forwarded-host') ?? request.headers.host;
-      return host ? `${scheme}://${host}`.toLowerCase() : undefined;
+      // As a browser writes an origin: lower case, without the scheme's default port.
+      return host ? normalizeOrigin(`${scheme}://${host}`) : undefined;
     },
   };
 }

@@ -1,44 +1,31 @@
 import type { WidgetConfig } from '../../protocol/embedding';
 import { t } from '../i18n/launcher';
 
-/** Set once this tab was told yes: the next pages of the shop need not ask again. */
-const allowedKey = (siteKey: string): string => `parley:allowed:${siteKey}`;
-
 /**
  * Asks Parley whether this page may embed the site's widget, before anything is drawn: a page
  * that may not would only get a frame the browser refuses to show. When not, says why, once, in
- * the page's console for whoever installs the snippet. When Parley cannot be asked, goes ahead:
- * the frame then explains what it can.
+ * the page's console for whoever installs the snippet. When Parley cannot be asked, goes ahead
+ * with the launcher's defaults: the frame then explains what it can. The answer carries the
+ * site's widget settings, so this is the loader's only request.
  */
-export async function mayEmbed(siteKey: string, parleyOrigin: string): Promise<boolean> {
-  try {
-    if (sessionStorage.getItem(allowedKey(siteKey))) return true;
-  } catch {
-    // Blocked storage only costs asking on every page.
-  }
+export async function embedCheck(siteKey: string, parleyOrigin: string): Promise<WidgetConfig> {
   let answer: WidgetConfig;
   try {
     const res = await fetch(
       `${parleyOrigin}/api/v1/widget/config?site=${encodeURIComponent(siteKey)}`,
       { credentials: 'omit' },
     );
-    if (!res.ok) return true;
+    if (!res.ok) return { allowed: true };
     answer = (await res.json()) as WidgetConfig;
   } catch {
-    return true;
+    return { allowed: true };
   }
-  if (answer.allowed) {
-    try {
-      sessionStorage.setItem(allowedKey(siteKey), '1');
-    } catch {
-      // See above.
-    }
-    return true;
+  if (!answer.allowed) {
+    console.warn(
+      answer.code === 'unknown_site'
+        ? t('unknownSite', { key: siteKey })
+        : t('originNotAllowed', { origin: location.origin }),
+    );
   }
-  console.warn(
-    answer.code === 'unknown_site'
-      ? t('unknownSite', { key: siteKey })
-      : t('originNotAllowed', { origin: location.origin }),
-  );
-  return false;
+  return answer;
 }

@@ -1,15 +1,16 @@
 import { isFrameMessage, type HostMessage } from '../host-messages';
 import { t } from '../i18n/launcher';
 import { ICON_CHAT, ICON_CLOSE, createIcon } from '../icons';
-import { isLauncherLook, widgetConfigUrl, type LauncherLook } from '../launcher-look';
+import { isLauncherLook, type LauncherLook } from '../launcher-look';
 import launcherStyles from './launcher.css?inline';
 import { rememberOpen, wasOpen } from './open-state';
 
 /**
  * The launcher button and, from the first open on, the chat iframe, in a shadow root.
- * `parleyOrigin` is where the frame lives; it is the only origin the loader talks to.
+ * `parleyOrigin` is where the frame lives; it is the only origin the loader talks to. `settings`
+ * are the site's widget settings as the embed check returned them, if it could.
  */
-export function mountLauncher(siteKey: string, parleyOrigin: string): void {
+export function mountLauncher(siteKey: string, parleyOrigin: string, settings?: unknown): void {
   const host = document.createElement('parley-widget');
   const root = host.attachShadow({ mode: 'open' });
   // A constructed sheet is not subject to the host page's CSP `style-src`, unlike a <style>.
@@ -127,13 +128,8 @@ export function mountLauncher(siteKey: string, parleyOrigin: string): void {
     host.style.setProperty('--parley-bottom', `${next.offsetY}px`);
     render();
   };
-  // The defaults show until the settings arrive; a page that cannot reach them keeps those.
-  void fetch(widgetConfigUrl(parleyOrigin, siteKey))
-    .then((response) => (response.ok ? response.json() : undefined))
-    .then((config: { widget?: unknown } | undefined) => {
-      if (!look && isLauncherLook(config?.widget)) applyLook(config.widget);
-    })
-    .catch(() => undefined);
+  // Checked before use (the values go into CSS); without settings the defaults show.
+  if (isLauncherLook(settings)) applyLook(settings);
 
   render();
   document.addEventListener('DOMContentLoaded', attach);

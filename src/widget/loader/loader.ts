@@ -3,7 +3,7 @@
  * It runs on every page of the customer's site, so it only draws the launcher; the chat
  * itself loads in an iframe on first open.
  */
-import { mayEmbed } from './embed-check';
+import { embedCheck } from './embed-check';
 import { mountLauncher } from './launcher';
 
 function findEmbedScript(): HTMLScriptElement | null {
@@ -30,7 +30,7 @@ const siteKey = script?.dataset.site;
 if (script && siteKey && !window.parleyLoaded) {
   window.parleyLoaded = true;
   const parleyOrigin = new URL(script.src).origin;
-  void mayEmbed(siteKey, parleyOrigin).then((allowed) => {
-    if (allowed) mountLauncher(siteKey, parleyOrigin);
+  void embedCheck(siteKey, parleyOrigin).then(({ allowed, widget }) => {
+    if (allowed) mountLauncher(siteKey, parleyOrigin, widget);
   });
 }

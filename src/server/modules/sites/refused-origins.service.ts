@@ -41,7 +41,9 @@ export class RefusedOriginsService {
     const site = await this.sites.findByWidgetKey(siteKey);
     if (!site) return { allowed: false, code: 'unknown_site' };
     // Browsers send origins as the allowlist keeps them: lower case, without a default port.
-    if (origin !== undefined && site.allowedOrigins.includes(origin)) return { allowed: true };
+    if (origin !== undefined && site.allowedOrigins.includes(origin)) {
+      return { allowed: true, widget: site.widget };
+    }
     // A missing, opaque ("null") or odd origin is refused but not worth showing to the owner.
     if (origin && isExactOrigin(origin)) await this.noteRefusal(site.orgId, site.id, origin);
     return { allowed: false, code: 'origin_not_allowed' };

@@ -47,7 +47,11 @@ describe('the loader asking whether it may run', () => {
   it('is told yes on an allowed origin, with headers that let any page read it', async () => {
     const res = await askConfig(server.widgetKey, SITE_ORIGIN);
     expect(res.status).toBe(200);
-    expect(await res.json()).toEqual({ allowed: true });
+    // With the site's look, so that this is the loader's one request.
+    expect(await res.json()).toEqual({
+      allowed: true,
+      widget: expect.objectContaining({ accentColor: expect.stringMatching(/^#[0-9a-f]{6}$/i) }),
+    });
     expect(res.headers.get('access-control-allow-origin')).toBe('*');
     expect(res.headers.get('cache-control')).toBe('no-store');
     expect(await refusedOrigins()).toEqual([]);
@@ -86,7 +90,7 @@ describe('the loader asking whether it may run', () => {
           })
           .on('error', reject);
       });
-    expect(await ask('shop.test')).toEqual({ allowed: true });
+    expect(await ask('shop.test')).toMatchObject({ allowed: true });
     expect(await ask('parley.example:8080')).toEqual({
       allowed: false,
       code: 'origin_not_allowed',
@@ -121,7 +125,7 @@ describe('allowing a refused origin', () => {
     const res = await allow('https://shop.example');
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual({ allowedOrigins: [SITE_ORIGIN, 'https://shop.example'] });
-    expect(await (await askConfig(server.widgetKey, 'https://shop.example')).json()).toEqual({
+    expect(await (await askConfig(server.widgetKey, 'https://shop.example')).json()).toMatchObject({
       allowed: true,
     });
     expect(await refusedOrigins()).toEqual([]);
