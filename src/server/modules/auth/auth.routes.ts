@@ -63,13 +63,20 @@ export function authRoutes(app: TypedApp, { auth, cookie, origins, client }: Aut
         tags,
         summary: 'The signed-in agent',
         security: [{ session: [] }],
-        response: { 200: agentReply, ...refusals },
+        response: {
+          200: agentReply.extend({
+            /** The organization requires two-factor sign-in and this agent has none yet. */
+            twoFactorSetupRequired: z.boolean(),
+          }),
+          ...refusals,
+        },
       },
-      preHandler: requireAgent(auth, cookie),
+      // Open while two-factor setup is required: the console learns of it here.
+      preHandler: requireAgent(auth, cookie, true),
     },
     async (request) => {
-      const { id, orgId, email, name, role } = agentOf(request);
-      return { agent: { id, orgId, email, name, role } };
+      const { id, orgId, email, name, role, twoFactorSetupRequired } = agentOf(request);
+      return { agent: { id, orgId, email, name, role }, twoFactorSetupRequired };
     },
   );
 }
