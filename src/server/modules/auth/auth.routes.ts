@@ -67,6 +67,8 @@ export function authRoutes(app: TypedApp, { auth, cookie, origins, client }: Aut
           200: agentReply.extend({
             /** The organization requires two-factor sign-in and this agent has none yet. */
             twoFactorSetupRequired: z.boolean(),
+            /** This agent signs in with a second factor. */
+            twoFactorEnabled: z.boolean(),
           }),
           ...refusals,
         },
@@ -75,8 +77,13 @@ export function authRoutes(app: TypedApp, { auth, cookie, origins, client }: Aut
       preHandler: requireAgent(auth, cookie, true),
     },
     async (request) => {
-      const { id, orgId, email, name, role, twoFactorSetupRequired } = agentOf(request);
-      return { agent: { id, orgId, email, name, role }, twoFactorSetupRequired };
+      const me = agentOf(request);
+      const { id, orgId, email, name, role } = me;
+      return {
+        agent: { id, orgId, email, name, role },
+        twoFactorSetupRequired: me.twoFactorSetupRequired,
+        twoFactorEnabled: me.twoFactorEnabled,
+      };
     },
   );
 }

@@ -22,6 +22,8 @@ export interface AgentIdentity extends Agent, AgentActor {
   sessionExpiresAt: string;
   /** The organization requires two-factor sign-in and this agent has not set it up yet. */
   twoFactorSetupRequired: boolean;
+  /** This agent signs in with a second factor. */
+  twoFactorEnabled: boolean;
 }
 
 // Per account: slows guessing one password; per address: slows trying many accounts.
@@ -79,6 +81,7 @@ export class AuthService {
         sessionHash,
         sessionExpiresAt: row.session_expires_at,
         twoFactorSetupRequired: row.two_factor_required_at !== null && row.totp_enabled_at === null,
+        twoFactorEnabled: row.totp_enabled_at !== null,
       }
     );
   }

@@ -135,13 +135,13 @@ describe('requiring two-factor sign-in', () => {
     await enrol(agent);
     expect((await api(server, agent, 'GET', '/api/v1/conversations')).status).toBe(200);
     expect(await handshake(agent)).toBe('connected');
-    const after = await api<{ twoFactorSetupRequired: boolean }>(
+    const after = await api<{ twoFactorSetupRequired: boolean; twoFactorEnabled: boolean }>(
       server,
       agent,
       'GET',
       '/api/v1/me',
     );
-    expect(after.body.twoFactorSetupRequired).toBe(false);
+    expect([after.body.twoFactorSetupRequired, after.body.twoFactorEnabled]).toEqual([false, true]);
 
     // Turned off again, nobody is held.
     expect(orgOf(await requireTwoFactor(owner, false)).requireTwoFactor).toBe(false);
