@@ -104,8 +104,18 @@ describe('requiring two-factor sign-in', () => {
     expect(other.orgId).not.toBe(orgId);
     const outsider = await login(server, { email: 'o@other.test', password: PASSWORD });
 
+    // Signed in and connected before the requirement: the socket closes when it comes.
+    const early = await connected(
+      agentSocket(server, await login(server, { email: 'agent@shop.test', password: PASSWORD })),
+    );
+    const closed = new Promise<string>((resolve) => early.once('disconnect', resolve));
+    const outsiderSocket = await connected(agentSocket(server, outsider));
+
     await enrol(owner);
     expect((await requireTwoFactor(owner, true)).status).toBe(200);
+    expect(await closed).toBe('io server disconnect');
+    expect(outsiderSocket.connected).toBe(true);
+    outsiderSocket.close();
 
     // Signing in still works (there is no code to ask for): the session is held to the setup.
     const agent = await login(server, { email: 'agent@shop.test', password: PASSWORD });

@@ -2,6 +2,7 @@ import { hasRole, type Actor } from '../../core/actor';
 import { logEvents } from '../../core/event-log';
 import { authorize } from '../../core/policy';
 import type { Db } from '../../db/database';
+import type { DomainEvents } from '../../domain-events';
 import { inTransaction } from '../../db/transaction';
 import type { OrganizationsTable } from '../../db/schema';
 import { AppError, notFound } from '../../errors';
@@ -20,7 +21,10 @@ export const organizationPolicy = {
 };
 
 export class OrganizationService {
-  constructor(private readonly db: Db) {}
+  constructor(
+    private readonly db: Db,
+    private readonly events?: DomainEvents,
+  ) {}
 
   async get(actor: Actor): Promise<OrganizationSettings> {
     authorize(organizationPolicy.read(actor), 'You may not see the organization');
@@ -38,7 +42,7 @@ export class OrganizationService {
         'Only owners can require two-factor sign-in',
       );
     }
-    return inTransaction(this.db, async (trx) => {
+    const result = await inTransaction(this.db, async (trx) => {
       if (changes.requireTwoFactor === true) await this.checkOwnTwoFactor(trx, actor);
       const requiredAt = await this.requiredAt(trx, actor.orgId, changes.requireTwoFactor);
       await trx
@@ -62,8 +66,26 @@ export class OrganizationService {
           at: now(),
         },
       ]);
-      return toSettings(await this.row(trx, actor.orgId));
+      return {
+        settings: toSettings(await this.row(trx, actor.orgId)),
+        held: requiredAt ? await this.heldSessions(trx, actor.orgId) : [],
+      };
     });
+    // Their sockets close at once (the sessions stay): the next handshake says what to do.
+    for (const tokenHash of result.held) this.events?.emit('session.ended', { tokenHash });
+    return result.settings;
+  }
+
+  /** The sessions of the organization's agents without two-factor sign-in. */
+  private async heldSessions(db: Db, orgId: string): Promise<string[]> {
+    const rows = await db
+      .selectFrom('sessions')
+      .innerJoin('agents', 'agents.id', 'sessions.agent_id')
+      .select('sessions.token_hash')
+      .where('agents.org_id', '=', orgId)
+      .where('agents.totp_enabled_at', 'is', null)
+      .execute();
+    return rows.map((row) => row.token_hash);
   }
 
   /** So nobody locks themselves out: the owner turning the requirement on has two-factor sign-in. */
