@@ -85,6 +85,10 @@ router.beforeEach(async (to): Promise<true | RouteLocationRaw> => {
   );
   if (to.meta.anyone) return true;
   if (to.meta.public) return signedIn ? { name: 'inbox' } : true;
+  // Held to setting up two-factor sign-in, which their organization requires.
+  if (signedIn && session.twoFactorSetupRequired && to.name !== 'settings-profile') {
+    return { name: 'settings-profile' };
+  }
   if (signedIn) return true;
   return to.fullPath === '/'
     ? { name: 'login' }

@@ -29,6 +29,17 @@ export function leaveForSignIn({ returnHere }: { returnHere: boolean }): void {
   window.location.replace(`${base}login${search}`);
 }
 
+/**
+ * The organization requires two-factor sign-in and this agent has none: Profile, with a full page
+ * load (the session store learns it afresh there), which says why. Nothing when already there.
+ */
+export function leaveForTwoFactorSetup(): void {
+  const target = `${import.meta.env.BASE_URL}settings/profile`;
+  if (leaving || window.location.pathname === target) return;
+  leaving = true;
+  window.location.replace(target);
+}
+
 /** Tells this browser's other tabs that their session is being ended here. */
 export function announceSignOut(): void {
   try {

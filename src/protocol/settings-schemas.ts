@@ -173,7 +173,14 @@ export const updateMemberBody = z.object({ role: assignableRole });
 // ---- organization ----
 
 export const organizationSchema = z
-  .object({ id: z.string(), name: z.string(), defaultLanguage: z.string(), timeZone: z.string() })
+  .object({
+    id: z.string(),
+    name: z.string(),
+    defaultLanguage: z.string(),
+    timeZone: z.string(),
+    /** Agents without two-factor sign-in can reach only its setup until they turn it on. */
+    requireTwoFactor: z.boolean(),
+  })
   .meta({ id: 'Organization' });
 export type OrganizationSettings = z.infer<typeof organizationSchema>;
 
@@ -199,6 +206,8 @@ export const updateOrganizationBody = z.object({
     .refine(isLanguageTag, 'must be a language tag such as en or pt-BR')
     .optional(),
   timeZone: plainText(64).refine(isTimeZone, 'must be a time zone such as Europe/Paris').optional(),
+  /** Owners only; an owner without two-factor sign-in cannot turn it on. */
+  requireTwoFactor: z.boolean().optional(),
 });
 export type UpdateOrganizationBody = z.input<typeof updateOrganizationBody>;
 
@@ -209,6 +218,13 @@ export const changePasswordBody = z.object({
   newPassword: z.string().min(10, 'must be at least 10 characters').max(1024),
 });
 export type ChangePasswordBody = z.input<typeof changePasswordBody>;
+
+/** Six digits from the authenticator app, or one of the recovery codes. */
+export const twoFactorCodeBody = z.object({ code: z.string().trim().min(6).max(32) });
+
+export const disableTwoFactorBody = twoFactorCodeBody.extend({
+  currentPassword: z.string().min(1).max(1024),
+});
 
 /** A new display name, or a new email (which needs the current password). */
 export const updateProfileBody = z.object({

@@ -215,7 +215,10 @@ export async function buildApp(
   const mailer = config.smtp ? smtpMailer(config.smtp) : undefined;
   const team = new TeamService(db, events, config.publicUrl, mailer);
   await http.register(teamModule, { team, guards, origins });
-  await http.register(organizationModule, { organization: new OrganizationService(db), guards });
+  await http.register(organizationModule, {
+    organization: new OrganizationService(db, events),
+    guards,
+  });
   const profile = new ProfileService(
     db,
     events,

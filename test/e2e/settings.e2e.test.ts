@@ -3,7 +3,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createRequire } from 'node:module';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { Secret, TOTP } from 'otpauth';
 import { endpointOf, freePort, spawnServer, type ServerProcess } from '../helpers/process';
 import { createTestDatabase, type TestDatabase } from '../helpers/database';
@@ -28,6 +28,8 @@ let owner: Page;
 let visitorPage: Page;
 let agentContext: BrowserContext;
 let agent: Page;
+/** The owner's recovery codes, from turning two-factor sign-in on. */
+let ownerRecovery: string[] = [];
 
 const shopUrl = () => `http://127.0.0.1:${(shop.address() as AddressInfo).port}`;
 const chatFrame = (page: Page) => page.frameLocator('iframe[title*="chat" i]');
@@ -50,6 +52,16 @@ async function seriousViolations(page: Page): Promise<string[]> {
   return violations
     .filter((v) => v.impact === 'serious' || v.impact === 'critical')
     .map((v) => `${v.id}: ${v.nodes.join(', ')}`);
+}
+
+/** Presses `key` (Tab or Shift+Tab) until one of `target`'s elements has the focus. */
+async function tabTo(page: Page, target: Locator, key = 'Tab'): Promise<void> {
+  await visible(target.first());
+  for (let i = 0; i < 60; i++) {
+    await page.keyboard.press(key);
+    if (await target.evaluateAll((els) => els.some((el) => el === document.activeElement))) return;
+  }
+  throw new Error(`${key} never reached ${target.toString()}`);
 }
 
 async function signIn(page: Page, email: string, password: string): Promise<void> {
@@ -212,6 +224,7 @@ describe('Settings, as a new owner uses them', () => {
     await owner.getByRole('button', { name: 'Turn on' }).click();
     await visible(owner.getByText('Two-factor authentication is on.'));
     expect(await owner.locator('.recovery code').count()).toBe(10);
+    ownerRecovery = await owner.locator('.recovery code').allInnerTexts();
 
     const page = await browser.newPage();
     await page.goto(`${parley.url}/console`);
@@ -236,5 +249,76 @@ describe('Settings, as a new owner uses them', () => {
     await owner.getByRole('link', { name: 'Profile' }).click();
     await visible(owner.getByRole('heading', { name: 'Profile' }));
     expect(await seriousViolations(owner)).toEqual([]);
+  });
+
+  it('works by keyboard alone on every Settings page; the owner then requires two-factor sign-in', async () => {
+    const link = (name: string) => owner.getByRole('link', { name, exact: true });
+    await owner.goto(`${parley.url}/console/settings/sites`);
+    await tabTo(owner, owner.getByRole('button', { name: 'My shop' }));
+    await owner.keyboard.press('Enter');
+    await visible(owner.getByRole('textbox', { name: 'Accent colour' }));
+
+    await tabTo(owner, link('Team'), 'Shift+Tab');
+    await owner.keyboard.press('Enter');
+    await tabTo(owner, owner.getByRole('button', { name: 'Invite agent' }));
+    await owner.keyboard.press('Space');
+    await visible(owner.getByRole('button', { name: 'Send invite' }));
+
+    await tabTo(owner, link('Organization'), 'Shift+Tab');
+    await owner.keyboard.press('Enter');
+    const name = owner.getByRole('textbox', { name: 'Organization name' });
+    await tabTo(owner, name);
+    // Focused by Tab, the field's text is selected: typing replaces it.
+    await owner.keyboard.type('Keyboard Shop');
+    const requirement = owner.getByRole('checkbox', { name: 'Require two-factor authentication' });
+    await tabTo(owner, requirement);
+    await owner.keyboard.press('Space');
+    expect(await requirement.isChecked()).toBe(true);
+    expect(await seriousViolations(owner)).toEqual([]);
+    await tabTo(owner, owner.getByRole('button', { name: 'Save' }));
+    await owner.keyboard.press('Enter');
+    await visible(owner.getByText('Saved.'));
+    const saved = await owner.evaluate(async () => (await fetch('/api/v1/organization')).json());
+    expect(saved.organization).toMatchObject({ name: 'Keyboard Shop', requireTwoFactor: true });
+
+    await tabTo(owner, link('Profile'), 'Shift+Tab');
+    await owner.keyboard.press('Enter');
+    await tabTo(
+      owner,
+      owner.getByRole('textbox', { name: 'Authentication code or recovery code' }),
+    );
+    await owner.keyboard.type(ownerRecovery[0] ?? '');
+    await tabTo(owner, owner.getByRole('button', { name: 'Get new recovery codes' }));
+    await owner.keyboard.press('Enter');
+    await expect.poll(() => owner.locator('.recovery code').allInnerTexts()).toHaveLength(10);
+    const fresh = await owner.locator('.recovery code').allInnerTexts();
+    expect(fresh).not.toContain(ownerRecovery[0]);
+    expect(await seriousViolations(owner)).toEqual([]);
+  });
+
+  it('holds an agent without two-factor sign-in to Profile until they set it up, by keyboard', async () => {
+    await agent.goto(`${parley.url}/console`);
+    await visible(agent.getByRole('alert').getByText(/requires two-factor authentication/));
+    expect(agent.url()).toContain('/console/settings/profile');
+    const blocked = await agent.evaluate(async () => (await fetch('/api/v1/conversations')).json());
+    expect(blocked.error.code).toBe('two_factor_setup_required');
+    expect(await seriousViolations(agent)).toEqual([]);
+
+    await tabTo(agent, agent.getByRole('button', { name: 'Set up two-factor authentication' }));
+    await agent.keyboard.press('Space');
+    await visible(agent.getByRole('img', { name: 'QR code for your authenticator app' }));
+    expect(await seriousViolations(agent)).toEqual([]);
+    const secret = (await agent.locator('code').first().innerText()).trim();
+    const totp = new TOTP({ secret: Secret.fromBase32(secret), period: 30 });
+    await tabTo(agent, agent.getByRole('textbox', { name: 'Authentication code' }));
+    await agent.keyboard.type(totp.generate());
+    await agent.keyboard.press('Enter');
+    await visible(agent.getByText('Two-factor authentication is on.').first());
+    expect(await agent.locator('.recovery code').count()).toBe(10);
+    expect(await seriousViolations(agent)).toEqual([]);
+
+    await agent.goto(`${parley.url}/console`);
+    await visible(agent.getByRole('tab', { name: /open/i }));
+    expect(agent.url()).not.toContain('/settings/profile');
   });
 });

@@ -177,6 +177,14 @@ const REST: RestCase[] = [
     expect: byRole(200, 200, 403),
   },
   {
+    // Owners only; turning it off changes nothing here, and only in the caller's organization.
+    method: 'PATCH',
+    url: '/api/v1/organization',
+    path: () => '/api/v1/organization',
+    body: () => ({ requireTwoFactor: false }),
+    expect: { owner: 200, admin: 403, agent: 403, 'other organization': 200 },
+  },
+  {
     method: 'PATCH',
     url: '/api/v1/me',
     path: () => '/api/v1/me',
@@ -203,6 +211,22 @@ const REST: RestCase[] = [
     url: '/api/v1/me/two-factor/enable',
     path: () => '/api/v1/me/two-factor/enable',
     body: () => ({ code: '000000' }),
+    expect: byRole(401, 401),
+  },
+  {
+    // Nobody here has two-factor sign-in on: refused alike, nothing changes.
+    method: 'POST',
+    url: '/api/v1/me/two-factor/recovery-codes',
+    path: () => '/api/v1/me/two-factor/recovery-codes',
+    body: () => ({ code: '000000' }),
+    expect: byRole(409, 409),
+  },
+  {
+    // Wrong on purpose: nobody's sign-in changes, and each caller is told so alike.
+    method: 'POST',
+    url: '/api/v1/me/two-factor/disable',
+    path: () => '/api/v1/me/two-factor/disable',
+    body: () => ({ currentPassword: 'not the password', code: '000000' }),
     expect: byRole(401, 401),
   },
   {

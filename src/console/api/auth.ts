@@ -14,13 +14,17 @@ export async function signOut(): Promise<void> {
   await requestJson<null>('POST', '/api/v1/auth/logout');
 }
 
+/** `GET /api/v1/me`: the agent, and where they stand with two-factor sign-in. */
+export interface CurrentAgent {
+  agent: Agent;
+  twoFactorSetupRequired: boolean;
+  twoFactorEnabled: boolean;
+}
+
 /** The signed-in agent, or null when there is no valid session. */
-export async function fetchCurrentAgent(): Promise<Agent | null> {
+export async function fetchCurrentAgent(): Promise<CurrentAgent | null> {
   try {
-    const { agent } = await requestJson<{ agent: Agent }>('GET', '/api/v1/me', {
-      unauthorizedIsExpected: true,
-    });
-    return agent;
+    return await requestJson<CurrentAgent>('GET', '/api/v1/me', { unauthorizedIsExpected: true });
   } catch (error) {
     if (error instanceof RequestError && error.code === 'unauthorized') return null;
     throw error;

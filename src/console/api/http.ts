@@ -1,4 +1,4 @@
-import { leaveForSignIn } from '../session-exit';
+import { leaveForSignIn, leaveForTwoFactorSetup } from '../session-exit';
 import { RequestError, isErrorBody } from './request-error';
 
 interface RequestOptions {
@@ -21,6 +21,8 @@ export async function requestJson<T>(
   if (error.code === 'unauthorized' && !options.unauthorizedIsExpected) {
     leaveForSignIn({ returnHere: true });
   }
+  // The organization began requiring two-factor sign-in: only its setup is open to us now.
+  if (error.code === 'two_factor_setup_required') leaveForTwoFactorSetup();
   throw error;
 }
 

@@ -74,3 +74,11 @@ export const enableTwoFactor = async (code: string) =>
       body: { code },
     })
   ).recoveryCodes;
+export const regenerateRecoveryCodes = async (code: string) =>
+  (
+    await requestJson<{ recoveryCodes: string[] }>('POST', '/api/v1/me/two-factor/recovery-codes', {
+      body: { code },
+    })
+  ).recoveryCodes;
+export const disableTwoFactor = (currentPassword: string, code: string) =>
+  requestJson<null>('POST', '/api/v1/me/two-factor/disable', { body: { currentPassword, code } });

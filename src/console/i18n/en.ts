@@ -227,6 +227,9 @@ const en = {
     name: 'Organization name',
     defaultLanguage: 'Default language',
     timeZone: 'Time zone',
+    requireTwoFactor: 'Require two-factor authentication',
+    requireTwoFactorHint:
+      'Everyone without it can only set it up in their Profile until they do. Turn it on for yourself first.',
   },
   profile: {
     title: 'Profile',
@@ -255,6 +258,14 @@ const en = {
     enable: 'Turn on',
     recoveryCodes:
       'Recovery codes: each works once, if you lose your phone. Keep them somewhere safe; they are not shown again.',
+    setupRequired:
+      'Your organization requires two-factor authentication. Set it up below to use Parley.',
+    codeOrRecovery: 'Authentication code or recovery code',
+    newRecoveryCodes: 'Get new recovery codes',
+    newRecoveryCodesHint: 'Your old recovery codes stop working.',
+    turnOff: 'Turn off two-factor authentication',
+    turnedOff: 'Two-factor authentication is off.',
+    turnOffPassword: 'Current password (to turn it off)',
   },
   reset: {
     title: 'Set a new password',
@@ -301,6 +312,11 @@ const en = {
     two_factor_required: 'Enter the code from your authenticator app.',
     invalid_code: 'That code is not right. Check the time on your phone and try again.',
     code_used: 'That code was already used. Wait for the next one.',
+    two_factor_setup_required:
+      'Your organization requires two-factor authentication: set it up in your Profile first.',
+    two_factor_not_enabled: 'Turn on two-factor authentication for yourself first.',
+    two_factor_policy:
+      'Your organization requires two-factor authentication, so it cannot be turned off.',
     reset_used: 'This reset link was already used. Ask for a new one.',
     reset_expired: 'This reset link has expired. Ask for a new one.',
     internal: 'Something went wrong on the server.',

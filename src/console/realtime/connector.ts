@@ -11,7 +11,7 @@ import type { Message } from '../../protocol/schemas';
 import { reportBackgroundFailure } from '../report';
 import { isErrorBody } from '../api/request-error';
 import { alertNewConversation, alertVisitorMessage } from '../notifications/alerts';
-import { leaveForSignIn } from '../session-exit';
+import { leaveForSignIn, leaveForTwoFactorSetup } from '../session-exit';
 import { useConversationsStore } from '../stores/conversations';
 import { useMessagesStore } from '../stores/messages';
 
@@ -102,6 +102,11 @@ export function connectRealtime(openConversation: (id: string) => void): void {
     if (isErrorBody(refusal) && refusal.code === 'unauthorized') {
       disconnectRealtime();
       leaveForSignIn({ returnHere: true });
+      return;
+    }
+    if (isErrorBody(refusal) && refusal.code === 'two_factor_setup_required') {
+      disconnectRealtime();
+      leaveForTwoFactorSetup();
       return;
     }
     if (!agentSocket.active) {

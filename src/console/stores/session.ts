@@ -7,20 +7,32 @@ import { forgetSignOut } from '../session-exit';
 export const useSessionStore = defineStore('session', () => {
   const me = ref<Agent | null>(null);
   const checked = ref(false);
+  /** The organization requires two-factor sign-in and this agent has none: Profile only. */
+  const twoFactorSetupRequired = ref(false);
+  const twoFactorEnabled = ref(false);
   /** Owners and admins change sites; the console shows them what only they may use. */
   const isAdmin = computed(() => me.value?.role === 'owner' || me.value?.role === 'admin');
 
   /** Asks the server once per page load who is signed in. */
   async function ensureChecked(): Promise<void> {
     if (checked.value) return;
-    me.value = await fetchCurrentAgent();
+    await refresh();
     checked.value = true;
+  }
+
+  async function refresh(): Promise<void> {
+    const current = await fetchCurrentAgent();
+    me.value = current?.agent ?? null;
+    twoFactorSetupRequired.value = current?.twoFactorSetupRequired ?? false;
+    twoFactorEnabled.value = current?.twoFactorEnabled ?? false;
   }
 
   async function login(email: string, password: string, code?: string): Promise<void> {
     me.value = await signIn(email, password, code);
-    checked.value = true;
     forgetSignOut();
+    // Where the agent stands with two-factor sign-in (the sign-in reply does not say).
+    await refresh();
+    checked.value = true;
   }
 
   async function logout(): Promise<void> {
@@ -28,5 +40,15 @@ export const useSessionStore = defineStore('session', () => {
     me.value = null;
   }
 
-  return { me, checked, isAdmin, ensureChecked, login, logout };
+  return {
+    me,
+    checked,
+    isAdmin,
+    twoFactorSetupRequired,
+    twoFactorEnabled,
+    ensureChecked,
+    refresh,
+    login,
+    logout,
+  };
 });

@@ -12,6 +12,8 @@ export interface OrganizationsTable {
   default_language: string | null;
   /** An IANA time zone (`Europe/Paris`); null for UTC. */
   time_zone: string | null;
+  /** Set while the organization requires two-factor sign-in of every agent. */
+  two_factor_required_at: string | null;
 }
 
 export interface SitesTable {

@@ -10,11 +10,26 @@ declare module 'fastify' {
   }
 }
 
-/** preHandler: the session cookie must name a live session; the agent lands on `request.agent`. */
-export function requireAgent(auth: AuthService, cookie: SessionCookie) {
+/** Refused while the organization requires two-factor sign-in and the agent has not set it up. */
+export function checkTwoFactorPolicy(agent: AgentIdentity): void {
+  if (agent.twoFactorSetupRequired) {
+    throw new AppError(
+      'two_factor_setup_required',
+      'Your organization requires two-factor sign-in: set it up in your Profile first',
+    );
+  }
+}
+
+/**
+ * preHandler: the session cookie must name a live session; the agent lands on `request.agent`.
+ * Unless `duringSetup` (what an agent needs to set up two-factor sign-in), an agent the
+ * organization's two-factor requirement holds back is refused here, for every route at once.
+ */
+export function requireAgent(auth: AuthService, cookie: SessionCookie, duringSetup = false) {
   return async (request: FastifyRequest): Promise<void> => {
     const agent = await auth.authenticate(cookie.read(request.raw, request.cookies));
     if (!agent) throw new AppError('unauthorized', 'Sign in first');
+    if (!duringSetup) checkTwoFactorPolicy(agent);
     request.agent = agent;
   };
 }
@@ -37,10 +52,15 @@ export function requireOwnOrigin(origins: OriginPolicy) {
   };
 }
 
-/** The preHandlers of agent routes: reads need a session; writes also our own origin, first. */
+/**
+ * The preHandlers of agent routes: reads need a session; writes also our own origin, first.
+ * `setup`/`setupWrite`: the same, but open to an agent who must still set up two-factor sign-in.
+ */
 export interface AgentRouteGuards {
   agent: (request: FastifyRequest) => Promise<void>;
   agentWrite: ((request: FastifyRequest) => Promise<void>)[];
+  setup: (request: FastifyRequest) => Promise<void>;
+  setupWrite: ((request: FastifyRequest) => Promise<void>)[];
 }
 
 export function agentRouteGuards(
@@ -49,5 +69,7 @@ export function agentRouteGuards(
   origins: OriginPolicy,
 ): AgentRouteGuards {
   const agent = requireAgent(auth, cookie);
-  return { agent, agentWrite: [requireOwnOrigin(origins), agent] };
+  const setup = requireAgent(auth, cookie, true);
+  const ownOrigin = requireOwnOrigin(origins);
+  return { agent, agentWrite: [ownOrigin, agent], setup, setupWrite: [ownOrigin, setup] };
 }

@@ -9,6 +9,7 @@ import { AppError } from '../errors';
 import type { OriginPolicy } from '../http/origin-policy';
 import type { AgentIdentity, AuthService } from '../modules/auth/auth.service';
 import type { SessionCookie } from '../modules/auth/session-cookie';
+import { checkTwoFactorPolicy } from '../plugins/agent-auth';
 import { agentRoom, orgAgentsRoom, sessionRoom } from './rooms';
 import type { Metrics } from '../core/metrics';
 import {
@@ -63,6 +64,7 @@ export function agentNamespace(io: Server, deps: AgentNamespaceDeps): AgentNames
       const cookies = request.headers.cookie ? parseCookies(request.headers.cookie) : {};
       const agent = await auth.authenticate(cookie.read(request, cookies));
       if (!agent) throw new AppError('unauthorized', 'Sign in first');
+      checkTwoFactorPolicy(agent);
       socket.data.agent = agent;
       next();
     } catch (error) {

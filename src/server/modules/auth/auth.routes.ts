@@ -63,13 +63,27 @@ export function authRoutes(app: TypedApp, { auth, cookie, origins, client }: Aut
         tags,
         summary: 'The signed-in agent',
         security: [{ session: [] }],
-        response: { 200: agentReply, ...refusals },
+        response: {
+          200: agentReply.extend({
+            /** The organization requires two-factor sign-in and this agent has none yet. */
+            twoFactorSetupRequired: z.boolean(),
+            /** This agent signs in with a second factor. */
+            twoFactorEnabled: z.boolean(),
+          }),
+          ...refusals,
+        },
       },
-      preHandler: requireAgent(auth, cookie),
+      // Open while two-factor setup is required: the console learns of it here.
+      preHandler: requireAgent(auth, cookie, true),
     },
     async (request) => {
-      const { id, orgId, email, name, role } = agentOf(request);
-      return { agent: { id, orgId, email, name, role } };
+      const me = agentOf(request);
+      const { id, orgId, email, name, role } = me;
+      return {
+        agent: { id, orgId, email, name, role },
+        twoFactorSetupRequired: me.twoFactorSetupRequired,
+        twoFactorEnabled: me.twoFactorEnabled,
+      };
     },
   );
 }

@@ -20,6 +20,10 @@ const FIFTEEN_MINUTES = 15 * 60 * 1000;
 export interface AgentIdentity extends Agent, AgentActor {
   sessionHash: string;
   sessionExpiresAt: string;
+  /** The organization requires two-factor sign-in and this agent has not set it up yet. */
+  twoFactorSetupRequired: boolean;
+  /** This agent signs in with a second factor. */
+  twoFactorEnabled: boolean;
 }
 
 // Per account: slows guessing one password; per address: slows trying many accounts.
@@ -76,6 +80,8 @@ export class AuthService {
         kind: 'agent',
         sessionHash,
         sessionExpiresAt: row.session_expires_at,
+        twoFactorSetupRequired: row.two_factor_required_at !== null && row.totp_enabled_at === null,
+        twoFactorEnabled: row.totp_enabled_at !== null,
       }
     );
   }

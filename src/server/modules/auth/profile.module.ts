@@ -2,7 +2,9 @@ import { z } from 'zod';
 import { agentSchema, plainText } from '../../../protocol/schemas';
 import {
   changePasswordBody,
+  disableTwoFactorBody,
   sessionSchema,
+  twoFactorCodeBody,
   updateProfileBody,
 } from '../../../protocol/settings-schemas';
 import { parleyModule } from '../../http/module';
@@ -12,6 +14,7 @@ import type { ProfileService } from './profile.service';
 
 const tags = ['profile'];
 const security = [{ session: [] }];
+const recoveryCodesReply = z.object({ recoveryCodes: z.array(z.string()) });
 
 /** Settings → Profile: every agent, for their own account only. */
 export const profileModule = parleyModule<{ profile: ProfileService; guards: AgentRouteGuards }>(
@@ -66,7 +69,7 @@ export const profileModule = parleyModule<{ profile: ProfileService; guards: Age
             ...refusals,
           },
         },
-        preHandler: guards.agentWrite,
+        preHandler: guards.setupWrite,
       },
       async (request) => profile.setUpTwoFactor(agentOf(request)),
     );
@@ -85,14 +88,53 @@ export const profileModule = parleyModule<{ profile: ProfileService; guards: Age
               .trim()
               .regex(/^\d{6}$/, 'must be 6 digits'),
           }),
-          response: { 200: z.object({ recoveryCodes: z.array(z.string()) }), ...refusals },
+          response: { 200: recoveryCodesReply, ...refusals },
+        },
+        config: { rateLimit: { max: 10, timeWindow: '15 minutes' } },
+        preHandler: guards.setupWrite,
+      },
+      async (request) => ({
+        recoveryCodes: await profile.enableTwoFactor(agentOf(request), request.body.code),
+      }),
+    );
+
+    app.post(
+      '/api/v1/me/two-factor/recovery-codes',
+      {
+        schema: {
+          tags,
+          security,
+          summary:
+            'Ten new single-use recovery codes for a code from the app (or a recovery code); the old ones stop working',
+          body: twoFactorCodeBody,
+          response: { 200: recoveryCodesReply, ...refusals },
         },
         config: { rateLimit: { max: 10, timeWindow: '15 minutes' } },
         preHandler: guards.agentWrite,
       },
       async (request) => ({
-        recoveryCodes: await profile.enableTwoFactor(agentOf(request), request.body.code),
+        recoveryCodes: await profile.regenerateRecoveryCodes(agentOf(request), request.body.code),
       }),
+    );
+
+    app.post(
+      '/api/v1/me/two-factor/disable',
+      {
+        schema: {
+          tags,
+          security,
+          summary:
+            'Turn two-factor sign-in off, with your current password and a code; refused while your organization requires it',
+          body: disableTwoFactorBody,
+          response: { 204: z.null(), ...refusals },
+        },
+        config: { rateLimit: { max: 10, timeWindow: '15 minutes' } },
+        preHandler: guards.agentWrite,
+      },
+      async (request, reply) => {
+        await profile.disableTwoFactor(agentOf(request), request.body);
+        return reply.status(204).send(null);
+      },
     );
 
     app.get(

@@ -98,6 +98,28 @@ export class ProfileService {
     return this.twoFactor.enable(await this.row(me), code);
   }
 
+  /** New recovery codes, shown once; the old ones stop working. */
+  async regenerateRecoveryCodes(me: AgentIdentity, code: string): Promise<string[]> {
+    return this.twoFactor.regenerate(await this.row(me), code);
+  }
+
+  /** Turns two-factor sign-in off, with the current password and a good code; not while required. */
+  async disableTwoFactor(me: AgentIdentity, body: { currentPassword: string; code: string }) {
+    await this.checkPassword(me, body.currentPassword);
+    const org = await this.db
+      .selectFrom('organizations')
+      .select('two_factor_required_at')
+      .where('id', '=', me.orgId)
+      .executeTakeFirst();
+    if (org?.two_factor_required_at) {
+      throw new AppError(
+        'two_factor_policy',
+        'Your organization requires two-factor sign-in: it cannot be turned off',
+      );
+    }
+    await this.twoFactor.disable(await this.row(me), body.code);
+  }
+
   private async row(me: AgentIdentity) {
     const row = await this.agents.findForOrg(me.orgId, me.id);
     if (!row) throw notFound('Agent');

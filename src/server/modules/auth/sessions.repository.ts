@@ -13,13 +13,19 @@ export class SessionsRepository {
   findAgent(
     tokenHash: string,
     at: string,
-  ): Promise<(AgentRow & { session_expires_at: string }) | undefined> {
+  ): Promise<
+    (AgentRow & { session_expires_at: string; two_factor_required_at: string | null }) | undefined
+  > {
     return (
       this.db
         .selectFrom('sessions')
         .innerJoin('agents', 'agents.id', 'sessions.agent_id')
+        .innerJoin('organizations', 'organizations.id', 'agents.org_id')
         .selectAll('agents')
-        .select('sessions.expires_at as session_expires_at')
+        .select([
+          'sessions.expires_at as session_expires_at',
+          'organizations.two_factor_required_at',
+        ])
         .where('sessions.token_hash', '=', tokenHash)
         .where('sessions.expires_at', '>', at)
         // Deactivation deletes the sessions too; this also covers a race with a sign-in.

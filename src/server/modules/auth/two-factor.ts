@@ -55,6 +55,37 @@ export class TwoFactor {
     if (!agent.totp_secret)
       throw new AppError('invalid_payload', 'Set up two-factor sign-in first');
     await this.useTotp(agent, code);
+    return this.newRecoveryCodes(agent, true);
+  }
+
+  /** New recovery codes for a good code (from the app or a recovery code); the old ones stop working. */
+  async regenerate(agent: AgentsTable, code: string): Promise<string[]> {
+    this.mustBeOn(agent);
+    await this.verify(agent, code);
+    return this.newRecoveryCodes(agent, false);
+  }
+
+  /** Turns two-factor sign-in off for a good code: the secret and the recovery codes go. */
+  async disable(agent: AgentsTable, code: string): Promise<void> {
+    this.mustBeOn(agent);
+    await this.verify(agent, code);
+    await this.db.transaction().execute(async (trx) => {
+      await trx.deleteFrom('recovery_codes').where('agent_id', '=', agent.id).execute();
+      await trx
+        .updateTable('agents')
+        .set({ totp_secret: null, totp_enabled_at: null })
+        .where('id', '=', agent.id)
+        .execute();
+    });
+  }
+
+  private mustBeOn(agent: AgentsTable): void {
+    if (agent.totp_enabled_at === null) {
+      throw new AppError('two_factor_not_enabled', 'Two-factor sign-in is not on');
+    }
+  }
+
+  private async newRecoveryCodes(agent: AgentsTable, enable: boolean): Promise<string[]> {
     const codes = Array.from({ length: RECOVERY_CODES }, newRecoveryCode);
     const at = new Date(this.clock.now()).toISOString();
     await this.db.transaction().execute(async (trx) => {
@@ -71,11 +102,13 @@ export class TwoFactor {
           })),
         )
         .execute();
-      await trx
-        .updateTable('agents')
-        .set({ totp_enabled_at: at })
-        .where('id', '=', agent.id)
-        .execute();
+      if (enable) {
+        await trx
+          .updateTable('agents')
+          .set({ totp_enabled_at: at })
+          .where('id', '=', agent.id)
+          .execute();
+      }
     });
     return codes;
   }
