@@ -69,6 +69,22 @@ describe('the pre-chat contact', () => {
     expect((await created).visitor).toMatchObject({ name: 'Ada', email: 'ada@example.com' });
   });
 
+  it('never refuses a conversation already open when the site starts to require a contact', async () => {
+    const widget = await newWidget();
+    expect(await send(widget, 'c1')).toMatchObject({ ok: true });
+    await requirePreChat('required', 'required');
+    expect(await send(widget, 'c2')).toMatchObject({ ok: true });
+  });
+
+  it('answers a flood of identify events with rate_limited, like every visitor event', async () => {
+    const widget = await newWidget();
+    const acks = await Promise.all(
+      Array.from({ length: 200 }, (_, i) => identify(widget, { name: `Ada ${i}` })),
+    );
+    const codes = acks.map((ack) => (ack.ok ? 'ok' : ack.error.code));
+    expect(codes).toContain('rate_limited');
+  });
+
   it('lets anyone chat when nothing is required', async () => {
     await requirePreChat('optional', 'optional');
     expect(await send(await newWidget(), 'c1')).toMatchObject({ ok: true });
