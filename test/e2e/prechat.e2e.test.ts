@@ -98,7 +98,7 @@ describe('the pre-chat form', () => {
     expect(await email.isVisible()).toBe(false);
     await message.fill('Where is my order?');
     await frame.getByRole('button', { name: 'Send' }).click();
-    await visible(frame.getByText('Sent'));
+    await visible(frame.getByText('Sent', { exact: true }));
   });
 
   it('the agent sees the visitor’s name and email', async () => {
@@ -120,5 +120,27 @@ describe('the pre-chat form', () => {
     expect(await frame.getByRole('textbox', { name: 'Email', exact: true }).isVisible()).toBe(
       false,
     );
+  });
+
+  it('asks again when the server no longer knows this browser’s visitor', async () => {
+    // A forgotten visitor token (90 days unused): the browser still remembers it answered.
+    await frameOf(visitor).evaluate(() => {
+      for (const key of Object.keys(localStorage)) {
+        if (key.startsWith('parley:visitor:')) localStorage.removeItem(key);
+      }
+    });
+    await visitor.reload();
+    const frame = chatFrame(visitor);
+    await (await visible(frame.getByRole('textbox', { name: 'Message' }))).fill('Hello again');
+    await frame.getByRole('button', { name: 'Send' }).click();
+    await visible(frame.getByText('Not sent: tell us your name and email first.'));
+    const email = await visible(frame.getByRole('textbox', { name: 'Email', exact: true }));
+    await email.fill('ada@example.com');
+    await frame.getByRole('button', { name: 'Start chat' }).click();
+    await (await visible(frame.getByRole('textbox', { name: 'Message' }))).fill('Hello again');
+    await frame.getByRole('button', { name: 'Send' }).click();
+    await visible(frame.getByText('Sent', { exact: true }));
+    // Answered: the form does not come back for the refusal it already asked about.
+    expect(await email.isVisible()).toBe(false);
   });
 });

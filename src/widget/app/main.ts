@@ -29,6 +29,7 @@ function startChat(siteKey: string): void {
   // Whether this visitor answered the pre-chat form on this site before (this browser).
   const answeredKey = `parley:contact:${siteKey}`;
   let settings: WidgetSettings | undefined;
+  const askedFor = new Set<string>();
 
   // Many changes come in one burst (a sync page, an ack and its push): draw once per burst.
   // Not requestAnimationFrame: it stops while the panel is hidden, and the unread badge on the
@@ -39,11 +40,14 @@ function startChat(siteKey: string): void {
     queueMicrotask(() => {
       renderQueued = false;
       const state = session.state();
-      // This browser's answer was for a visitor the server no longer knows: ask again.
-      if (
-        settings &&
-        state.local.some((m) => m.state === 'failed' && m.errorCode === 'contact_required')
-      ) {
+      // A message refused for want of a contact (this browser's answer was for a visitor the
+      // server no longer knows, or the site started asking): ask again, once per refusal.
+      const refused = state.local.filter(
+        (m) =>
+          m.state === 'failed' && m.errorCode === 'contact_required' && !askedFor.has(m.clientId),
+      );
+      if (settings && refused.length > 0) {
+        refused.forEach((m) => askedFor.add(m.clientId));
         storage.removeItem(answeredKey);
         view.setPreChat(settings.preChat, false);
       }
