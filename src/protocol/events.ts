@@ -8,6 +8,7 @@ import type {
   Conversation,
   Message,
   SyncResult,
+  VisitorContact,
   VisitorConversation,
   agentListPayload,
   agentReadPayload,
@@ -15,6 +16,7 @@ import type {
   agentSendPayload,
   agentSyncPayload,
   agentTypingPayload,
+  visitorIdentifyPayload,
   visitorReadPayload,
   visitorSendPayload,
   visitorSyncPayload,
@@ -37,6 +39,11 @@ export interface VisitorClientEvents {
   ) => void;
   typing: (p: In<typeof visitorTypingPayload>, ack?: Ack<null>) => void;
   'conversation:read': (p: In<typeof visitorReadPayload>, ack?: Ack<null>) => void;
+  /** The pre-chat form's answers; the ack carries what is now stored. */
+  'visitor:identify': (
+    p: In<typeof visitorIdentifyPayload>,
+    ack: Ack<{ contact: VisitorContact }>,
+  ) => void;
 }
 
 /** `/visitor` namespace: what the server pushes to the widget. */
@@ -78,6 +85,7 @@ export const VISITOR_CLIENT_EVENTS = [
   'conversation:sync',
   'typing',
   'conversation:read',
+  'visitor:identify',
 ] as const satisfies readonly (keyof VisitorClientEvents)[];
 export const AGENT_CLIENT_EVENTS = [
   'message:send',

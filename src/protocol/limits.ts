@@ -3,6 +3,12 @@
 /** Longest message body, in UTF-16 code units (what `String.length` counts). */
 export const MAX_MESSAGE_LENGTH = 10_000;
 
+/** Longest name and email a visitor gives in the pre-chat form. */
+export const MAX_VISITOR_NAME = 100;
+export const MAX_VISITOR_EMAIL = 254;
+/** A loose address check (something, @, something with a dot, no spaces): server and widget. */
+export const EMAIL_PATTERN = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+
 /** Client-made message ids: 1–64 characters of `A-Z a-z 0-9 _ -` (a UUID fits). */
 export const CLIENT_ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
 

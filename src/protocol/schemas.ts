@@ -6,9 +6,12 @@ import { z } from 'zod';
 import { ERROR_CODES } from './errors';
 import {
   CLIENT_ID_PATTERN,
+  EMAIL_PATTERN,
   MAX_CONVERSATION_PAGE,
   MAX_MESSAGE_LENGTH,
   MAX_SEQ,
+  MAX_VISITOR_EMAIL,
+  MAX_VISITOR_NAME,
   isBlankText,
 } from './limits';
 
@@ -88,6 +91,7 @@ export const conversationSchema = z
     visitor: z.object({
       id: z.string(),
       name: z.string().nullable(),
+      email: z.string().nullable().meta({ description: 'What the visitor gave before chatting' }),
       blocked: z.boolean().meta({
         description:
           'Agents blocked this visitor: its conversations leave the open and resolved lists',
@@ -242,6 +246,28 @@ export const visitorSendPayload = z.object({ ...visitorTarget, clientId, body: m
 export const visitorSyncPayload = z.object({ ...visitorTarget, afterSeq: seq });
 export const visitorTypingPayload = z.object({ ...visitorTarget, typing: z.boolean() });
 export const visitorReadPayload = z.object({ ...visitorTarget, seq });
+
+/** The name and email a visitor gives before chatting; empty or left out means not given. */
+export const visitorIdentifyPayload = z
+  .object({
+    name: plainText(MAX_VISITOR_NAME)
+      .refine((s) => s.isWellFormed(), 'must be well-formed UTF-16 text')
+      .transform((s) => s.trim())
+      .optional(),
+    email: plainText(MAX_VISITOR_EMAIL)
+      .transform((s) => s.trim())
+      .refine((s) => s === '' || EMAIL_PATTERN.test(s), {
+        message: 'must be an email address',
+        params: { code: 'invalid_email' },
+      })
+      .optional(),
+  })
+  .strict();
+export const visitorContactSchema = z.object({
+  name: z.string().nullable(),
+  email: z.string().nullable(),
+});
+export type VisitorContact = z.infer<typeof visitorContactSchema>;
 
 export const agentSendPayload = agentSendBody.extend({ conversationId: entityId });
 export const agentSyncPayload = z.object({ conversationId: entityId, afterSeq: seq });

@@ -305,6 +305,8 @@ const en = {
     not_found: 'It no longer exists.',
     invalid_origin: 'One of the origins is not scheme://host[:port].',
     invalid_color: 'The colour is not a #rrggbb colour.',
+    contact_required: 'The visitor has not given the name or email this site asks for.',
+    invalid_email: 'That is not an email address.',
     invite_used: 'This invitation was already used. Sign in, or ask for a new one.',
     invite_expired: 'This invitation has expired. Ask for a new one.',
     last_owner: 'The organization needs at least one owner: make someone else an owner first.',

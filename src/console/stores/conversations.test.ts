@@ -159,7 +159,9 @@ describe('a tab longer than one page', () => {
 
   it('puts a blocked visitor’s conversations in Blocked, whatever their status', () => {
     const store = useConversationsStore();
-    store.upsert(aConversation({ id: 'spam', visitor: { id: 'v', name: null, blocked: true } }));
+    store.upsert(
+      aConversation({ id: 'spam', visitor: { id: 'v', name: null, email: null, blocked: true } }),
+    );
     expect(store.openConversations).toEqual([]);
     store.activeTab = 'blocked';
     expect(ids(store.activeList)).toEqual(['spam']);

@@ -4,7 +4,7 @@ export function aConversation(overrides: Partial<Conversation> = {}): Conversati
   return {
     id: 'c1',
     siteId: 's1',
-    visitor: { id: 'v-0001-abcdef', name: null, blocked: false },
+    visitor: { id: 'v-0001-abcdef', name: null, email: null, blocked: false },
     status: 'open',
     assigneeId: null,
     lastSeq: 0,

@@ -98,7 +98,9 @@ export interface VisitorsTable {
   site_id: string;
   /** SHA-256 of the visitor's token; the token itself is never stored. */
   token_hash: string;
+  /** What the visitor gave in the pre-chat form, if anything. */
   name: string | null;
+  email: string | null;
   created_at: string;
   last_seen_at: string;
   /** Set while agents have blocked this visitor: its handshakes are refused. */

@@ -99,6 +99,24 @@ export class ChatSession implements ConnectionListener {
     });
   }
 
+  /**
+   * The pre-chat form's answers, sent now (never queued: the visitor waits on the form). Null
+   * once stored; else the refusal's code, or 'offline' when there was no answer.
+   */
+  async identify(contact: {
+    name?: string;
+    email?: string;
+  }): Promise<ErrorCode | 'offline' | null> {
+    const socket = this.socket;
+    if (!socket?.connected) return 'offline';
+    try {
+      const ack = await socket.timeout(ACK_TIMEOUT_MS).emitWithAck('visitor:identify', contact);
+      return ack.ok ? null : ack.error.code;
+    } catch {
+      return 'offline';
+    }
+  }
+
   reportTyping(typing: boolean): void {
     // Worth nothing later, so never queued while offline. Not `volatile` either: that drops a
     // report sent right after another one (the stop that follows a send), leaving "typing" on.

@@ -26,6 +26,10 @@ function startChat(siteKey: string): void {
   let renderQueued = false;
   let reportedUnread = 0;
   let hostOpen = false;
+  // Whether this visitor answered the pre-chat form on this site before (this browser).
+  const answeredKey = `parley:contact:${siteKey}`;
+  let settings: WidgetSettings | undefined;
+  const askedFor = new Set<string>();
 
   // Many changes come in one burst (a sync page, an ack and its push): draw once per burst.
   // Not requestAnimationFrame: it stops while the panel is hidden, and the unread badge on the
@@ -36,6 +40,17 @@ function startChat(siteKey: string): void {
     queueMicrotask(() => {
       renderQueued = false;
       const state = session.state();
+      // A message refused for want of a contact (this browser's answer was for a visitor the
+      // server no longer knows, or the site started asking): ask again, once per refusal.
+      const refused = state.local.filter(
+        (m) =>
+          m.state === 'failed' && m.errorCode === 'contact_required' && !askedFor.has(m.clientId),
+      );
+      if (settings && refused.length > 0) {
+        refused.forEach((m) => askedFor.add(m.clientId));
+        storage.removeItem(answeredKey);
+        view.setPreChat(settings.preChat, false);
+      }
       view.render(state);
       if (state.unread !== reportedUnread) host.reportUnread((reportedUnread = state.unread));
     });
@@ -62,12 +77,25 @@ function startChat(siteKey: string): void {
     typing: () => typing.input(),
     stopTyping: () => typing.stop(),
     close: () => host.close(),
+    identify: async (contact) => {
+      const failure = await session.identify(contact);
+      if (failure === null) {
+        storage.setItem(answeredKey, '1');
+        if (settings) view.setPreChat(settings.preChat, true);
+        changed();
+        return null;
+      }
+      return t(failure === 'invalid_email' ? 'prechatInvalid' : 'prechatFailed');
+    },
   });
   changed();
 
   const applySettings = (widget: WidgetSettings): void => {
+    settings = widget;
     document.documentElement.style.setProperty('--accent', widget.accentColor);
     view.setTexts(widget.title, widget.greeting);
+    view.setPreChat(widget.preChat, storage.getItem(answeredKey) !== null);
+    changed();
   };
   void fetch(widgetConfigUrl('', siteKey))
     .then((response) => (response.ok ? response.json() : undefined))

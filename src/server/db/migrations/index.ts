@@ -6,6 +6,7 @@ import * as jobs from './0004-jobs';
 import * as settings from './0005-settings';
 import * as signIn from './0006-sign-in';
 import * as refusedOrigins from './0007-refused-origins';
+import * as visitorContact from './0008-visitor-contact';
 import * as requireTwoFactor from './0009-require-two-factor';
 
 /** Every migration, by name; names sort in the order they run. Add new ones at the end. */
@@ -17,5 +18,6 @@ export const migrations: Record<string, Migration> = {
   '0005-settings': settings,
   '0006-sign-in': signIn,
   '0007-refused-origins': refusedOrigins,
+  '0008-visitor-contact': visitorContact,
   '0009-require-two-factor': requireTwoFactor,
 };

@@ -5,6 +5,7 @@ import {
   agentSendPayload,
   agentSyncPayload,
   agentTypingPayload,
+  visitorIdentifyPayload,
   visitorReadPayload,
   visitorSendPayload,
   visitorSyncPayload,
@@ -52,4 +53,7 @@ export function conversationEvents(realtime: Realtime, conversations: Conversati
     await conversations.markReadByVisitor(identity, p);
     return null;
   });
+  visitor.on('visitor:identify', visitorIdentifyPayload, async (identity, p) => ({
+    contact: await conversations.identifyVisitor(identity, p),
+  }));
 }

@@ -11,9 +11,10 @@ import type { ListCursor } from './list-cursor';
  */
 export type UnreadEffect = 'increment' | 'clear' | 'keep';
 
-/** A conversation row with its visitor's name and block joined in. */
+/** A conversation row with its visitor's name, email and block joined in. */
 export type ConversationView = ConversationsTable & {
   visitor_name: string | null;
+  visitor_email: string | null;
   visitor_blocked_at: string | null;
 };
 
@@ -31,7 +32,11 @@ export class ConversationsRepository {
       .selectFrom('conversations')
       .innerJoin('visitors', 'visitors.id', 'conversations.visitor_id')
       .selectAll('conversations')
-      .select(['visitors.name as visitor_name', 'visitors.blocked_at as visitor_blocked_at']);
+      .select([
+        'visitors.name as visitor_name',
+        'visitors.email as visitor_email',
+        'visitors.blocked_at as visitor_blocked_at',
+      ]);
   }
 
   /**
@@ -70,7 +75,12 @@ export class ConversationsRepository {
   async relock(view: ConversationView): Promise<ConversationView> {
     if (!hasRowLocks(this.db)) return view;
     const row = await this.lock(view.id);
-    return { ...row, visitor_name: view.visitor_name, visitor_blocked_at: view.visitor_blocked_at };
+    return {
+      ...row,
+      visitor_name: view.visitor_name,
+      visitor_email: view.visitor_email,
+      visitor_blocked_at: view.visitor_blocked_at,
+    };
   }
 
   /** Like `lockForOrg`, for a conversation the caller already knows to be its own. */
@@ -164,7 +174,7 @@ export class ConversationsRepository {
    * (PostgreSQL, MySQL), so two writers never get the same seq.
    */
   async allocateSeq(
-    target: Pick<ConversationView, 'id' | 'visitor_name' | 'visitor_blocked_at'>,
+    target: Pick<ConversationView, 'id' | 'visitor_name' | 'visitor_email' | 'visitor_blocked_at'>,
     changes: Updateable<ConversationsTable>,
     unread: UnreadEffect,
   ): Promise<ConversationView> {
@@ -191,8 +201,32 @@ export class ConversationsRepository {
     return {
       ...row,
       visitor_name: target.visitor_name,
+      visitor_email: target.visitor_email,
       visitor_blocked_at: target.visitor_blocked_at,
     };
+  }
+
+  /** What the visitor gave in the pre-chat form. */
+  async visitorContact(visitorId: string): Promise<{ name: string | null; email: string | null }> {
+    const row = await this.db
+      .selectFrom('visitors')
+      .select(['name', 'email'])
+      .where('id', '=', visitorId)
+      .executeTakeFirst();
+    return { name: row?.name ?? null, email: row?.email ?? null };
+  }
+
+  /** Stores what the visitor gave; a field left out stays as it was. */
+  async setVisitorContact(
+    visitorId: string,
+    contact: { name?: string | undefined; email?: string | undefined },
+  ): Promise<void> {
+    const changes = {
+      ...(contact.name ? { name: contact.name } : {}),
+      ...(contact.email ? { email: contact.email } : {}),
+    };
+    if (Object.keys(changes).length === 0) return;
+    await this.db.updateTable('visitors').set(changes).where('id', '=', visitorId).execute();
   }
 
   /** Visitor messages an agent has not read: those after `seq`. */

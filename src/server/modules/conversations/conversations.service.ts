@@ -6,7 +6,7 @@ import type { Db } from '../../db/database';
 import type { ConversationsTable } from '../../db/schema';
 import type { Writer } from '../../db/writer';
 import type { DomainEvents } from '../../domain-events';
-import { notFound } from '../../errors';
+import { AppError, notFound } from '../../errors';
 import { now } from '../../tokens';
 import type {
   Conversation,
@@ -15,9 +15,11 @@ import type {
   ConversationStatus,
   Message,
   SyncResult,
+  VisitorContact,
   VisitorConversation,
 } from '../../../protocol/schemas';
 import type { MessagesService } from '../messages/messages.service';
+import { SitesRepository } from '../sites/sites.repository';
 import type { VisitorIdentity } from '../visitors/visitors.service';
 import { ConversationsRepository, type ConversationView } from './conversations.repository';
 import { conversationPolicy } from './conversations.policy';
@@ -77,12 +79,16 @@ export class ConversationsService {
         if (existing) return { message: existing };
 
         const current = await this.visitorConversation(repo, visitor, input);
-        // A new conversation is within the address's hourly allowance, or nothing is stored.
-        if (!current) await this.admission.admitConversation(visitor);
+        // A new conversation has the contact the site asks for and is within the address's
+        // hourly allowance, or nothing is stored.
         // Its status is read under the lock: a resolve committed a moment ago must reopen it.
-        const conversation = current
-          ? await repo.relock(current)
-          : await this.open(trx, visitor, at);
+        let conversation: ConversationView;
+        if (current) conversation = await repo.relock(current);
+        else {
+          const contact = await this.requireContact(trx, visitor);
+          await this.admission.admitConversation(visitor);
+          conversation = await this.open(trx, visitor, at, contact);
+        }
         const message = { clientId: input.clientId, body: input.body };
         return this.messages.appendWithin(trx, conversation, actor, message, at, !current);
       },
@@ -121,7 +127,20 @@ export class ConversationsService {
     };
   }
 
-  /** Tells agents a visitor's conversations changed around it (blocked or unblocked). */
+  /**
+   * The visitor gives its name or email (the widget's pre-chat form): stored on the visitor
+   * itself, never another (the identity is the socket's), and shown to agents at once.
+   */
+  async identifyVisitor(
+    visitor: VisitorIdentity,
+    contact: { name?: string | undefined; email?: string | undefined },
+  ): Promise<VisitorContact> {
+    await this.repo.setVisitorContact(visitor.id, contact);
+    await this.announceVisitorChange(visitor.orgId, visitor.id);
+    return this.repo.visitorContact(visitor.id);
+  }
+
+  /** Tells agents a visitor's conversations changed around it (blocked, unblocked, named). */
   async announceVisitorChange(orgId: string, visitorId: string): Promise<void> {
     for (const view of await this.repo.listForVisitor(orgId, visitorId)) {
       this.events.emit('conversation.updated', {
@@ -304,7 +323,12 @@ export class ConversationsService {
   }
 
   /** A visitor's first message opens a conversation, in the message's transaction. */
-  private async open(trx: Db, visitor: VisitorIdentity, at: string): Promise<ConversationView> {
+  private async open(
+    trx: Db,
+    visitor: VisitorIdentity,
+    at: string,
+    contact: VisitorContact,
+  ): Promise<ConversationView> {
     const row: ConversationsTable = {
       id: randomUUID(),
       org_id: visitor.orgId,
@@ -335,7 +359,29 @@ export class ConversationsService {
         at,
       },
     ]);
-    return { ...row, visitor_name: visitor.name, visitor_blocked_at: null };
+    return {
+      ...row,
+      visitor_name: contact.name,
+      visitor_email: contact.email,
+      visitor_blocked_at: null,
+    };
+  }
+
+  /**
+   * The visitor's name and email as stored now; refuses with `contact_required` when the site
+   * asks for one that is missing. Read in the opening transaction, after the visitor's lock.
+   */
+  private async requireContact(trx: Db, visitor: VisitorIdentity): Promise<VisitorContact> {
+    const contact = await this.repo.withTransaction(trx).visitorContact(visitor.id);
+    const site = await new SitesRepository(trx).findForOrg(visitor.orgId, visitor.siteId);
+    const preChat = site?.widget.preChat;
+    const missing = (['name', 'email'] as const).filter(
+      (field) => preChat?.[field] === 'required' && !contact[field],
+    );
+    if (missing.length > 0) {
+      throw new AppError('contact_required', `Give your ${missing.join(' and ')} first`);
+    }
+    return contact;
   }
 
   private async announceUpdate(orgId: string, conversationId: string): Promise<Conversation> {

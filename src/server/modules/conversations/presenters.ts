@@ -10,6 +10,7 @@ export function toConversation(row: ConversationView): Conversation {
     visitor: {
       id: row.visitor_id,
       name: row.visitor_name,
+      email: row.visitor_email,
       blocked: row.visitor_blocked_at !== null,
     },
     status: row.status,

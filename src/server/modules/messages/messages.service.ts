@@ -98,7 +98,13 @@ export class MessagesService {
     trx: Db,
     target: Pick<
       ConversationView,
-      'id' | 'org_id' | 'status' | 'visitor_id' | 'visitor_name' | 'visitor_blocked_at'
+      | 'id'
+      | 'org_id'
+      | 'status'
+      | 'visitor_id'
+      | 'visitor_name'
+      | 'visitor_email'
+      | 'visitor_blocked_at'
     >,
     actor: Actor,
     input: NewMessage,

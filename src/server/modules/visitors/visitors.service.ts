@@ -58,6 +58,7 @@ export class VisitorsService {
       site_id: site.id,
       token_hash: hashToken(token),
       name: null,
+      email: null,
       created_at: at,
       last_seen_at: at,
       blocked_at: null,

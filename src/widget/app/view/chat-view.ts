@@ -6,9 +6,12 @@ import { chatEntries } from './chat-entries';
 import { createComposer, type ComposerActions } from './composer';
 import { element, setText } from './dom';
 import { createMessageList } from './message-list';
+import { createPreChatForm, type Contact, type PreChat } from './prechat-form';
 
 interface ChatViewActions extends ComposerActions {
   close(): void;
+  /** The pre-chat form's answers: resolves with a text to show, or null once stored. */
+  identify(contact: Contact): Promise<string | null>;
 }
 
 interface ChatView {
@@ -16,6 +19,11 @@ interface ChatView {
   focusComposer(): void;
   /** The site's own title and greeting; empty ones show the widget's, in the visitor's language. */
   setTexts(title: string, greeting: string): void;
+  /**
+   * What the site asks before the chat, and whether this visitor already answered: the form
+   * replaces the composer while something is asked, unanswered, and no conversation started.
+   */
+  setPreChat(preChat: PreChat, answered: boolean): void;
 }
 
 const BANNER_TEXT = {
@@ -59,7 +67,20 @@ export function mountChatView(root: HTMLElement, actions: ChatViewActions): Chat
   const scroller = element('div', { class: 'scroller' }, welcome, log, resolvedNotice);
   const typing = element('div', { class: 'typing', 'aria-live': 'polite' });
   const composer = createComposer(actions);
-  root.append(element('div', { class: 'chat' }, header, banner, scroller, typing, composer.root));
+  const preChatForm = createPreChatForm((contact) => actions.identify(contact));
+  let asking = false;
+  root.append(
+    element(
+      'div',
+      { class: 'chat' },
+      header,
+      banner,
+      scroller,
+      typing,
+      preChatForm.root,
+      composer.root,
+    ),
+  );
 
   closeButton.addEventListener('click', () => actions.close());
   document.addEventListener('keydown', (event) => {
@@ -72,7 +93,11 @@ export function mountChatView(root: HTMLElement, actions: ChatViewActions): Chat
   let lastKey: string | undefined;
 
   return {
-    focusComposer: composer.focus,
+    focusComposer: () => (preChatForm.root.hidden ? composer.focus() : preChatForm.focus()),
+    setPreChat(preChat, answered) {
+      preChatForm.setFields(preChat);
+      asking = !answered && (preChat.name !== 'off' || preChat.email !== 'off');
+    },
     setTexts(title, greeting) {
       setText(titleNode, title || t('title'));
       setText(welcome, greeting || t('welcome'));
@@ -80,6 +105,17 @@ export function mountChatView(root: HTMLElement, actions: ChatViewActions): Chat
     render(state) {
       renderBanner(banner, state.status);
       composer.setDisabled(state.status === 'unavailable');
+      // A started conversation (a visitor who chatted before) is never asked again.
+      const showForm =
+        asking &&
+        state.messages.length === 0 &&
+        state.local.every((message) => message.state === 'failed');
+      const wasShown = !preChatForm.root.hidden;
+      preChatForm.root.hidden = !showForm;
+      composer.root.hidden = showForm;
+      if (wasShown && !showForm && preChatForm.root.contains(document.activeElement)) {
+        composer.focus();
+      }
       setText(resolvedNotice, state.resolved ? t('resolved') : '');
       setText(
         typing,

@@ -21,6 +21,7 @@ const STATUS_TEXT: Record<Exclude<DeliveryStatus, 'failed'>, ChatKey> = {
 const FAILURE_TEXT: Partial<Record<ErrorCode, ChatKey>> = {
   message_too_long: 'errorTooLong',
   invalid_text: 'errorInvalidText',
+  contact_required: 'errorContactRequired',
 };
 
 const formatTime = timeFormatter(language);
