@@ -107,6 +107,14 @@ function openPostgres(url: string, settings: PoolOptions): Db {
     statement_timeout: settings.statementTimeoutMs,
     connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
     application_name: 'parley',
+    // bigint columns hold millisecond times (jobs) and counts, far below 2^53: read them as
+    // numbers, as SQLite and MySQL give them, not as pg's strings.
+    types: {
+      getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+        oid === pg.types.builtins.INT8
+          ? Number
+          : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
+    },
   });
   // An idle connection the server drops (restart, failover) must not crash the process; the
   // pool replaces it and the next query reports any lasting trouble.
