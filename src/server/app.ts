@@ -170,6 +170,9 @@ export async function buildApp(
     global: false,
     // Counted where the other limits are: in Redis for every node when there are several.
     store: sharedRateLimitStore(limiter),
+    // Per client address as every other limit counts it: behind the trusted proxies only, and an
+    // IPv6 address by its /64, which one home or phone can rotate through at will.
+    keyGenerator: (request) => client.address(request.raw),
     errorResponseBuilder: (_request, context) =>
       new AppError('rate_limited', 'Too many requests; slow down', Math.ceil(context.ttl / 1000)),
   });

@@ -46,11 +46,7 @@ export function refusedOriginRoutes(app: TypedApp, deps: RefusedOriginRouteDeps)
       },
       // Every page view of every shop asks once; an address asking more than this is not a shop.
       config: {
-        rateLimit: {
-          max: 120,
-          timeWindow: '1 minute',
-          keyGenerator: (request: FastifyRequest) => client.address(request.raw),
-        },
+        rateLimit: { max: 120, timeWindow: '1 minute' },
       },
     },
     async (request, reply) => {

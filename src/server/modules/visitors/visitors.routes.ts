@@ -1,4 +1,3 @@
-import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import {
   blockVisitorBody,
@@ -38,11 +37,7 @@ export function visitorRoutes(app: TypedApp, deps: VisitorRouteDeps): void {
       },
       // New anonymous visitors are cheap to ask for; bound how many one address can make.
       config: {
-        rateLimit: {
-          max: 30,
-          timeWindow: '1 minute',
-          keyGenerator: (request: FastifyRequest) => client.address(request.raw),
-        },
+        rateLimit: { max: 30, timeWindow: '1 minute' },
       },
     },
     async (request, reply) => {
