@@ -151,13 +151,16 @@ export interface SyncResult<C> {
   hasMore: boolean;
 }
 
+/** Where a cursor-paged list goes on. */
+const nextCursor = z
+  .string()
+  .nullable()
+  .meta({ description: 'Pass it as `cursor` for the next page; null on the last page' });
+
 export const conversationPageSchema = z
   .object({
     conversations: z.array(conversationSchema),
-    nextCursor: z
-      .string()
-      .nullable()
-      .meta({ description: 'Pass it as `cursor` for the next page; null on the last page' }),
+    nextCursor,
   })
   .meta({ id: 'ConversationPage' });
 /** One page of a conversation list; ask again with `nextCursor` while it is not null. */
@@ -293,10 +296,7 @@ export type FailedJob = z.infer<typeof failedJobSchema>;
 export const failedJobPageSchema = z
   .object({
     jobs: z.array(failedJobSchema),
-    nextCursor: z
-      .string()
-      .nullable()
-      .meta({ description: 'Pass it as `cursor` for the next page; null on the last page' }),
+    nextCursor,
   })
   .meta({ id: 'FailedJobPage' });
 export type FailedJobPage = z.infer<typeof failedJobPageSchema>;
