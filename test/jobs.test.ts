@@ -4,7 +4,7 @@
  * admins — and to nobody else.
  */
 import { randomUUID } from 'node:crypto';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { FailedJobPage, Message } from '../src/protocol/schemas';
 import {
   enqueueSystemMessage,
@@ -17,6 +17,9 @@ import {
   createVisitor,
   login,
   requestOk,
+  eventually,
+  seqsAfterFirst,
+  writeAtOnce,
   type AgentSocket,
   type VisitorSocket,
 } from './helpers/clients';
@@ -37,9 +40,6 @@ beforeEach(async () => {
 afterEach(async () => {
   await server.close();
 });
-
-const eventually = (check: () => unknown | Promise<unknown>) =>
-  vi.waitFor(check, { timeout: 15_000, interval: 20 });
 
 async function jobStatuses(): Promise<string[]> {
   const rows = await server.parley.db
@@ -70,42 +70,31 @@ describe('system messages from jobs', () => {
     const visitorHears = collect<Message>(widget, 'message:new');
     const agentHears = collect<Message>(agent, 'message:new');
 
-    const writes: Promise<unknown>[] = [];
-    for (let i = 0; i < 15; i++) {
-      writes.push(requestOk(widget, 'message:send', { clientId: randomUUID(), body: `v${i}` }));
-      writes.push(
-        requestOk(agent, 'message:send', { conversationId, clientId: randomUUID(), body: `a${i}` }),
-      );
-      // Half in a transaction of their own, as a feature enqueues them with its change.
-      writes.push(
-        i % 2 === 0
-          ? enqueueSystemMessage(server.parley.jobs, server.parley.db, {
-              orgId,
-              conversationId,
-              body: `s${i}`,
-            })
-          : server.parley.db.transaction().execute((trx) =>
+    // System messages from jobs, half enqueued in a transaction of their own, as a feature
+    // enqueues them with its change.
+    const job = (i: number) =>
+      i % 2 === 0
+        ? enqueueSystemMessage(server.parley.jobs, server.parley.db, {
+            orgId,
+            conversationId,
+            body: `s${i}`,
+          })
+        : server.parley.db
+            .transaction()
+            .execute((trx) =>
               enqueueSystemMessage(server.parley.jobs, trx, {
                 orgId,
                 conversationId,
                 body: `s${i}`,
               }),
-            ),
-      );
-    }
-    await Promise.all(writes);
+            );
+    await writeAtOnce(15, widget, agent, conversationId, job);
     await eventually(async () => expect(await jobStatuses()).toEqual(Array(15).fill('done')));
 
     const total = 1 + 15 * 3;
     const later = Array.from({ length: total - 1 }, (_, i) => i + 2);
-    // The first message's own push may arrive before or after the collecting began.
-    const seqs = (heard: Message[]) =>
-      heard
-        .map((m) => m.seq)
-        .filter((seq) => seq > 1)
-        .sort((a, b) => a - b);
-    await eventually(() => expect(seqs(visitorHears)).toEqual(later));
-    await eventually(() => expect(seqs(agentHears)).toEqual(later));
+    await eventually(() => expect(seqsAfterFirst(visitorHears)).toEqual(later));
+    await eventually(() => expect(seqsAfterFirst(agentHears)).toEqual(later));
     for (const socket of [widget, agent]) {
       const sync = await requestOk<{ messages: Message[] }>(socket, 'conversation:sync', {
         conversationId,

@@ -14,6 +14,9 @@ import {
   connectVisitor,
   createVisitor,
   requestOk,
+  eventually,
+  seqsAfterFirst,
+  writeAtOnce,
   type AgentSocket,
   type VisitorSocket,
 } from './helpers/clients';
@@ -48,45 +51,31 @@ afterEach(async () => {
 const system = (): Actor => ({ kind: 'system', orgId });
 const bot = (): Actor => ({ kind: 'bot', id: 'auto-reply', orgId, name: 'Parley bot' });
 
-async function settle(): Promise<void> {
-  await new Promise((resolve) => setTimeout(resolve, 200));
-}
-
 describe('appending from any module', () => {
   it('interleaves system and bot messages with a visitor and an agent writing, gap-free for all', async () => {
     const visitorHears = collect<Message>(widget, 'message:new');
     const agentHears = collect<Message>(agent, 'message:new');
-    const writes: Promise<unknown>[] = [];
-    for (let i = 0; i < 15; i++) {
-      writes.push(requestOk(widget, 'message:send', { clientId: randomUUID(), body: `v${i}` }));
-      writes.push(
-        requestOk(agent, 'message:send', { conversationId, clientId: randomUUID(), body: `a${i}` }),
-      );
-      writes.push(
+    await writeAtOnce(
+      15,
+      widget,
+      agent,
+      conversationId,
+      (i) =>
         server.parley.messages.append(system(), conversationId, {
           clientId: `system-${i}`,
           body: `s${i}`,
         }),
-      );
-      writes.push(
+      (i) =>
         server.parley.messages.append(bot(), conversationId, {
           clientId: `bot-${i}`,
           body: `b${i}`,
         }),
-      );
-    }
-    await Promise.all(writes);
-    await settle();
+    );
 
     const expected = Array.from({ length: 61 }, (_, i) => i + 1);
-    // Each write after the first one, heard once (the first one's push may come before or after).
-    const seqs = (heard: Message[]) =>
-      heard
-        .map((m) => m.seq)
-        .filter((seq) => seq > 1)
-        .sort((a, b) => a - b);
-    expect(seqs(visitorHears)).toEqual(expected.slice(1));
-    expect(seqs(agentHears)).toEqual(expected.slice(1));
+    // Each write after the first one, heard once.
+    await eventually(() => expect(seqsAfterFirst(visitorHears)).toEqual(expected.slice(1)));
+    await eventually(() => expect(seqsAfterFirst(agentHears)).toEqual(expected.slice(1)));
     const sync = await requestOk<{ messages: Message[] }>(widget, 'conversation:sync', {
       afterSeq: 0,
     });

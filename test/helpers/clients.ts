@@ -1,5 +1,7 @@
 /** Real socket.io-client connections and HTTP calls, as the widget and the console make them. */
+import { randomUUID } from 'node:crypto';
 import { io, type Socket } from 'socket.io-client';
+import { vi } from 'vitest';
 import type {
   AckResult,
   AgentClientEvents,
@@ -138,3 +140,40 @@ export function collect<T>(socket: Socket, event: string): T[] {
   socket.on(event, (payload: T) => seen.push(payload));
   return seen;
 }
+
+/**
+ * The seqs a socket heard after a conversation's first message, sorted: the first message's own
+ * push may come before or after the collecting began, so it is left out.
+ */
+export function seqsAfterFirst(heard: { seq: number }[]): number[] {
+  return heard
+    .map((m) => m.seq)
+    .filter((seq) => seq > 1)
+    .sort((a, b) => a - b);
+}
+
+/**
+ * Everyone writes at once: in each of `rounds`, the visitor, the agent and every other writer
+ * (called with the round's number) send one message, none waiting for another.
+ */
+export function writeAtOnce(
+  rounds: number,
+  widget: Socket,
+  agent: Socket,
+  conversationId: string,
+  ...others: ((round: number) => Promise<unknown>)[]
+): Promise<unknown[]> {
+  const writes: Promise<unknown>[] = [];
+  for (let i = 0; i < rounds; i++) {
+    writes.push(requestOk(widget, 'message:send', { clientId: randomUUID(), body: `v${i}` }));
+    writes.push(
+      requestOk(agent, 'message:send', { conversationId, clientId: randomUUID(), body: `a${i}` }),
+    );
+    for (const other of others) writes.push(other(i));
+  }
+  return Promise.all(writes);
+}
+
+/** Retries `check` (an expectation) until it passes, instead of sleeping a fixed time. */
+export const eventually = (check: () => unknown): Promise<unknown> =>
+  vi.waitFor(check, { timeout: 15_000, interval: 20 });
