@@ -79,15 +79,13 @@ describe('system messages from jobs', () => {
             conversationId,
             body: `s${i}`,
           })
-        : server.parley.db
-            .transaction()
-            .execute((trx) =>
-              enqueueSystemMessage(server.parley.jobs, trx, {
-                orgId,
-                conversationId,
-                body: `s${i}`,
-              }),
-            );
+        : server.parley.db.transaction().execute((trx) =>
+            enqueueSystemMessage(server.parley.jobs, trx, {
+              orgId,
+              conversationId,
+              body: `s${i}`,
+            }),
+          );
     await writeAtOnce(15, widget, agent, conversationId, job);
     await eventually(async () => expect(await jobStatuses()).toEqual(Array(15).fill('done')));
 
