@@ -15,6 +15,7 @@ function serverCopy(item: OutboxItem, seq: number): Message {
     author: { type: 'visitor', id: 'v1', name: null },
     body: item.body,
     internal: false,
+    meta: null,
     createdAt: '2025-01-01T00:00:00.000Z',
   };
 }

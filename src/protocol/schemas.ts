@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { ERROR_CODES } from './errors';
+import { messageMeta } from './routing-schemas';
 import {
   CLIENT_ID_PATTERN,
   EMAIL_PATTERN,
@@ -79,6 +80,9 @@ export const messageSchema = z
     internal: z
       .boolean()
       .meta({ description: 'A private note between agents; never sent to the visitor' }),
+    meta: messageMeta.nullable().meta({
+      description: 'What a structured timeline entry is (why this agent, a transfer); else null',
+    }),
     createdAt: isoTime,
   })
   .meta({ id: 'Message' });
@@ -99,6 +103,12 @@ export const conversationSchema = z
     }),
     status: conversationStatus,
     assigneeId: z.string().nullable(),
+    departmentId: z.string().nullable(),
+    queuedAt: isoTime.nullable().meta({
+      description: "Set while it waits in its department's queue for an agent with room",
+    }),
+    assignedAt: isoTime.nullable(),
+    language: z.string().nullable().meta({ description: "BCP 47: the visitor's language" }),
     lastSeq: z.number().int(),
     lastMessage: z.object({ body: z.string(), authorType, createdAt: isoTime }).nullable(),
     unreadCount: z.number().int().meta({ description: 'Visitor messages no agent has read yet' }),

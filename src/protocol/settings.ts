@@ -3,6 +3,8 @@
  * the console can say what is wrong before sending and the server refuses the same things.
  */
 
+import type { RoutingSettings } from './routing-schemas';
+
 /** An allowed origin, exactly `scheme://host[:port]`: http or https, no path, wildcard or user. */
 const ORIGIN_PATTERN =
   /^(https?):\/\/([a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*|\[[0-9a-f:.]+\])(?::(\d{1,5}))?\/?$/i;
@@ -47,3 +49,12 @@ export const WCAG_AA_CONTRAST = 4.5;
 
 /** How an invitation link lasts before it expires. */
 export const INVITE_TTL_MS = 7 * 24 * 3600 * 1000;
+
+/** An organization's routing settings until an admin changes them. */
+export const ROUTING_DEFAULTS: RoutingSettings = {
+  autoAcceptTransfers: false,
+  transferTimeoutSeconds: 120,
+  awayAfterMinutes: 10,
+  autoResolveHours: 24,
+  agentsSeeAll: false,
+};

@@ -109,6 +109,29 @@ beforeAll(async () => {
       expires_at: at,
     })
     .execute();
+  // Routing: a department with the admin in it.
+  const org = await db.selectFrom('organizations').select('id').executeTakeFirstOrThrow();
+  const departmentId = randomUUID();
+  await db
+    .insertInto('departments')
+    .values({
+      id: departmentId,
+      org_id: org.id,
+      name: 'Sales',
+      strategy: 'least_busy',
+      created_at: at,
+    })
+    .execute();
+  await db
+    .insertInto('agent_departments')
+    .values({
+      id: randomUUID(),
+      agent_id: admin.id,
+      department_id: departmentId,
+      org_id: org.id,
+      created_at: at,
+    })
+    .execute();
   widget.close();
   agent.close();
   await server.close();

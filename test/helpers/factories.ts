@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Db } from '../../src/server/db/database';
+import { NEW_AGENT_ROUTING } from '../../src/server/modules/auth/agents.repository';
 import { hashPassword } from '../../src/server/modules/auth/password';
 import { now } from '../../src/server/tokens';
 import type { AgentRole } from '../../src/protocol/schemas';
@@ -36,6 +37,7 @@ export async function createOrganization(
       password_hash: await hashPassword(agent.password),
       role: 'owner',
       created_at: at,
+      ...NEW_AGENT_ROUTING,
     })
     .execute();
   return { orgId, widgetKey };
@@ -58,6 +60,7 @@ export async function createAgent(
       password_hash: await hashPassword(agent.password),
       role: agent.role,
       created_at: now(),
+      ...NEW_AGENT_ROUTING,
     })
     .execute();
   return id;

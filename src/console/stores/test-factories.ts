@@ -7,6 +7,10 @@ export function aConversation(overrides: Partial<Conversation> = {}): Conversati
     visitor: { id: 'v-0001-abcdef', name: null, email: null, blocked: false },
     status: 'open',
     assigneeId: null,
+    departmentId: null,
+    queuedAt: null,
+    assignedAt: null,
+    language: null,
     lastSeq: 0,
     lastMessage: null,
     unreadCount: 0,
@@ -27,6 +31,7 @@ export function aMessage(seq: number, overrides: Partial<Message> = {}): Message
     author: { type: 'visitor', id: 'v-0001-abcdef', name: null },
     body: `message ${seq}`,
     internal: false,
+    meta: null,
     createdAt: new Date(Date.parse('2025-06-10T10:00:00.000Z') + seq * 1000).toISOString(),
     ...overrides,
   };

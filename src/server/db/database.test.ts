@@ -44,9 +44,11 @@ describe('migrations', () => {
     await migrateToLatest(db);
     const tables = async () => (await listTables(db!)).filter((n) => !n.startsWith('kysely_'));
     expect(await tables()).toEqual([
+      'agent_departments',
       'agents',
       'blocked_addresses',
       'conversations',
+      'departments',
       'events',
       'invites',
       'jobs',

@@ -2,6 +2,7 @@
  * Table types for Kysely. Portable across SQLite, PostgreSQL and MySQL: ids are text (UUIDs),
  * times are ISO 8601 UTC text (sortable, same in every dialect), booleans are 0/1 integers.
  */
+import type { PresenceStatus, RoutingStrategy } from '../../protocol/routing-schemas';
 import type { AgentRole, AuthorType, ConversationStatus } from '../../protocol/schemas';
 
 export interface OrganizationsTable {
@@ -14,6 +15,8 @@ export interface OrganizationsTable {
   time_zone: string | null;
   /** Set while the organization requires two-factor sign-in of every agent. */
   two_factor_required_at: string | null;
+  /** JSON RoutingSettings; null for the defaults. */
+  routing_settings: string | null;
 }
 
 export interface SitesTable {
@@ -31,6 +34,8 @@ export interface SitesTable {
   widget_settings: string | null;
   /** Set once deleted: the key stops working; its conversations stay, archived. */
   deleted_at: string | null;
+  /** Where its new conversations are routed; null: the whole team. */
+  default_department_id: string | null;
 }
 
 export interface AgentsTable {
@@ -48,6 +53,36 @@ export interface AgentsTable {
   totp_enabled_at: string | null;
   /** The time step of the last accepted code: each code works once. */
   totp_last_step: number | null;
+  /** What routing reads, kept by the presence service. */
+  presence: PresenceStatus;
+  /** What the agent chose in the header. */
+  chosen_status: PresenceStatus;
+  /** The most conversations auto-assignment gives this agent at once. */
+  max_chats: number;
+  /** JSON array of BCP 47 tags the agent speaks; null: none given. */
+  languages: string | null;
+}
+
+/** A team within the organization that conversations are routed to. */
+export interface DepartmentsTable {
+  id: string;
+  org_id: string;
+  name: string;
+  strategy: RoutingStrategy;
+  /** Round-robin's place: the agent assigned last. */
+  last_assigned_agent_id: string | null;
+  created_at: string;
+  /** Set once deleted: it takes no new conversations; the ones it had stay. */
+  deleted_at: string | null;
+}
+
+/** An agent's membership of a department. */
+export interface AgentDepartmentsTable {
+  id: string;
+  agent_id: string;
+  department_id: string;
+  org_id: string;
+  created_at: string;
 }
 
 /** A "Forgot password?" link: single use, expiring; stored as its token's SHA-256. */
@@ -108,6 +143,8 @@ export interface VisitorsTable {
   blocked_by: string | null;
   /** The address (IPv4, or IPv6 /64) it last connected from; what blocking "their address" blocks. */
   last_address: string | null;
+  /** The browser's language (BCP 47), as the widget reported it. */
+  language: string | null;
 }
 
 export interface BlockedAddressesTable {
@@ -149,6 +186,13 @@ export interface ConversationsTable {
   created_at: string;
   updated_at: string;
   resolved_at: string | null;
+  /** The department it is routed in; null: the whole team. */
+  department_id: string | null;
+  /** Set while it waits in its department's queue; the queue is in this order. */
+  queued_at: string | null;
+  assigned_at: string | null;
+  /** BCP 47: the visitor's browser language until detection refines it. */
+  language: string | null;
 }
 
 export interface MessagesTable {
@@ -164,6 +208,8 @@ export interface MessagesTable {
   body: string;
   internal: number;
   created_at: string;
+  /** JSON MessageMeta: what a structured timeline entry is (why this agent, a transfer…). */
+  meta: string | null;
 }
 
 /** One change others react to, recorded with the change (see migrations/0003-events). */
@@ -215,6 +261,8 @@ export interface Database {
   organizations: OrganizationsTable;
   sites: SitesTable;
   agents: AgentsTable;
+  departments: DepartmentsTable;
+  agent_departments: AgentDepartmentsTable;
   invites: InvitesTable;
   recovery_codes: RecoveryCodesTable;
   password_resets: PasswordResetsTable;

@@ -9,6 +9,8 @@ export const PARLEY_TABLES: readonly { name: keyof Database; key: string }[] = [
   { name: 'organizations', key: 'id' },
   { name: 'sites', key: 'id' },
   { name: 'agents', key: 'id' },
+  { name: 'departments', key: 'id' },
+  { name: 'agent_departments', key: 'id' },
   { name: 'invites', key: 'id' },
   { name: 'recovery_codes', key: 'id' },
   { name: 'password_resets', key: 'id' },

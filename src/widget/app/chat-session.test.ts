@@ -73,6 +73,7 @@ class FakeVisitorServer {
       author: { type, id: type === 'agent' ? 'a1' : 'v1', name: type === 'agent' ? 'Ana' : null },
       body,
       internal: false,
+      meta: null,
       createdAt: new Date(0).toISOString(),
     };
     this.messages.push(message);

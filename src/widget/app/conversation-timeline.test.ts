@@ -11,6 +11,7 @@ function message(seq: number, overrides: Partial<Message> = {}): Message {
     author: { type: 'agent', id: 'a1', name: 'Ana' },
     body: `message ${seq}`,
     internal: false,
+    meta: null,
     createdAt: '2025-01-01T00:00:00.000Z',
     ...overrides,
   };

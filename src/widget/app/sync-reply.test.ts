@@ -17,6 +17,7 @@ const message: Message = {
   author: { type: 'agent', id: 'a1', name: 'Ana' },
   body: 'hello',
   internal: false,
+  meta: null,
   createdAt: '2025-01-01T00:00:00.000Z',
 };
 const page = { conversation, messages: [message], hasMore: false };

@@ -8,6 +8,7 @@ import * as signIn from './0006-sign-in';
 import * as refusedOrigins from './0007-refused-origins';
 import * as visitorContact from './0008-visitor-contact';
 import * as requireTwoFactor from './0009-require-two-factor';
+import * as routing from './0010-routing';
 
 /** Every migration, by name; names sort in the order they run. Add new ones at the end. */
 export const migrations: Record<string, Migration> = {
@@ -20,4 +21,5 @@ export const migrations: Record<string, Migration> = {
   '0007-refused-origins': refusedOrigins,
   '0008-visitor-contact': visitorContact,
   '0009-require-two-factor': requireTwoFactor,
+  '0010-routing': routing,
 };

@@ -5,6 +5,17 @@ import type { Agent, AgentRole } from '../../../protocol/schemas';
 
 export type AgentRow = AgentsTable;
 
+/** Where routing starts a new agent: offline until their console connects, five chats at most. */
+export const NEW_AGENT_ROUTING = {
+  presence: 'offline',
+  chosen_status: 'online',
+  max_chats: 5,
+  languages: null,
+} as const satisfies Partial<AgentsTable>;
+
+/** A new agent's row; routing's columns start at NEW_AGENT_ROUTING. */
+export type NewAgent = Omit<Insertable<AgentsTable>, keyof typeof NEW_AGENT_ROUTING>;
+
 export function toAgent(row: AgentRow): Agent {
   return { id: row.id, orgId: row.org_id, email: row.email, name: row.name, role: row.role };
 }
@@ -51,8 +62,11 @@ export class AgentsRepository {
     return (await query.execute()).map((r) => r.id);
   }
 
-  async insert(row: Insertable<AgentsTable>): Promise<void> {
-    await this.db.insertInto('agents').values(row).execute();
+  async insert(row: NewAgent): Promise<void> {
+    await this.db
+      .insertInto('agents')
+      .values({ ...NEW_AGENT_ROUTING, ...row })
+      .execute();
   }
 
   async setPasswordHash(id: string, passwordHash: string): Promise<void> {

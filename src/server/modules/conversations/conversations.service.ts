@@ -346,6 +346,10 @@ export class ConversationsService {
       created_at: at,
       updated_at: at,
       resolved_at: null,
+      department_id: null,
+      queued_at: null,
+      assigned_at: null,
+      language: null,
     };
     await this.repo.withTransaction(trx).insert(row);
     await logEvents(trx, [

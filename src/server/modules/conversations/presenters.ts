@@ -1,4 +1,5 @@
 import type { ConversationsTable, MessagesTable } from '../../db/schema';
+import type { MessageMeta } from '../../../protocol/routing-schemas';
 import type { Conversation, Message, VisitorConversation } from '../../../protocol/schemas';
 import { presentedAuthorId } from '../messages/message-author';
 import type { ConversationView } from './conversations.repository';
@@ -15,6 +16,10 @@ export function toConversation(row: ConversationView): Conversation {
     },
     status: row.status,
     assigneeId: row.assignee_id,
+    departmentId: row.department_id,
+    queuedAt: row.queued_at,
+    assignedAt: row.assigned_at,
+    language: row.language,
     lastSeq: row.last_seq,
     lastMessage:
       row.last_message_at === null
@@ -55,6 +60,7 @@ export function toMessage(row: MessagesTable): Message {
     },
     body: row.body,
     internal: row.internal === 1,
+    meta: row.meta === null ? null : (JSON.parse(row.meta) as MessageMeta),
     createdAt: row.created_at,
   };
 }

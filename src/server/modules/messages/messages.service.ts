@@ -9,6 +9,7 @@ import type { DomainEvents } from '../../domain-events';
 import { notFound } from '../../errors';
 import { now } from '../../tokens';
 import { SYNC_PAGE_CHARS, SYNC_PAGE_SIZE } from '../../../protocol/limits';
+import type { MessageMeta } from '../../../protocol/routing-schemas';
 import type { Message } from '../../../protocol/schemas';
 import {
   ConversationsRepository,
@@ -30,6 +31,8 @@ export interface NewMessage {
   body: string;
   /** A private note between agents; never sent to the visitor. */
   internal?: boolean;
+  /** What a structured timeline entry is (why this agent, a transfer, a join). */
+  meta?: MessageMeta;
 }
 
 /** A committed message and its conversation as the same transaction left it. */
@@ -137,6 +140,7 @@ export class MessagesService {
       body: input.body,
       internal: input.internal ? 1 : 0,
       created_at: at,
+      meta: input.meta === undefined ? null : JSON.stringify(input.meta),
     };
     await this.messages.withTransaction(trx).insert(message);
     const logged: LoggedEvent[] = [

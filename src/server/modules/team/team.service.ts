@@ -20,7 +20,7 @@ import type {
   PendingInvite,
   TeamMember,
 } from '../../../protocol/settings-schemas';
-import { AgentsRepository } from '../auth/agents.repository';
+import { AgentsRepository, NEW_AGENT_ROUTING } from '../auth/agents.repository';
 import { hashPassword } from '../auth/password';
 import { SessionsRepository } from '../auth/sessions.repository';
 import { InvitesRepository } from './invites.repository';
@@ -139,6 +139,7 @@ export class TeamService {
       totp_secret: null,
       totp_enabled_at: null,
       totp_last_step: null,
+      ...NEW_AGENT_ROUTING,
     };
     await inTransaction(this.db, async (trx) => {
       if (!(await new InvitesRepository(trx).markUsed(invite.id, at))) throw inviteUsed();

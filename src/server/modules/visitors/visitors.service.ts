@@ -64,6 +64,7 @@ export class VisitorsService {
       blocked_at: null,
       blocked_by: null,
       last_address: context.address,
+      language: null,
     });
     return { visitorId: id, token };
   }

@@ -12,6 +12,7 @@ function message(seq: number, author: Message['author'], clientId: string | null
     author,
     body: `body ${seq}`,
     internal: false,
+    meta: null,
     createdAt: '2025-01-01T10:00:00.000Z',
   };
 }

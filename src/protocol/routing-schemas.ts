@@ -1,0 +1,83 @@
+/**
+ * Routing, presence and the structured timeline entries they write (issue 10). Kept apart from
+ * schemas.ts so that each routing feature adds its payloads here without touching the core's.
+ */
+import { z } from 'zod';
+
+export const presenceStatus = z.enum(['online', 'away', 'offline']);
+export type PresenceStatus = z.infer<typeof presenceStatus>;
+
+export const routingStrategy = z.enum(['round_robin', 'least_busy']);
+export type RoutingStrategy = z.infer<typeof routingStrategy>;
+
+/** One agent routing looked at, as they were at that moment. */
+const assignmentCandidate = z.object({
+  agentId: z.string(),
+  name: z.string(),
+  /** Open conversations assigned to them then. */
+  load: z.number().int(),
+  maxChats: z.number().int(),
+  speaksLanguage: z.boolean(),
+});
+
+/**
+ * What a structured timeline entry is. Entries marked agents-only ride on internal messages,
+ * which never reach the visitor; `joined` is the one a visitor sees.
+ */
+export const messageMeta = z.discriminatedUnion('kind', [
+  /** Why this agent: an automatic assignment and everything it weighed. Agents only. */
+  z.object({
+    kind: z.literal('assignment'),
+    agentId: z.string(),
+    agentName: z.string(),
+    strategy: routingStrategy,
+    departmentId: z.string().nullable(),
+    language: z.string().nullable(),
+    languageMatch: z.boolean(),
+    candidates: z.array(assignmentCandidate),
+  }),
+  /** The conversation waits in a queue: nobody eligible had room. Agents only. */
+  z.object({ kind: z.literal('queued'), departmentId: z.string().nullable() }),
+  /** An agent claimed it from the queue, or a supervisor took it over. Agents only. */
+  z.object({
+    kind: z.literal('claimed'),
+    agentId: z.string(),
+    agentName: z.string(),
+    takeover: z.boolean(),
+  }),
+  /** A transfer asked for, with its note as the body. Agents only. */
+  z.object({
+    kind: z.literal('transfer'),
+    transferId: z.string(),
+    fromAgentId: z.string().nullable(),
+    toAgentId: z.string().nullable(),
+    toDepartmentId: z.string().nullable(),
+    state: z.enum(['requested', 'accepted', 'expired']),
+  }),
+  /** A new agent joined: the one entry the visitor sees. */
+  z.object({ kind: z.literal('joined'), agentName: z.string() }),
+  /** A supervisor's whisper to the assigned agent. Agents only. */
+  z.object({ kind: z.literal('whisper'), toAgentId: z.string().nullable() }),
+  /** A private note naming colleagues (`@name`). Agents only. */
+  z.object({ kind: z.literal('mentions'), agentIds: z.array(z.string()) }),
+  /** A visitor's leave-a-message form, sent while no agent was online. */
+  z.object({ kind: z.literal('offline_message'), name: z.string(), email: z.string() }),
+]);
+export type MessageMeta = z.infer<typeof messageMeta>;
+
+/** An organization's routing choices; every field has a default (ROUTING_DEFAULTS). */
+export const routingSettingsSchema = z
+  .object({
+    /** A transfer's target takes it at once, without pressing Accept. */
+    autoAcceptTransfers: z.boolean(),
+    /** A transfer nobody accepts within this returns to the queue. */
+    transferTimeoutSeconds: z.number().int().min(10).max(3_600),
+    /** An online agent with no activity in the console for this long shows as away. */
+    awayAfterMinutes: z.number().int().min(1).max(1_440),
+    /** An open or pending conversation without activity this long is resolved; 0: never. */
+    autoResolveHours: z.number().int().min(0).max(8_760),
+    /** Every agent may see the "All" tab, not only supervisors and up. */
+    agentsSeeAll: z.boolean(),
+  })
+  .meta({ id: 'RoutingSettings' });
+export type RoutingSettings = z.infer<typeof routingSettingsSchema>;
