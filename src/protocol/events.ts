@@ -22,6 +22,12 @@ import type {
   visitorSyncPayload,
   visitorTypingPayload,
 } from './schemas';
+import type {
+  OwnPresence,
+  PresenceStatus,
+  presenceActivityPayload,
+  presenceSetPayload,
+} from './routing-schemas';
 import type { WidgetSettings } from './settings-schemas';
 
 /** Every event a client sends takes an ack, called once with the outcome. */
@@ -69,6 +75,10 @@ export interface AgentClientEvents {
     ack: Ack<{ conversation: Conversation }>,
   ) => void;
   typing: (p: In<typeof agentTypingPayload>, ack?: Ack<null>) => void;
+  /** The agent picks their own status in the header. */
+  'presence:set': (p: In<typeof presenceSetPayload>, ack: Ack<OwnPresence>) => void;
+  /** The agent is at work in the console (throttled by the console to once a minute). */
+  'presence:activity': (p: In<typeof presenceActivityPayload>, ack?: Ack<OwnPresence>) => void;
 }
 
 /** `/agent` namespace: what the server pushes to every agent of the organization. */
@@ -77,6 +87,8 @@ export interface AgentServerEvents {
   'conversation:updated': (conversation: Conversation) => void;
   'message:new': (message: Message) => void;
   typing: (p: { conversationId: string; typing: boolean }) => void;
+  /** An agent of the organization (the receiver too) is now online, away or offline. */
+  'agent:presence': (p: { agentId: string; presence: PresenceStatus }) => void;
 }
 
 /** Every event name a client may send, at run time; `satisfies` keeps each list complete. */
@@ -94,6 +106,8 @@ export const AGENT_CLIENT_EVENTS = [
   'conversation:read',
   'conversation:resolve',
   'typing',
+  'presence:set',
+  'presence:activity',
 ] as const satisfies readonly (keyof AgentClientEvents)[];
 // A name missing from a list above is a compile error here.
 type Complete<Listed, All> = [Exclude<All, Listed>] extends [never] ? true : never;

@@ -81,3 +81,24 @@ export const routingSettingsSchema = z
   })
   .meta({ id: 'RoutingSettings' });
 export type RoutingSettings = z.infer<typeof routingSettingsSchema>;
+
+// ---- presence ----
+
+/** An agent picks their own status; there is no field to name anyone else. */
+export const presenceSetPayload = z.strictObject({ status: presenceStatus });
+export type PresenceSetPayload = z.input<typeof presenceSetPayload>;
+
+/** The console saw the agent at work (input, focus): sent at most once a minute. */
+export const presenceActivityPayload = z.strictObject({}).optional();
+
+/** An agent's own presence: what routing sees, and what they chose. */
+export const ownPresenceSchema = z
+  .object({ presence: presenceStatus, chosenStatus: presenceStatus })
+  .meta({ id: 'OwnPresence' });
+export type OwnPresence = z.infer<typeof ownPresenceSchema>;
+
+/** A colleague as the console lists them with their presence (the transfer dialog, Team). */
+export const agentPresenceSchema = z
+  .object({ agentId: z.string(), name: z.string(), presence: presenceStatus })
+  .meta({ id: 'AgentPresence' });
+export type AgentPresence = z.infer<typeof agentPresenceSchema>;

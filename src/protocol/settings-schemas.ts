@@ -122,8 +122,8 @@ export const teamMemberSchema = z
   .meta({ id: 'TeamMember' });
 export type TeamMember = z.infer<typeof teamMemberSchema>;
 
-/** Roles an owner or admin may give; `supervisor` arrives with routing. */
-export const assignableRole = z.enum(['owner', 'admin', 'agent']);
+/** Roles an owner or admin may give (only an owner gives `owner`): every role there is. */
+export const assignableRole = agentRole;
 
 const email = z.string().trim().toLowerCase().email().max(254);
 

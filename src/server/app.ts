@@ -41,6 +41,8 @@ import { RefusedOriginsRepository } from './modules/sites/refused-origins.reposi
 import { RefusedOriginsService } from './modules/sites/refused-origins.service';
 import { SitesService } from './modules/sites/sites.service';
 import { visitorsModule } from './modules/visitors/visitors.module';
+import { presenceModule } from './modules/presence/presence.module';
+import { PresenceService } from './modules/presence/presence.service';
 import { organizationModule } from './modules/organization/organization.module';
 import { OrganizationService } from './modules/organization/organization.service';
 import { teamModule } from './modules/team/team.module';
@@ -207,6 +209,12 @@ export async function buildApp(
   registerMessageJobs(jobs, messages);
   jobs.pruneFinished({ doneMs: 7 * 86_400_000, failedMs: 30 * 86_400_000 }); // a week, a month
   await http.register(jobsModule, { jobs: new JobsService(jobs), guards });
+  const presence = new PresenceService(db, events, realtime.consoles, {
+    graceMs: config.presenceGraceMs,
+    clock: options.clock ?? systemClock,
+    log: http.log,
+  });
+  await http.register(presenceModule, { presence, guards, realtime, jobs });
   http.addHook('onReady', () => jobs.start());
   const refusedOrigins = new RefusedOriginsService(
     sites,
@@ -245,6 +253,7 @@ export async function buildApp(
   // writes already under way commit, then the HTTP server and the store close.
   http.addHook('preClose', async () => {
     await realtime.drain(10_000);
+    presence.stop();
     await jobs.stop(10_000);
   });
   http.addHook('onClose', async () => {

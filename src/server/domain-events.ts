@@ -3,6 +3,7 @@
  * (one per audience) decide who hears each one; services never know about sockets.
  */
 import type { Conversation, Message } from '../protocol/schemas';
+import type { PresenceStatus } from '../protocol/routing-schemas';
 import type { WidgetSettings } from '../protocol/settings-schemas';
 
 export interface DomainEventMap {
@@ -37,6 +38,8 @@ export interface DomainEventMap {
   'site.deleted': { orgId: string; siteId: string };
   /** An agent was deactivated: every session and socket of theirs ends. */
   'agent.deactivated': { orgId: string; agentId: string };
+  /** An agent's effective presence changed (what routing reads); emitted once per change. */
+  'agent.presence': { orgId: string; agentId: string; presence: PresenceStatus };
 }
 
 export type DomainEventName = keyof DomainEventMap;

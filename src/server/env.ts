@@ -135,6 +135,11 @@ const schema = z.object({
    */
   PARLEY_JOB_LEASE_MS: z.coerce.number().int().min(1000).max(3_600_000).default(30_000),
   /**
+   * How long (milliseconds) after an agent's last console tab closes they turn offline. A reload
+   * or a short network cut reconnects sooner, so routing never sees the agent leave.
+   */
+  PARLEY_PRESENCE_GRACE_MS: z.coerce.number().int().min(0).max(600_000).default(15_000),
+  /**
    * `smtp://user:password@host:587` or `smtps://…:465`: invitations (and, later, password resets)
    * are emailed. Unset: the console shows invitation links to copy.
    */
@@ -171,6 +176,8 @@ export interface Config {
   sessionCheckMs: number;
   /** The job queue's poll interval and lease (see PARLEY_JOB_POLL_MS, PARLEY_JOB_LEASE_MS). */
   jobs: { pollMs: number; leaseMs: number };
+  /** How long after an agent's last console closes they turn offline (PARLEY_PRESENCE_GRACE_MS). */
+  presenceGraceMs: number;
   /** Where email goes out; undefined: Parley sends none. */
   smtp?: { url: string; from: string };
 }
@@ -226,6 +233,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     headersTimeoutMs: 10_000,
     sessionCheckMs: 30_000,
     jobs: { pollMs: v.PARLEY_JOB_POLL_MS, leaseMs: v.PARLEY_JOB_LEASE_MS },
+    presenceGraceMs: v.PARLEY_PRESENCE_GRACE_MS,
     smtp: v.PARLEY_SMTP_URL
       ? {
           url: v.PARLEY_SMTP_URL,

@@ -82,7 +82,12 @@ export interface Cluster {
   close(): Promise<void>;
 }
 
-export async function startCluster(engine: Engine, size = 3): Promise<Cluster> {
+/** `extraEnv`: more settings for every node (e.g. a short PARLEY_PRESENCE_GRACE_MS). */
+export async function startCluster(
+  engine: Engine,
+  size = 3,
+  extraEnv: Record<string, string> = {},
+): Promise<Cluster> {
   const database = await createTestDatabase(engine);
   const redis = await startRedis();
   const ports = await Promise.all(Array.from({ length: size }, () => freePort()));
@@ -91,6 +96,7 @@ export async function startCluster(engine: Engine, size = 3): Promise<Cluster> {
     PARLEY_METRICS_TOKEN: METRICS_TOKEN,
     // As behind the load balancer: visitors come from the addresses it forwards (newVisitor).
     PARLEY_TRUST_PROXY: '127.0.0.1',
+    ...extraEnv,
   };
   const nodes: (ServerProcess | undefined)[] = [];
   const start = async (i: number) => {

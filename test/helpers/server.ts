@@ -57,6 +57,7 @@ export function testConfig(database: TestDatabase, overrides: Partial<Config> = 
     sessionCheckMs: 30_000,
     // Jobs start soon after they are due, so tests wait little for them.
     jobs: { pollMs: 25, leaseMs: 30_000 },
+    presenceGraceMs: 15_000,
     ...overrides,
   };
 }

@@ -20,8 +20,8 @@ import {
 import { createAgent, createOrganization } from '../helpers/factories';
 import { ADMIN, startServer, type TestServer } from '../helpers/server';
 
-type Who = 'owner' | 'admin' | 'agent' | 'other organization';
-const EVERYONE: Who[] = ['owner', 'admin', 'agent', 'other organization'];
+type Who = 'owner' | 'admin' | 'supervisor' | 'agent' | 'other organization';
+const EVERYONE: Who[] = ['owner', 'admin', 'supervisor', 'agent', 'other organization'];
 const PASSWORD = 'a long enough password';
 
 interface Fixture {
@@ -42,10 +42,19 @@ interface Fixture {
 /** What one caller gets: an HTTP status, or a socket ack's `ok` / error code. */
 type Outcome = number | 'ok' | string;
 
-/** Our organization's three roles succeed with `ours`; another organization gets `theirs`. */
-const byRole = (ours: Outcome, theirs: Outcome, agent: Outcome = ours): Record<Who, Outcome> => ({
+/**
+ * Our organization's roles succeed with `ours`; another organization gets `theirs`. A supervisor
+ * gets what an agent gets unless told: the team and the sites are for admins and up.
+ */
+const byRole = (
+  ours: Outcome,
+  theirs: Outcome,
+  agent: Outcome = ours,
+  supervisor: Outcome = agent,
+): Record<Who, Outcome> => ({
   owner: ours,
   admin: ours,
+  supervisor,
   agent,
   'other organization': theirs,
 });
@@ -182,7 +191,7 @@ const REST: RestCase[] = [
     url: '/api/v1/organization',
     path: () => '/api/v1/organization',
     body: () => ({ requireTwoFactor: false }),
-    expect: { owner: 200, admin: 403, agent: 403, 'other organization': 200 },
+    expect: { owner: 200, admin: 403, supervisor: 403, agent: 403, 'other organization': 200 },
   },
   {
     method: 'PATCH',
@@ -240,7 +249,13 @@ const REST: RestCase[] = [
     method: 'DELETE',
     url: '/api/v1/me/sessions/:id',
     path: (f) => `/api/v1/me/sessions/${f.ownerSpareSessionId}`,
-    expect: { owner: 204, admin: 404, agent: 404, 'other organization': 404 },
+    expect: {
+      owner: 204,
+      admin: 404,
+      supervisor: 404,
+      agent: 404,
+      'other organization': 404,
+    },
   },
   {
     method: 'POST',
@@ -254,6 +269,20 @@ const REST: RestCase[] = [
     url: '/api/v1/visitors/:id/block',
     path: (f) => `/api/v1/visitors/${f.visitorId}/block`,
     expect: byRole(204, 404),
+  },
+  {
+    method: 'GET',
+    url: '/api/v1/agents/presence',
+    path: () => '/api/v1/agents/presence',
+    expect: byRole(200, 200),
+  },
+  {
+    // Always the caller's own status; online changes nothing for agents whose console is open.
+    method: 'PUT',
+    url: '/api/v1/presence',
+    path: () => '/api/v1/presence',
+    body: () => ({ status: 'online' }),
+    expect: byRole(200, 200),
   },
 ];
 
@@ -307,6 +336,8 @@ const SOCKET: SocketCase[] = [
     payload: (f) => ({ conversationId: f.conversationId, typing: true }),
     expect: byRole('ok', 'not_found'),
   },
+  { event: 'presence:set', payload: () => ({ status: 'online' }), expect: byRole('ok', 'ok') },
+  { event: 'presence:activity', payload: () => ({}), expect: byRole('ok', 'ok') },
 ];
 
 let server: TestServer;
@@ -318,7 +349,7 @@ beforeAll(async () => {
   server = await startServer();
   const db = server.parley.db;
   const org = await db.selectFrom('organizations').select('id').executeTakeFirstOrThrow();
-  for (const role of ['admin', 'agent'] as AgentRole[]) {
+  for (const role of ['admin', 'supervisor', 'agent'] as AgentRole[]) {
     await createAgent(db, org.id, { email: `${role}-role@shop.test`, password: PASSWORD, role });
   }
   const other = { email: 'owner@other.test', password: PASSWORD };
@@ -326,6 +357,7 @@ beforeAll(async () => {
   const accounts: Record<Who, { email: string; password: string }> = {
     owner: ADMIN,
     admin: { email: 'admin-role@shop.test', password: PASSWORD },
+    supervisor: { email: 'supervisor-role@shop.test', password: PASSWORD },
     agent: { email: 'agent-role@shop.test', password: PASSWORD },
     'other organization': other,
   };
@@ -367,7 +399,7 @@ async function spareSession(): Promise<string> {
 
 async function spareAgents(orgId: string): Promise<Record<Who, string>> {
   const ids: string[] = [];
-  for (const name of ['owner', 'admin', 'agent']) {
+  for (const name of ['owner', 'admin', 'supervisor', 'agent']) {
     ids.push(
       await createAgent(server.parley.db, orgId, {
         email: `spare-${name}@shop.test`,
@@ -376,13 +408,13 @@ async function spareAgents(orgId: string): Promise<Record<Who, string>> {
       }),
     );
   }
-  const [owner, admin, agent] = ids as [string, string, string];
-  return { owner, admin, agent, 'other organization': agent };
+  const [owner, admin, supervisor, agent] = ids as [string, string, string, string];
+  return { owner, admin, supervisor, agent, 'other organization': agent };
 }
 
 async function spareSites(orgId: string): Promise<Record<Who, string>> {
   const ids: string[] = [];
-  for (const name of ['owner', 'admin', 'agent']) {
+  for (const name of ['owner', 'admin', 'supervisor', 'agent']) {
     const id = randomUUID();
     await server.parley.db
       .insertInto('sites')
@@ -397,8 +429,8 @@ async function spareSites(orgId: string): Promise<Record<Who, string>> {
       .execute();
     ids.push(id);
   }
-  const [owner, admin, agent] = ids as [string, string, string];
-  return { owner, admin, agent, 'other organization': agent };
+  const [owner, admin, supervisor, agent] = ids as [string, string, string, string];
+  return { owner, admin, supervisor, agent, 'other organization': agent };
 }
 
 afterAll(async () => {
@@ -466,7 +498,12 @@ describe('what the refused did', () => {
       .distinct()
       .execute();
     expect(authors.map((a) => a.email).sort()).toEqual(
-      ['admin-role@shop.test', 'agent-role@shop.test', ADMIN.email].sort(),
+      [
+        'admin-role@shop.test',
+        'supervisor-role@shop.test',
+        'agent-role@shop.test',
+        ADMIN.email,
+      ].sort(),
     );
     const site = await db
       .selectFrom('sites')

@@ -18,6 +18,7 @@ export type EventType =
   | 'agent.joined'
   | 'agent.role_changed'
   | 'agent.deactivated'
+  | 'agent.presence_changed'
   | 'organization.updated';
 
 export interface LoggedEvent {

@@ -61,6 +61,8 @@ export interface AgentsTable {
   max_chats: number;
   /** JSON array of BCP 47 tags the agent speaks; null: none given. */
   languages: string | null;
+  /** When the agent last did something in the console; null: never connected. */
+  active_at: string | null;
 }
 
 /** A team within the organization that conversations are routed to. */

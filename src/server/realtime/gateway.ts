@@ -17,6 +17,7 @@ import {
 } from '../../protocol/events';
 import { agentNamespace, type AgentEvents, type AgentNamespace } from './agent.namespace';
 import { guardBackpressure } from './backpressure';
+import { consoleConnections, type ConsoleConnections } from './console-connections';
 import { engineGuard } from './engine-guard';
 import { InFlight } from './in-flight';
 import { listenForAgents, listenForVisitors } from './listeners';
@@ -49,6 +50,8 @@ export interface Realtime {
   agentEvents: AgentEvents;
   /** Where modules register the events visitors' widgets send. */
   visitorEvents: VisitorEvents;
+  /** Which agents have a console open, cluster-wide, and when one connects or leaves. */
+  consoles: ConsoleConnections;
   /** Fails the start when a client event of the protocol has no handler. */
   assertComplete(): void;
   /**
@@ -96,6 +99,7 @@ export function createRealtime(httpServer: HttpServer, deps: RealtimeDeps): Real
     io,
     agentEvents,
     visitorEvents,
+    consoles: consoleConnections(agents, deps.log),
     assertComplete: () => {
       agentEvents.assertComplete(AGENT_CLIENT_EVENTS);
       visitorEvents.assertComplete(VISITOR_CLIENT_EVENTS);

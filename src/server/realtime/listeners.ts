@@ -29,6 +29,11 @@ export function listenForAgents(events: DomainEvents, nsp: AgentNamespace): void
   });
   events.on('session.ended', (e) => nsp.in(sessionRoom(e.tokenHash)).disconnectSockets(true));
   events.on('agent.deactivated', (e) => nsp.in(agentRoom(e.agentId)).disconnectSockets(true));
+  events.on('agent.presence', (e) =>
+    nsp
+      .to(orgAgentsRoom(e.orgId))
+      .emit('agent:presence', { agentId: e.agentId, presence: e.presence }),
+  );
 }
 
 /** A visitor hears only its own conversation, and never a private note. */

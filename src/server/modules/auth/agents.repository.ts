@@ -11,6 +11,7 @@ export const NEW_AGENT_ROUTING = {
   chosen_status: 'online',
   max_chats: 5,
   languages: null,
+  active_at: null,
 } as const satisfies Partial<AgentsTable>;
 
 /** A new agent's row; routing's columns start at NEW_AGENT_ROUTING. */

@@ -166,6 +166,34 @@ describe('roles and deactivation', () => {
     });
   });
 
+  it('makes supervisors by invitation and by role change, and a supervisor cannot manage the team', async () => {
+    const { link } = (await invite({ email: 'sup@shop.test', role: 'supervisor' })).body.invite;
+    const joined = await accept(tokenOf(link!), 'Sam');
+    expect(joined.body.agent).toMatchObject({ role: 'supervisor' });
+    const sup = await login(server, { email: 'sup@shop.test', password: PASSWORD });
+    const target = await createAgent(server.parley.db, orgId, {
+      email: 'promoted@shop.test',
+      password: PASSWORD,
+      role: 'agent',
+    });
+    const promote = await api(server, owner, 'PATCH', `/api/v1/team/agents/${target}`, {
+      role: 'supervisor',
+    });
+    expect(promote.body).toMatchObject({ agent: { id: target, role: 'supervisor' } });
+    for (const [method, path, body] of [
+      ['GET', '/api/v1/team'],
+      ['POST', '/api/v1/team/invites', { email: 'z@shop.test', role: 'supervisor' }],
+      ['PATCH', `/api/v1/team/agents/${target}`, { role: 'agent' }],
+    ] as const) {
+      expect(codeOf(await api(server, sup, method, path, body)), path).toBe('forbidden');
+    }
+    const bad = await api(server, owner, 'PATCH', `/api/v1/team/agents/${target}`, {
+      role: 'boss',
+    });
+    expect([bad.status, codeOf(bad)]).toEqual([400, 'invalid_payload']);
+    expect((await members()).find((m) => m.id === target)?.role).toBe('supervisor');
+  });
+
   it('deactivation ends their sessions and closes their sockets at once, and keeps them listed', async () => {
     const id = await createAgent(server.parley.db, orgId, {
       email: 'leaving@shop.test',
