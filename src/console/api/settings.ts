@@ -26,7 +26,7 @@ export const fetchTeam = () =>
   requestJson<{ members: TeamMember[]; invites: PendingInvite[] }>('GET', '/api/v1/team');
 export const sendInvite = async (body: InviteBody) =>
   (await requestJson<{ invite: Invite }>('POST', '/api/v1/team/invites', { body })).invite;
-export const changeRole = async (id: string, role: Exclude<AgentRole, 'supervisor'>) =>
+export const changeRole = async (id: string, role: AgentRole) =>
   (
     await requestJson<{ agent: TeamMember }>('PATCH', `/api/v1/team/agents/${id}`, {
       body: { role },

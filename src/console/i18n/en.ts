@@ -35,6 +35,14 @@ const en = {
     inbox: 'Inbox',
     signOut: 'Sign out',
     signOutFailed: 'Could not sign out. {reason}',
+    status: 'Status',
+    statusFailed: 'Your status was not changed. {reason}',
+  },
+  presence: {
+    online: 'Online',
+    away: 'Away',
+    offline: 'Offline',
+    presence: 'Presence',
   },
   notifications: {
     enable: 'Enable notifications',

@@ -1,4 +1,5 @@
 import type { AckResult } from '../../protocol/events';
+import type { OwnPresence, PresenceStatus } from '../../protocol/routing-schemas';
 import type { Conversation, Message } from '../../protocol/schemas';
 import { RequestError } from '../api/request-error';
 import { type AgentSocket, currentSocket } from './connector';
@@ -25,6 +26,11 @@ export async function resolveConversation(conversationId: string): Promise<Conve
 
 export async function markConversationRead(conversationId: string, seq: number): Promise<void> {
   await settle<null>(connectedSocket().emitWithAck('conversation:read', { conversationId, seq }));
+}
+
+/** The agent's own status, picked in the header. */
+export function setOwnPresence(status: PresenceStatus): Promise<OwnPresence> {
+  return settle(connectedSocket().emitWithAck('presence:set', { status }));
 }
 
 /** Typing is a hint: dropped rather than queued while offline, and never acknowledged. */

@@ -14,6 +14,8 @@ import { alertNewConversation, alertVisitorMessage } from '../notifications/aler
 import { leaveForSignIn, leaveForTwoFactorSetup } from '../session-exit';
 import { useConversationsStore } from '../stores/conversations';
 import { useMessagesStore } from '../stores/messages';
+import { usePresenceStore } from '../stores/presence';
+import { reportActivity } from './activity';
 
 export type AgentSocket = Socket<AgentServerEvents, AgentClientEvents>;
 
@@ -31,6 +33,7 @@ export const connectionState = readonly(state);
 let socket: AgentSocket | null = null;
 let retryTimer: ReturnType<typeof setTimeout> | undefined;
 let stopFollowingNetwork: (() => void) | undefined;
+let stopReportingActivity: (() => void) | undefined;
 let awaitingFirstConnect: (() => void)[] = [];
 
 export function currentSocket(): AgentSocket | null {
@@ -56,6 +59,7 @@ export function connectRealtime(openConversation: (id: string) => void): void {
   if (socket) return;
   const conversations = useConversationsStore();
   const messages = useMessagesStore();
+  const presence = usePresenceStore();
   const agentSocket: AgentSocket = io(AGENT_NAMESPACE, {
     withCredentials: true,
     transports: ['websocket', 'polling'],
@@ -70,6 +74,7 @@ export function connectRealtime(openConversation: (id: string) => void): void {
   // The first connect's included: it loads the open list, which nothing loads before it.
   function catchUp(): void {
     conversations.refreshLoadedTabs().catch(reportBackgroundFailure);
+    presence.load().catch(reportBackgroundFailure);
     const openId = conversations.selectedId;
     if (openId) messages.catchUp(openId).catch(reportBackgroundFailure);
   }
@@ -133,6 +138,10 @@ export function connectRealtime(openConversation: (id: string) => void): void {
   agentSocket.on('typing', ({ conversationId, typing }) =>
     conversations.setVisitorTyping(conversationId, typing),
   );
+  agentSocket.on('agent:presence', ({ agentId, presence: status }) =>
+    presence.apply(agentId, status),
+  );
+  stopReportingActivity = reportActivity(agentSocket);
 }
 
 /** Hangs up for a moment (signing out) without forgetting the connection. */
@@ -148,6 +157,7 @@ export function disconnectRealtime(): void {
   clearTimeout(retryTimer);
   retryTimer = undefined;
   stopFollowingNetwork?.();
+  stopReportingActivity?.();
   socket?.removeAllListeners();
   socket?.disconnect();
   socket = null;
