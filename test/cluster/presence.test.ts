@@ -83,4 +83,45 @@ describe.each(CLUSTER_ENGINES)('presence on two nodes on %s and Redis', (engine)
       colleague.close();
     }
   });
+
+  it('turns offline an agent whose only tab was on a node that died', async () => {
+    const one = cluster.endpoints[0]!;
+    const two = cluster.endpoints[1]!;
+    const { id: orgId } = await db
+      .selectFrom('organizations')
+      .select('id')
+      .executeTakeFirstOrThrow();
+    const omar = await createAgent(db, orgId, {
+      email: 'omar@shop.test',
+      password: PASSWORD,
+      role: 'agent',
+    });
+    const colleague = await connectAgent(two, await login(two));
+    const heard = collect<{ agentId: string; presence: PresenceStatus }>(
+      colleague,
+      'agent:presence',
+    );
+    const seen = () => heard.filter((p) => p.agentId === omar).map((p) => p.presence);
+    const tab = await connectAgent(
+      one,
+      await login(one, { email: 'omar@shop.test', password: PASSWORD }),
+    );
+    try {
+      await eventually(
+        async () => (await stored(omar)) === 'online',
+        () => 'never online',
+      );
+      // Its grace timer dies with it: the periodic sweep on the node left must notice.
+      await cluster.kill(0);
+      await eventually(
+        async () => (await stored(omar)) === 'offline' && seen().at(-1) === 'offline',
+        () => `stored ${JSON.stringify(seen())}`,
+        100_000,
+      );
+    } finally {
+      tab.close();
+      colleague.close();
+      await cluster.start(0);
+    }
+  }, 180_000);
 });
