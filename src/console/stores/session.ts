@@ -12,6 +12,8 @@ export const useSessionStore = defineStore('session', () => {
   const twoFactorEnabled = ref(false);
   /** Owners and admins change sites; the console shows them what only they may use. */
   const isAdmin = computed(() => me.value?.role === 'owner' || me.value?.role === 'admin');
+  /** Supervisors and up watch over their departments' conversations, not only their own. */
+  const isSupervisor = computed(() => me.value !== null && me.value.role !== 'agent');
 
   /** Asks the server once per page load who is signed in. */
   async function ensureChecked(): Promise<void> {
@@ -44,6 +46,7 @@ export const useSessionStore = defineStore('session', () => {
     me,
     checked,
     isAdmin,
+    isSupervisor,
     twoFactorSetupRequired,
     twoFactorEnabled,
     ensureChecked,
