@@ -23,6 +23,7 @@ import type {
   visitorTypingPayload,
 } from './schemas';
 import type { WidgetSettings } from './settings-schemas';
+import type { Transfer, transferAcceptPayload, transferRequestPayload } from './transfer-schemas';
 
 /** Every event a client sends takes an ack, called once with the outcome. */
 export type AckResult<T> = { ok: true; data: T } | { ok: false; error: ErrorBody };
@@ -69,6 +70,16 @@ export interface AgentClientEvents {
     ack: Ack<{ conversation: Conversation }>,
   ) => void;
   typing: (p: In<typeof agentTypingPayload>, ack?: Ack<null>) => void;
+  /** Hands the conversation to another agent or a department, with an internal note. */
+  'transfer:request': (
+    p: In<typeof transferRequestPayload>,
+    ack: Ack<{ transfer: Transfer }>,
+  ) => void;
+  /** The target (or a member of the target department) takes the conversation. */
+  'transfer:accept': (
+    p: In<typeof transferAcceptPayload>,
+    ack: Ack<{ transfer: Transfer; conversation: Conversation }>,
+  ) => void;
 }
 
 /** `/agent` namespace: what the server pushes to every agent of the organization. */
@@ -77,6 +88,10 @@ export interface AgentServerEvents {
   'conversation:updated': (conversation: Conversation) => void;
   'message:new': (message: Message) => void;
   typing: (p: { conversationId: string; typing: boolean }) => void;
+  /** To the target agent, or to each member of the target department, only. */
+  'transfer:requested': (transfer: Transfer) => void;
+  /** A transfer was accepted, expired or cancelled: to its targets and to who asked for it. */
+  'transfer:updated': (transfer: Transfer) => void;
 }
 
 /** Every event name a client may send, at run time; `satisfies` keeps each list complete. */
@@ -94,6 +109,8 @@ export const AGENT_CLIENT_EVENTS = [
   'conversation:read',
   'conversation:resolve',
   'typing',
+  'transfer:request',
+  'transfer:accept',
 ] as const satisfies readonly (keyof AgentClientEvents)[];
 // A name missing from a list above is a compile error here.
 type Complete<Listed, All> = [Exclude<All, Listed>] extends [never] ? true : never;

@@ -4,6 +4,7 @@
  */
 import type { Conversation, Message } from '../protocol/schemas';
 import type { WidgetSettings } from '../protocol/settings-schemas';
+import type { Transfer } from '../protocol/transfer-schemas';
 
 export interface DomainEventMap {
   'conversation.created': { orgId: string; visitorId: string; conversation: Conversation };
@@ -37,6 +38,10 @@ export interface DomainEventMap {
   'site.deleted': { orgId: string; siteId: string };
   /** An agent was deactivated: every session and socket of theirs ends. */
   'agent.deactivated': { orgId: string; agentId: string };
+  /** A transfer waits for its target: `agentIds` are who may accept it (and only they hear). */
+  'transfer.requested': { orgId: string; transfer: Transfer; agentIds: string[] };
+  /** A transfer was accepted, expired or cancelled: its targets and who asked hear of it. */
+  'transfer.updated': { orgId: string; transfer: Transfer; agentIds: string[] };
 }
 
 export type DomainEventName = keyof DomainEventMap;

@@ -29,6 +29,15 @@ export function listenForAgents(events: DomainEvents, nsp: AgentNamespace): void
   });
   events.on('session.ended', (e) => nsp.in(sessionRoom(e.tokenHash)).disconnectSockets(true));
   events.on('agent.deactivated', (e) => nsp.in(agentRoom(e.agentId)).disconnectSockets(true));
+  // A transfer is for its targets (and who asked), not the whole organization.
+  events.on('transfer.requested', (e) => {
+    if (e.agentIds.length > 0)
+      nsp.to(e.agentIds.map(agentRoom)).emit('transfer:requested', e.transfer);
+  });
+  events.on('transfer.updated', (e) => {
+    if (e.agentIds.length > 0)
+      nsp.to(e.agentIds.map(agentRoom)).emit('transfer:updated', e.transfer);
+  });
 }
 
 /** A visitor hears only its own conversation, and never a private note. */
