@@ -14,6 +14,7 @@ import { alertNewConversation, alertVisitorMessage } from '../notifications/aler
 import { leaveForSignIn, leaveForTwoFactorSetup } from '../session-exit';
 import { useConversationsStore } from '../stores/conversations';
 import { useMessagesStore } from '../stores/messages';
+import { useTransfersStore } from '../stores/transfers';
 
 export type AgentSocket = Socket<AgentServerEvents, AgentClientEvents>;
 
@@ -56,6 +57,7 @@ export function connectRealtime(openConversation: (id: string) => void): void {
   if (socket) return;
   const conversations = useConversationsStore();
   const messages = useMessagesStore();
+  const transfers = useTransfersStore();
   const agentSocket: AgentSocket = io(AGENT_NAMESPACE, {
     withCredentials: true,
     transports: ['websocket', 'polling'],
@@ -70,6 +72,8 @@ export function connectRealtime(openConversation: (id: string) => void): void {
   // The first connect's included: it loads the open list, which nothing loads before it.
   function catchUp(): void {
     conversations.refreshLoadedTabs().catch(reportBackgroundFailure);
+    transfers.refresh().catch(reportBackgroundFailure);
+    transfers.loadTargets().catch(reportBackgroundFailure);
     const openId = conversations.selectedId;
     if (openId) messages.catchUp(openId).catch(reportBackgroundFailure);
   }
@@ -133,6 +137,8 @@ export function connectRealtime(openConversation: (id: string) => void): void {
   agentSocket.on('typing', ({ conversationId, typing }) =>
     conversations.setVisitorTyping(conversationId, typing),
   );
+  agentSocket.on('transfer:requested', transfers.receive);
+  agentSocket.on('transfer:updated', transfers.receive);
 }
 
 /** Hangs up for a moment (signing out) without forgetting the connection. */
