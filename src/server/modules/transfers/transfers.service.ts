@@ -8,7 +8,7 @@ import type { ConversationsTable, TransfersTable } from '../../db/schema';
 import type { Writer } from '../../db/writer';
 import type { DomainEvents } from '../../domain-events';
 import { AppError, notFound } from '../../errors';
-import type { MessageMeta } from '../../../protocol/routing-schemas';
+import type { MessageMeta, RoutingSettings } from '../../../protocol/routing-schemas';
 import type { Conversation } from '../../../protocol/schemas';
 import type { Transfer, TransferBody, TransferTargets } from '../../../protocol/transfer-schemas';
 import {
@@ -79,59 +79,59 @@ export class TransfersService {
       const now = this.clock.now();
       const at = new Date(now).toISOString();
       const cancelled = await this.cancelWaiting(repo, conversation.id, at);
-      const auto = settings.autoAcceptTransfers;
-      const transfer: TransfersTable = {
-        id: randomUUID(),
-        org_id: actor.orgId,
-        conversation_id: conversation.id,
-        from_agent_id: actor.id,
-        to_agent_id: body.toAgentId ?? null,
-        to_department_id: body.toDepartmentId ?? null,
-        status: auto ? 'accepted' : 'requested',
-        accepted_by: auto ? (body.toAgentId ?? null) : null,
-        created_at: at,
-        expires_at: new Date(now + settings.transferTimeoutSeconds * 1000).toISOString(),
-        decided_at: auto ? at : null,
-      };
+      const transfer = newTransfer(actor, conversation.id, body, settings, now);
       await repo.insert(transfer);
-      const appended = [
-        await this.messages.appendWithin(
-          trx,
-          conversation,
-          actor,
-          {
-            clientId: `transfer-${transfer.id}`,
-            body: body.note ?? '',
-            internal: true,
-            meta: entryOf(transfer, auto ? 'accepted' : 'requested'),
-          },
-          at,
-        ),
-      ];
+      const note = await this.messages.appendWithin(
+        trx,
+        conversation,
+        actor,
+        {
+          clientId: `transfer-${transfer.id}`,
+          body: body.note ?? '',
+          internal: true,
+          meta: entryOf(transfer, transfer.status === 'accepted' ? 'accepted' : 'requested'),
+        },
+        at,
+      );
       const outcome: Outcome = {
         transfer,
-        appended,
+        appended: [note],
         agentIds: await this.audience(repo, transfer),
         cancelled,
       };
-      if (!auto) {
-        await enqueueTransferExpiry(this.jobs, trx, {
-          orgId: actor.orgId,
-          transferId: transfer.id,
-          runAt: Date.parse(transfer.expires_at),
-        });
-      } else if (transfer.to_agent_id !== null) {
-        const agent = (await repo.findAgent(actor.orgId, transfer.to_agent_id))!;
-        appended.push(await this.handOver(trx, conversation, transfer, agent, at));
-      } else {
-        // A department takes it at once: into its queue, where routing picks the agent.
-        await this.queue(trx, conversation, transfer.to_department_id, at);
-        outcome.requeued = { departmentId: transfer.to_department_id };
-      }
+      await this.afterRequest(trx, conversation, outcome, at);
       return outcome;
     });
     await this.afterCommit(outcome, outcome.transfer.status === 'requested');
     return toTransfer(outcome.transfer);
+  }
+
+  /**
+   * What follows a request in its transaction: the expiry job while it waits; accepted at once,
+   * the hand-over to the agent, or a department's queue, where routing picks the agent.
+   */
+  private async afterRequest(
+    trx: Db,
+    conversation: ConversationView,
+    outcome: Outcome,
+    at: string,
+  ): Promise<void> {
+    const { transfer } = outcome;
+    if (transfer.status === 'requested') {
+      await enqueueTransferExpiry(this.jobs, trx, {
+        orgId: transfer.org_id,
+        transferId: transfer.id,
+        runAt: Date.parse(transfer.expires_at),
+      });
+    } else if (transfer.to_agent_id !== null) {
+      const agent = (await this.repo
+        .withTransaction(trx)
+        .findAgent(transfer.org_id, transfer.to_agent_id))!;
+      outcome.appended.push(await this.handOver(trx, conversation, transfer, agent, at));
+    } else {
+      await this.queue(trx, conversation, transfer.to_department_id, at);
+      outcome.requeued = { departmentId: transfer.to_department_id };
+    }
   }
 
   /**
@@ -387,6 +387,32 @@ export class TransfersService {
       this.log.error({ err: error, orgId }, 'putting a conversation back in the queue failed');
     }
   }
+}
+
+/** A new transfer's row: accepted at once when the organization's settings say so. */
+function newTransfer(
+  actor: AgentActor,
+  conversationId: string,
+  body: TransferBody,
+  settings: RoutingSettings,
+  now: number,
+): TransfersTable {
+  const at = new Date(now).toISOString();
+  const auto = settings.autoAcceptTransfers;
+  return {
+    id: randomUUID(),
+    org_id: actor.orgId,
+    conversation_id: conversationId,
+    from_agent_id: actor.id,
+    to_agent_id: body.toAgentId ?? null,
+    to_department_id: body.toDepartmentId ?? null,
+    status: auto ? 'accepted' : 'requested',
+    // A department's transfer is accepted into its queue: nobody has it yet.
+    accepted_by: auto ? (body.toAgentId ?? null) : null,
+    created_at: at,
+    expires_at: new Date(now + settings.transferTimeoutSeconds * 1000).toISOString(),
+    decided_at: auto ? at : null,
+  };
 }
 
 /** The timeline entry of a transfer, at one step of it. */
