@@ -33,6 +33,10 @@ export const ERROR_CODES = [
   'two_factor_policy',
   'reset_used',
   'reset_expired',
+  'agent_deactivated',
+  'transfer_to_self',
+  'conversation_resolved',
+  'transfer_not_pending',
   'internal',
 ] as const;
 
@@ -75,5 +79,9 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
   two_factor_policy: 409,
   reset_used: 410,
   reset_expired: 410,
+  agent_deactivated: 409,
+  transfer_to_self: 400,
+  conversation_resolved: 409,
+  transfer_not_pending: 409,
   internal: 500,
 };

@@ -29,6 +29,7 @@ import type {
   presenceSetPayload,
 } from './routing-schemas';
 import type { WidgetSettings } from './settings-schemas';
+import type { Transfer, transferAcceptPayload, transferRequestPayload } from './transfer-schemas';
 
 /** Every event a client sends takes an ack, called once with the outcome. */
 export type AckResult<T> = { ok: true; data: T } | { ok: false; error: ErrorBody };
@@ -79,6 +80,16 @@ export interface AgentClientEvents {
   'presence:set': (p: In<typeof presenceSetPayload>, ack: Ack<OwnPresence>) => void;
   /** The agent is at work in the console (throttled by the console to once a minute). */
   'presence:activity': (p: In<typeof presenceActivityPayload>, ack?: Ack<OwnPresence>) => void;
+  /** Hands the conversation to another agent or a department, with an internal note. */
+  'transfer:request': (
+    p: In<typeof transferRequestPayload>,
+    ack: Ack<{ transfer: Transfer }>,
+  ) => void;
+  /** The target (or a member of the target department) takes the conversation. */
+  'transfer:accept': (
+    p: In<typeof transferAcceptPayload>,
+    ack: Ack<{ transfer: Transfer; conversation: Conversation }>,
+  ) => void;
 }
 
 /** `/agent` namespace: what the server pushes to every agent of the organization. */
@@ -89,6 +100,10 @@ export interface AgentServerEvents {
   typing: (p: { conversationId: string; typing: boolean }) => void;
   /** An agent of the organization (the receiver too) is now online, away or offline. */
   'agent:presence': (p: { agentId: string; presence: PresenceStatus }) => void;
+  /** To the target agent, or to each member of the target department, only. */
+  'transfer:requested': (transfer: Transfer) => void;
+  /** A transfer was accepted, expired or cancelled: to its targets and to who asked for it. */
+  'transfer:updated': (transfer: Transfer) => void;
 }
 
 /** Every event name a client may send, at run time; `satisfies` keeps each list complete. */
@@ -108,6 +123,8 @@ export const AGENT_CLIENT_EVENTS = [
   'typing',
   'presence:set',
   'presence:activity',
+  'transfer:request',
+  'transfer:accept',
 ] as const satisfies readonly (keyof AgentClientEvents)[];
 // A name missing from a list above is a compile error here.
 type Complete<Listed, All> = [Exclude<All, Listed>] extends [never] ? true : never;

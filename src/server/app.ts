@@ -47,6 +47,9 @@ import { organizationModule } from './modules/organization/organization.module';
 import { OrganizationService } from './modules/organization/organization.service';
 import { teamModule } from './modules/team/team.module';
 import { TeamService } from './modules/team/team.service';
+import { registerTransferJobs } from './modules/transfers/transfers.jobs';
+import { transfersModule } from './modules/transfers/transfers.module';
+import { TransfersService, type Requeue } from './modules/transfers/transfers.service';
 import { smtpMailer } from './core/mailer';
 import { profileModule } from './modules/auth/profile.module';
 import { ProfileService } from './modules/auth/profile.service';
@@ -92,7 +95,12 @@ export interface Parley {
  */
 export async function buildApp(
   config: Config,
-  options: { distDir?: string; clock?: Clock } = {},
+  options: {
+    distDir?: string;
+    clock?: Clock;
+    /** What puts a conversation back in a queue (routing's); tests listen in through it. */
+    requeue?: Requeue;
+  } = {},
 ): Promise<Parley> {
   const trust = trustFunction(config.trustProxy);
   const http = Fastify({
@@ -207,6 +215,18 @@ export async function buildApp(
   // Jobs: each module registers its types; workers start once the app is ready, stop before the store closes.
   const jobs = new JobQueue(db, { ...config.jobs, clock: options.clock, log: http.log, metrics });
   registerMessageJobs(jobs, messages);
+  const transfers = new TransfersService(
+    db,
+    writer,
+    messages,
+    jobs,
+    events,
+    options.clock ?? systemClock,
+    http.log,
+    options.requeue,
+  );
+  registerTransferJobs(jobs, transfers);
+  await http.register(transfersModule, { transfers, guards, realtime });
   jobs.pruneFinished({ doneMs: 7 * 86_400_000, failedMs: 30 * 86_400_000 }); // a week, a month
   await http.register(jobsModule, { jobs: new JobsService(jobs), guards });
   const presence = new PresenceService(db, events, realtime.consoles, {

@@ -5,6 +5,7 @@
 import type { Conversation, Message } from '../protocol/schemas';
 import type { PresenceStatus } from '../protocol/routing-schemas';
 import type { WidgetSettings } from '../protocol/settings-schemas';
+import type { Transfer } from '../protocol/transfer-schemas';
 
 export interface DomainEventMap {
   'conversation.created': { orgId: string; visitorId: string; conversation: Conversation };
@@ -40,6 +41,10 @@ export interface DomainEventMap {
   'agent.deactivated': { orgId: string; agentId: string };
   /** An agent's effective presence changed (what routing reads); emitted once per change. */
   'agent.presence': { orgId: string; agentId: string; presence: PresenceStatus };
+  /** A transfer waits for its target: `agentIds` are who may accept it (and only they hear). */
+  'transfer.requested': { orgId: string; transfer: Transfer; agentIds: string[] };
+  /** A transfer was accepted, expired or cancelled: its targets and who asked hear of it. */
+  'transfer.updated': { orgId: string; transfer: Transfer; agentIds: string[] };
 }
 
 export type DomainEventName = keyof DomainEventMap;

@@ -132,6 +132,23 @@ beforeAll(async () => {
       created_at: at,
     })
     .execute();
+  // A transfer of the conversation to that department, still waiting.
+  await db
+    .insertInto('transfers')
+    .values({
+      id: randomUUID(),
+      org_id: org.id,
+      conversation_id: conversationId,
+      from_agent_id: admin.id,
+      to_agent_id: null,
+      to_department_id: departmentId,
+      status: 'requested',
+      accepted_by: null,
+      created_at: at,
+      expires_at: at,
+      decided_at: null,
+    })
+    .execute();
   widget.close();
   agent.close();
   await server.close();

@@ -4,7 +4,6 @@
  */
 import { buildApp, type Parley } from '../../src/server/app';
 import type { Db } from '../../src/server/db/database';
-import type { Clock } from '../../src/server/core/clock';
 import { DEFAULT_LIMITS, type Config } from '../../src/server/env';
 import { createTestDatabase, type TestDatabase } from './database';
 
@@ -79,7 +78,7 @@ export async function seededWidgetKey(db: Db): Promise<string> {
 export async function startServer(
   database?: TestDatabase,
   overrides: Partial<Config> = {},
-  options: { clock?: Clock } = {},
+  options: Parameters<typeof buildApp>[1] = {},
 ): Promise<TestServer> {
   const own = !database;
   const store = database ?? (await createTestDatabase());

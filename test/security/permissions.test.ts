@@ -37,6 +37,12 @@ interface Fixture {
   spareAgentIds: Record<Who, string>;
   /** A second session of the owner's, by the id the sessions list gives it. */
   ownerSpareSessionId: string;
+  /** Another conversation, for transfers, to an agent of ours made for them. */
+  transferConversationId: string;
+  transferTargetId: string;
+  /** Transfers waiting for the agent-role agent: one for REST, one for the socket. */
+  restTransferId: string;
+  socketTransferId: string;
 }
 
 /** What one caller gets: an HTTP status, or a socket ack's `ok` / error code. */
@@ -93,6 +99,32 @@ const REST: RestCase[] = [
     path: (f) => `/api/v1/conversations/${f.conversationId}/messages`,
     body: () => ({ clientId: randomUUID(), body: 'Hello from REST' }),
     expect: byRole(201, 404),
+  },
+  {
+    method: 'POST',
+    url: '/api/v1/conversations/:id/transfers',
+    path: (f) => `/api/v1/conversations/${f.transferConversationId}/transfers`,
+    body: (f) => ({ toAgentId: f.transferTargetId, note: 'Over to you' }),
+    expect: byRole(201, 404),
+  },
+  {
+    // Only its target accepts a transfer (before the resolve below: resolved ones are refused).
+    method: 'POST',
+    url: '/api/v1/transfers/:id/accept',
+    path: (f) => `/api/v1/transfers/${f.restTransferId}/accept`,
+    expect: { owner: 403, admin: 403, supervisor: 403, agent: 200, 'other organization': 404 },
+  },
+  {
+    method: 'GET',
+    url: '/api/v1/transfers',
+    path: () => '/api/v1/transfers',
+    expect: byRole(200, 200),
+  },
+  {
+    method: 'GET',
+    url: '/api/v1/transfers/targets',
+    path: () => '/api/v1/transfers/targets',
+    expect: byRole(200, 200),
   },
   {
     method: 'POST',
@@ -338,6 +370,22 @@ const SOCKET: SocketCase[] = [
   },
   { event: 'presence:set', payload: () => ({ status: 'online' }), expect: byRole('ok', 'ok') },
   { event: 'presence:activity', payload: () => ({}), expect: byRole('ok', 'ok') },
+  {
+    event: 'transfer:request',
+    payload: (f) => ({ conversationId: f.transferConversationId, toAgentId: f.transferTargetId }),
+    expect: byRole('ok', 'not_found'),
+  },
+  {
+    event: 'transfer:accept',
+    payload: (f) => ({ transferId: f.socketTransferId }),
+    expect: {
+      owner: 'forbidden',
+      admin: 'forbidden',
+      supervisor: 'forbidden',
+      agent: 'ok',
+      'other organization': 'not_found',
+    },
+  },
 ];
 
 let server: TestServer;
@@ -349,8 +397,13 @@ beforeAll(async () => {
   server = await startServer();
   const db = server.parley.db;
   const org = await db.selectFrom('organizations').select('id').executeTakeFirstOrThrow();
+  const roleIds = {} as Record<AgentRole, string>;
   for (const role of ['admin', 'supervisor', 'agent'] as AgentRole[]) {
-    await createAgent(db, org.id, { email: `${role}-role@shop.test`, password: PASSWORD, role });
+    roleIds[role] = await createAgent(db, org.id, {
+      email: `${role}-role@shop.test`,
+      password: PASSWORD,
+      role,
+    });
   }
   const other = { email: 'owner@other.test', password: PASSWORD };
   await createOrganization(db, 'other', other, 'https://other.test');
@@ -367,12 +420,17 @@ beforeAll(async () => {
   }
 
   const visitor = await createVisitor(server);
-  const widget = await connectVisitor(server, visitor);
-  const { message } = await requestOk<{ message: Message }>(widget, 'message:send', {
-    clientId: randomUUID(),
-    body: 'Hello',
-  });
-  widget.close();
+  const message = await firstMessage(visitor);
+  const forTransfers = await firstMessage(await createVisitor(server));
+  const forSocketAccept = await firstMessage(await createVisitor(server));
+  const transferToAgentRole = async (conversationId: string) => {
+    const { transfer } = await requestOk<{ transfer: { id: string } }>(
+      sockets.owner,
+      'transfer:request',
+      { conversationId, toAgentId: roleIds.agent },
+    );
+    return transfer.id;
+  };
   const site = await db
     .selectFrom('sites')
     .select('id')
@@ -385,8 +443,27 @@ beforeAll(async () => {
     spareSiteIds: await spareSites(org.id),
     spareAgentIds: await spareAgents(org.id),
     ownerSpareSessionId: await spareSession(),
+    transferConversationId: forTransfers.conversationId,
+    transferTargetId: await createAgent(db, org.id, {
+      email: 'transfer-target@shop.test',
+      password: PASSWORD,
+      role: 'agent',
+    }),
+    restTransferId: await transferToAgentRole(message.conversationId),
+    socketTransferId: await transferToAgentRole(forSocketAccept.conversationId),
   };
 });
+
+/** A new visitor's first message, which opens its conversation. */
+async function firstMessage(visitor: { token: string; visitorId: string }): Promise<Message> {
+  const widget = await connectVisitor(server, visitor);
+  const { message } = await requestOk<{ message: Message }>(widget, 'message:send', {
+    clientId: randomUUID(),
+    body: 'Hello',
+  });
+  widget.close();
+  return message;
+}
 
 async function spareSession(): Promise<string> {
   await login(server, ADMIN);

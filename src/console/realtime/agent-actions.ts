@@ -1,6 +1,7 @@
 import type { AckResult } from '../../protocol/events';
 import type { OwnPresence, PresenceStatus } from '../../protocol/routing-schemas';
 import type { Conversation, Message } from '../../protocol/schemas';
+import type { Transfer } from '../../protocol/transfer-schemas';
 import { RequestError } from '../api/request-error';
 import { type AgentSocket, currentSocket } from './connector';
 
@@ -22,6 +23,24 @@ export async function resolveConversation(conversationId: string): Promise<Conve
     connectedSocket().emitWithAck('conversation:resolve', { conversationId }),
   );
   return conversation;
+}
+
+/** Hands the conversation to an agent or a department, with a note only agents see. */
+export async function requestTransfer(request: {
+  conversationId: string;
+  toAgentId?: string;
+  toDepartmentId?: string;
+  note?: string;
+}): Promise<Transfer> {
+  const { transfer } = await settle(connectedSocket().emitWithAck('transfer:request', request));
+  return transfer;
+}
+
+/** Takes a conversation transferred to this agent (or their department). */
+export function acceptTransfer(
+  transferId: string,
+): Promise<{ transfer: Transfer; conversation: Conversation }> {
+  return settle(connectedSocket().emitWithAck('transfer:accept', { transferId }));
 }
 
 export async function markConversationRead(conversationId: string, seq: number): Promise<void> {

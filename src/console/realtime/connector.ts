@@ -16,6 +16,7 @@ import { useConversationsStore } from '../stores/conversations';
 import { useMessagesStore } from '../stores/messages';
 import { usePresenceStore } from '../stores/presence';
 import { reportActivity } from './activity';
+import { useTransfersStore } from '../stores/transfers';
 
 export type AgentSocket = Socket<AgentServerEvents, AgentClientEvents>;
 
@@ -60,6 +61,7 @@ export function connectRealtime(openConversation: (id: string) => void): void {
   const conversations = useConversationsStore();
   const messages = useMessagesStore();
   const presence = usePresenceStore();
+  const transfers = useTransfersStore();
   const agentSocket: AgentSocket = io(AGENT_NAMESPACE, {
     withCredentials: true,
     transports: ['websocket', 'polling'],
@@ -75,6 +77,8 @@ export function connectRealtime(openConversation: (id: string) => void): void {
   function catchUp(): void {
     conversations.refreshLoadedTabs().catch(reportBackgroundFailure);
     presence.load().catch(reportBackgroundFailure);
+    transfers.refresh().catch(reportBackgroundFailure);
+    transfers.loadTargets().catch(reportBackgroundFailure);
     const openId = conversations.selectedId;
     if (openId) messages.catchUp(openId).catch(reportBackgroundFailure);
   }
@@ -142,6 +146,8 @@ export function connectRealtime(openConversation: (id: string) => void): void {
     presence.apply(agentId, status),
   );
   stopReportingActivity = reportActivity(agentSocket);
+  agentSocket.on('transfer:requested', transfers.receive);
+  agentSocket.on('transfer:updated', transfers.receive);
 }
 
 /** Hangs up for a moment (signing out) without forgetting the connection. */

@@ -60,6 +60,7 @@ describe('migrations', () => {
       'schedules',
       'sessions',
       'sites',
+      'transfers',
       'visitors',
     ]);
 

@@ -4,6 +4,7 @@
  */
 import type { PresenceStatus, RoutingStrategy } from '../../protocol/routing-schemas';
 import type { AgentRole, AuthorType, ConversationStatus } from '../../protocol/schemas';
+import type { TransferStatus } from '../../protocol/transfer-schemas';
 
 export interface OrganizationsTable {
   id: string;
@@ -197,6 +198,23 @@ export interface ConversationsTable {
   language: string | null;
 }
 
+/** A conversation handed to an agent or a department (see migrations/0013-transfers). */
+export interface TransfersTable {
+  id: string;
+  org_id: string;
+  conversation_id: string;
+  from_agent_id: string | null;
+  /** Exactly one of the two targets is set. */
+  to_agent_id: string | null;
+  to_department_id: string | null;
+  status: TransferStatus;
+  /** The agent who took the conversation, once accepted. */
+  accepted_by: string | null;
+  created_at: string;
+  expires_at: string;
+  decided_at: string | null;
+}
+
 export interface MessagesTable {
   id: string;
   org_id: string;
@@ -274,6 +292,7 @@ export interface Database {
   refused_origins: RefusedOriginsTable;
   conversations: ConversationsTable;
   messages: MessagesTable;
+  transfers: TransfersTable;
   events: EventsTable;
   jobs: JobsTable;
   schedules: SchedulesTable;

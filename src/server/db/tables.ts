@@ -20,6 +20,7 @@ export const PARLEY_TABLES: readonly { name: keyof Database; key: string }[] = [
   { name: 'refused_origins', key: 'id' },
   { name: 'conversations', key: 'id' },
   { name: 'messages', key: 'id' },
+  { name: 'transfers', key: 'id' },
   { name: 'events', key: 'id' },
   { name: 'jobs', key: 'id' },
   { name: 'schedules', key: 'name' },

@@ -42,8 +42,8 @@ describe('the API document', () => {
       expect(success, `${method} ${url} has a success response`).toBeDefined();
       expect(operation!.responses['4XX'] ?? operation!.responses['4xx']).toBeDefined();
       if (url.includes(':')) expect(operation!.parameters, `${method} ${url}`).toBeDefined();
-      // Actions that take no input: sign-out, resolve, deactivate, two-factor setup.
-      if (method === 'POST' && !/\/(logout|resolve|deactivate|setup)$/.test(url)) {
+      // Actions that take no input: sign-out, resolve, deactivate, two-factor setup, accept.
+      if (method === 'POST' && !/\/(logout|resolve|deactivate|setup|accept)$/.test(url)) {
         expect(operation!.requestBody, `${method} ${url} has a body`).toBeDefined();
       }
     }

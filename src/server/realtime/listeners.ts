@@ -34,6 +34,15 @@ export function listenForAgents(events: DomainEvents, nsp: AgentNamespace): void
       .to(orgAgentsRoom(e.orgId))
       .emit('agent:presence', { agentId: e.agentId, presence: e.presence }),
   );
+  // A transfer is for its targets (and who asked), not the whole organization.
+  events.on('transfer.requested', (e) => {
+    if (e.agentIds.length > 0)
+      nsp.to(e.agentIds.map(agentRoom)).emit('transfer:requested', e.transfer);
+  });
+  events.on('transfer.updated', (e) => {
+    if (e.agentIds.length > 0)
+      nsp.to(e.agentIds.map(agentRoom)).emit('transfer:updated', e.transfer);
+  });
 }
 
 /** A visitor hears only its own conversation, and never a private note. */

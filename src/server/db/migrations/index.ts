@@ -10,6 +10,7 @@ import * as visitorContact from './0008-visitor-contact';
 import * as requireTwoFactor from './0009-require-two-factor';
 import * as routing from './0010-routing';
 import * as presence from './0011-presence';
+import * as transfers from './0013-transfers';
 
 /** Every migration, by name; names sort in the order they run. Add new ones at the end. */
 export const migrations: Record<string, Migration> = {
@@ -24,4 +25,5 @@ export const migrations: Record<string, Migration> = {
   '0009-require-two-factor': requireTwoFactor,
   '0010-routing': routing,
   '0011-presence': presence,
+  '0013-transfers': transfers,
 };

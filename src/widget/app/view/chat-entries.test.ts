@@ -99,4 +99,15 @@ describe('chatEntries', () => {
     );
     expect(entries.map((e) => e.startsRun)).toEqual([true, false, true, true]);
   });
+
+  it('marks a "joined the chat" entry with the agent’s name, for the view to word', () => {
+    const system = { type: 'system', id: null, name: null } as const;
+    const joined: Message = {
+      ...message(2, system),
+      body: 'Bo joined the chat',
+      meta: { kind: 'joined', agentName: 'Bo' },
+    };
+    const entries = chatEntries(state({ messages: [message(1, visitor), joined] }));
+    expect(entries.map((e) => e.joinedAgent)).toEqual([null, 'Bo']);
+  });
 });

@@ -17,6 +17,8 @@ export interface ChatEntry {
   errorCode: ErrorCode | null;
   /** The first of a run by the same author: its name shows above it. */
   startsRun: boolean;
+  /** Set on a "joined the chat" entry: the agent's name, for the view to word in its language. */
+  joinedAgent: string | null;
 }
 
 type Placed = Omit<ChatEntry, 'startsRun'>;
@@ -58,6 +60,7 @@ function serverEntry(message: Message, agentReadSeq: number): Placed {
     createdAt: message.createdAt,
     status: own ? (message.seq <= agentReadSeq ? 'read' : 'sent') : null,
     errorCode: null,
+    joinedAgent: message.meta?.kind === 'joined' ? message.meta.agentName : null,
   };
 }
 
@@ -70,5 +73,6 @@ function localEntry(local: LocalMessage): Placed {
     createdAt: null,
     status: local.state,
     errorCode: local.state === 'failed' ? local.errorCode : null,
+    joinedAgent: null,
   };
 }

@@ -82,7 +82,10 @@ function updateRow(row: Row, entry: ChatEntry): void {
   if (row.root.className !== className) row.root.className = className;
 
   setText(row.author, authorName(entry));
-  setBody(row.bubble, entry.body);
+  setBody(
+    row.bubble,
+    entry.joinedAgent === null ? entry.body : t('agentJoined', { name: entry.joinedAgent }),
+  );
   if (entry.createdAt && row.time.dateTime !== entry.createdAt) {
     row.time.dateTime = entry.createdAt;
     setText(row.time, formatTime(entry.createdAt));

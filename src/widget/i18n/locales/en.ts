@@ -41,6 +41,7 @@ export const chat = {
   errorInvalidText: 'Not sent: the message contains characters that cannot be sent.',
   errorRejected: 'Not sent: the message was refused.',
   resolved: 'This conversation was closed. Write a message below to start again.',
+  agentJoined: '{name} joined the chat',
   errorContactRequired: 'Not sent: tell us your name and email first.',
   prechatLabel: 'Before the chat',
   prechatIntro: 'Before we start, tell us who you are so we can get back to you.',
