@@ -33,6 +33,8 @@ export const ERROR_CODES = [
   'two_factor_policy',
   'reset_used',
   'reset_expired',
+  'department_name_taken',
+  'agent_deactivated',
   'internal',
 ] as const;
 
@@ -75,5 +77,7 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
   two_factor_policy: 409,
   reset_used: 410,
   reset_expired: 410,
+  department_name_taken: 409,
+  agent_deactivated: 409,
   internal: 500,
 };

@@ -77,6 +77,8 @@ export interface AgentServerEvents {
   'conversation:updated': (conversation: Conversation) => void;
   'message:new': (message: Message) => void;
   typing: (p: { conversationId: string; typing: boolean }) => void;
+  /** Departments changed (Settings → Departments): fetch them again. */
+  'departments:changed': () => void;
 }
 
 /** Every event name a client may send, at run time; `satisfies` keeps each list complete. */

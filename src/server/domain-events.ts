@@ -37,6 +37,8 @@ export interface DomainEventMap {
   'site.deleted': { orgId: string; siteId: string };
   /** An agent was deactivated: every session and socket of theirs ends. */
   'agent.deactivated': { orgId: string; agentId: string };
+  /** A department was added, renamed, deleted, or its strategy or members changed. */
+  'departments.changed': { orgId: string };
 }
 
 export type DomainEventName = keyof DomainEventMap;

@@ -18,7 +18,14 @@ export type EventType =
   | 'agent.joined'
   | 'agent.role_changed'
   | 'agent.deactivated'
-  | 'organization.updated';
+  | 'organization.updated'
+  | 'department.created'
+  | 'department.updated'
+  | 'department.deleted'
+  | 'department.member_added'
+  | 'department.member_removed'
+  | 'agent.routing_changed'
+  | 'organization.routing_changed';
 
 export interface LoggedEvent {
   type: EventType;

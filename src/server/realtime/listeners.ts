@@ -29,6 +29,10 @@ export function listenForAgents(events: DomainEvents, nsp: AgentNamespace): void
   });
   events.on('session.ended', (e) => nsp.in(sessionRoom(e.tokenHash)).disconnectSockets(true));
   events.on('agent.deactivated', (e) => nsp.in(agentRoom(e.agentId)).disconnectSockets(true));
+  // Open consoles fetch the list again (what each may see of it depends on their role).
+  events.on('departments.changed', (e) =>
+    nsp.to(orgAgentsRoom(e.orgId)).emit('departments:changed'),
+  );
 }
 
 /** A visitor hears only its own conversation, and never a private note. */
