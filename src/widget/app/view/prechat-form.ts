@@ -142,7 +142,7 @@ function departmentRow() {
   const id = 'prechat-department';
   const input = element('select', { id, class: 'prechat-input' });
   const label = element('label', { for: id }, t('prechatDepartment'));
-  const root = element('div', { class: 'prechat-field' }, label, input);
+  const root = element('div', { class: 'prechat-field', hidden: '' }, label, input);
   return {
     root,
     input,
