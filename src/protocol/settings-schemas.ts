@@ -83,7 +83,11 @@ export const widgetSettingsChanges = z.object({
     .object({
       name: preChatField,
       email: preChatField,
-      departments: z.array(entityId).max(MAX_OFFERED_DEPARTMENTS).optional(),
+      departments: z
+        .array(entityId)
+        .max(MAX_OFFERED_DEPARTMENTS)
+        .transform((ids) => [...new Set(ids)])
+        .optional(),
     })
     .optional(),
 });

@@ -121,7 +121,10 @@ export class SitesService {
     this.events.emit('site.deleted', { orgId: actor.orgId, siteId });
   }
 
-  /** Departments a site points to must be the organization's own, and not deleted. */
+  /**
+   * Departments a site points to must be the organization's own, and not deleted. One deleted
+   * meanwhile does no harm: what reads them (the widget config, routing) skips deleted ones.
+   */
   private async refuseUnknownDepartments(orgId: string, ids: string[]): Promise<void> {
     const live = await new DepartmentsRepository(this.db).liveIds(orgId, ids);
     if (ids.some((id) => !live.has(id))) throw notFound('Department');
