@@ -48,6 +48,11 @@ export const router = createRouter({
           component: () => import('./views/settings/TeamSettings.vue'),
         },
         {
+          path: 'departments',
+          name: 'settings-departments',
+          component: () => import('./views/settings/DepartmentsSettings.vue'),
+        },
+        {
           path: 'organization',
           name: 'settings-organization',
           component: () => import('./views/settings/OrganizationSettings.vue'),

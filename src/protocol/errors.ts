@@ -37,6 +37,7 @@ export const ERROR_CODES = [
   'transfer_to_self',
   'conversation_resolved',
   'transfer_not_pending',
+  'department_name_taken',
   'internal',
 ] as const;
 
@@ -83,5 +84,6 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
   transfer_to_self: 400,
   conversation_resolved: 409,
   transfer_not_pending: 409,
+  department_name_taken: 409,
   internal: 500,
 };

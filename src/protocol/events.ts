@@ -104,6 +104,8 @@ export interface AgentServerEvents {
   'transfer:requested': (transfer: Transfer) => void;
   /** A transfer was accepted, expired or cancelled: to its targets and to who asked for it. */
   'transfer:updated': (transfer: Transfer) => void;
+  /** Departments changed (Settings → Departments): fetch them again. */
+  'departments:changed': () => void;
 }
 
 /** Every event name a client may send, at run time; `satisfies` keeps each list complete. */

@@ -260,7 +260,10 @@ export const visitorSyncPayload = z.object({ ...visitorTarget, afterSeq: seq });
 export const visitorTypingPayload = z.object({ ...visitorTarget, typing: z.boolean() });
 export const visitorReadPayload = z.object({ ...visitorTarget, seq });
 
-/** The name and email a visitor gives before chatting; empty or left out means not given. */
+/**
+ * The name, email and department a visitor gives before chatting; empty or left out means not
+ * given.
+ */
 export const visitorIdentifyPayload = z
   .object({
     name: plainText(MAX_VISITOR_NAME)
@@ -274,6 +277,8 @@ export const visitorIdentifyPayload = z
         params: { code: 'invalid_email' },
       })
       .optional(),
+    /** The department picked in the pre-chat form, among those the site offers; null: none. */
+    departmentId: entityId.nullable().optional(),
   })
   .strict();
 export const visitorContactSchema = z.object({

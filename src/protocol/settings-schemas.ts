@@ -1,6 +1,6 @@
 /** The REST bodies and replies of the Settings pages: sites, team, organization. */
 import { z } from 'zod';
-import { agentRole, plainText } from './schemas';
+import { agentRole, entityId, plainText } from './schemas';
 import { COLOR_PATTERN, MAX_ALLOWED_ORIGINS, parseAllowedOrigin } from './settings';
 
 const isoTime = z.string().meta({ description: 'ISO 8601, UTC, with milliseconds' });
@@ -36,6 +36,8 @@ export const accentColor = z
 export const preChatField = z.enum(['off', 'optional', 'required']);
 
 const offset = z.number().int().min(0).max(400);
+/** The most departments one pre-chat form may offer. */
+const MAX_OFFERED_DEPARTMENTS = 50;
 
 /** What the widget looks like and asks; empty texts mean the widget's own, in the visitor's language. */
 export const widgetSettingsSchema = z
@@ -47,7 +49,13 @@ export const widgetSettingsSchema = z
     title: z.string(),
     greeting: z.string(),
     launcherLabel: z.string(),
-    preChat: z.object({ name: preChatField, email: preChatField }),
+    preChat: z.object({
+      name: preChatField,
+      email: preChatField,
+      departments: z.array(z.string()).meta({
+        description: 'Departments the visitor may pick in the pre-chat form; empty: no choice',
+      }),
+    }),
   })
   .meta({ id: 'WidgetSettings' });
 export type WidgetSettings = z.infer<typeof widgetSettingsSchema>;
@@ -60,7 +68,7 @@ export const DEFAULT_WIDGET_SETTINGS: WidgetSettings = {
   title: '',
   greeting: '',
   launcherLabel: '',
-  preChat: { name: 'off', email: 'off' },
+  preChat: { name: 'off', email: 'off', departments: [] },
 };
 
 export const widgetSettingsChanges = z.object({
@@ -71,7 +79,17 @@ export const widgetSettingsChanges = z.object({
   title: plainText(60).optional(),
   greeting: plainText(300).optional(),
   launcherLabel: plainText(40).optional(),
-  preChat: z.object({ name: preChatField, email: preChatField }).optional(),
+  preChat: z
+    .object({
+      name: preChatField,
+      email: preChatField,
+      departments: z
+        .array(entityId)
+        .max(MAX_OFFERED_DEPARTMENTS)
+        .transform((ids) => [...new Set(ids)])
+        .optional(),
+    })
+    .optional(),
 });
 
 export const siteSettingsSchema = z
@@ -82,6 +100,9 @@ export const siteSettingsSchema = z
     allowedOrigins: z.array(z.string()),
     visitorMessagesPerMinute: z.number().int().nullable(),
     widget: widgetSettingsSchema,
+    defaultDepartmentId: z.string().nullable().meta({
+      description: 'Where conversations go when the visitor picked no department',
+    }),
   })
   .meta({ id: 'SiteSettings' });
 export type SiteSettings = z.infer<typeof siteSettingsSchema>;
@@ -98,14 +119,21 @@ export const updateSiteBody = z.object({
   allowedOrigins: origins.optional(),
   widget: widgetSettingsChanges.optional(),
   visitorMessagesPerMinute: z.number().int().min(1).max(100_000).nullable().optional(),
+  defaultDepartmentId: entityId.nullable().optional(),
 });
 export type UpdateSiteBody = z.input<typeof updateSiteBody>;
 export type UpdateSiteChanges = z.output<typeof updateSiteBody>;
 
 /** What the widget needs of its site, public (it is on the customer's pages anyway). */
 export const widgetConfigSchema = z
-  .object({ widget: widgetSettingsSchema })
+  .object({
+    widget: widgetSettingsSchema,
+    departments: z
+      .array(z.object({ id: z.string(), name: z.string() }))
+      .meta({ description: 'The departments the pre-chat form offers, with their names' }),
+  })
   .meta({ id: 'WidgetConfig' });
+export type WidgetConfig = z.infer<typeof widgetConfigSchema>;
 
 // ---- team ----
 
@@ -118,6 +146,10 @@ export const teamMemberSchema = z
     role: agentRole,
     status: agentStatus,
     createdAt: isoTime,
+    /** The most conversations auto-assignment gives them at once. */
+    maxChats: z.number().int(),
+    /** BCP 47 tags of the languages they speak; routing prefers them for those visitors. */
+    languages: z.array(z.string()),
   })
   .meta({ id: 'TeamMember' });
 export type TeamMember = z.infer<typeof teamMemberSchema>;
@@ -192,7 +224,7 @@ const isTimeZone = (zone: string) => {
     return false;
   }
 };
-const isLanguageTag = (tag: string) => {
+export const isLanguageTag = (tag: string) => {
   try {
     return Intl.getCanonicalLocales(tag).length === 1;
   } catch {

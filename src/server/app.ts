@@ -46,6 +46,9 @@ import { PresenceService } from './modules/presence/presence.service';
 import { organizationModule } from './modules/organization/organization.module';
 import { OrganizationService } from './modules/organization/organization.service';
 import { teamModule } from './modules/team/team.module';
+import { departmentsModule } from './modules/departments/departments.module';
+import { DepartmentsService } from './modules/departments/departments.service';
+import { RoutingSettingsService } from './modules/departments/routing-settings';
 import { TeamService } from './modules/team/team.service';
 import { registerTransferJobs } from './modules/transfers/transfers.jobs';
 import { transfersModule } from './modules/transfers/transfers.module';
@@ -207,7 +210,7 @@ export async function buildApp(
     adapter: redis?.adapter,
     log: http.log,
   });
-  const sitesService = new SitesService(sites, writer, events);
+  const sitesService = new SitesService(db, sites, writer, events);
   await http.register(authModule, { auth, cookie, origins, client });
   await http.register(visitorsModule, { visitors, conversations, origins, client, guards });
   await http.register(conversationsModule, { conversations, guards, realtime });
@@ -248,6 +251,11 @@ export async function buildApp(
   await http.register(teamModule, { team, guards, origins });
   await http.register(organizationModule, {
     organization: new OrganizationService(db, events),
+    guards,
+  });
+  await http.register(departmentsModule, {
+    departments: new DepartmentsService(db, events),
+    routing: new RoutingSettingsService(db),
     guards,
   });
   const profile = new ProfileService(

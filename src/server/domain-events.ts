@@ -45,6 +45,8 @@ export interface DomainEventMap {
   'transfer.requested': { orgId: string; transfer: Transfer; agentIds: string[] };
   /** A transfer was accepted, expired or cancelled: its targets and who asked hear of it. */
   'transfer.updated': { orgId: string; transfer: Transfer; agentIds: string[] };
+  /** A department was added, renamed, deleted, or its strategy or members changed. */
+  'departments.changed': { orgId: string };
 }
 
 export type DomainEventName = keyof DomainEventMap;

@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AGENT_CLIENT_EVENTS } from '../../src/protocol/events';
 import type { AgentRole, Message } from '../../src/protocol/schemas';
+import { ROUTING_DEFAULTS } from '../../src/protocol/settings';
 import {
   agentSocket,
   connected,
@@ -43,6 +44,11 @@ interface Fixture {
   /** Transfers waiting for the agent-role agent: one for REST, one for the socket. */
   restTransferId: string;
   socketTransferId: string;
+  departmentId: string;
+  /** An agent of ours to add to departments and take out again. */
+  memberAgentId: string;
+  /** Departments of ours with `memberAgentId` in them, one per caller, as for sites. */
+  spareDepartmentIds: Record<Who, string>;
 }
 
 /** What one caller gets: an HTTP status, or a socket ack's `ok` / error code. */
@@ -182,6 +188,64 @@ const REST: RestCase[] = [
     url: '/api/v1/sites/:id',
     path: (f, who) => `/api/v1/sites/${f.spareSiteIds[who]}`,
     expect: byRole(204, 404, 403),
+  },
+  {
+    method: 'GET',
+    url: '/api/v1/departments',
+    path: () => '/api/v1/departments',
+    expect: byRole(200, 200),
+  },
+  {
+    method: 'POST',
+    url: '/api/v1/departments',
+    path: () => '/api/v1/departments',
+    body: () => ({ name: `Department ${randomUUID()}` }),
+    expect: byRole(201, 201, 403),
+  },
+  {
+    method: 'PATCH',
+    url: '/api/v1/departments/:id',
+    path: (f) => `/api/v1/departments/${f.departmentId}`,
+    body: () => ({ strategy: 'least_busy' }),
+    expect: byRole(200, 404, 403),
+  },
+  {
+    method: 'PUT',
+    url: '/api/v1/departments/:id/members/:agentId',
+    path: (f) => `/api/v1/departments/${f.departmentId}/members/${f.memberAgentId}`,
+    expect: byRole(200, 404, 403),
+  },
+  {
+    method: 'DELETE',
+    url: '/api/v1/departments/:id/members/:agentId',
+    path: (f, who) => `/api/v1/departments/${f.spareDepartmentIds[who]}/members/${f.memberAgentId}`,
+    expect: byRole(200, 404, 403),
+  },
+  {
+    method: 'DELETE',
+    url: '/api/v1/departments/:id',
+    path: (f, who) => `/api/v1/departments/${f.spareDepartmentIds[who]}`,
+    expect: byRole(204, 404, 403),
+  },
+  {
+    method: 'GET',
+    url: '/api/v1/organization/routing',
+    path: () => '/api/v1/organization/routing',
+    expect: byRole(200, 200),
+  },
+  {
+    method: 'PUT',
+    url: '/api/v1/organization/routing',
+    path: () => '/api/v1/organization/routing',
+    body: () => ({ ...ROUTING_DEFAULTS, transferTimeoutSeconds: 90 }),
+    expect: byRole(200, 200, 403),
+  },
+  {
+    method: 'PATCH',
+    url: '/api/v1/team/agents/:id/routing',
+    path: (f) => `/api/v1/team/agents/${f.spareAgentIds.agent}/routing`,
+    body: () => ({ maxChats: 7 }),
+    expect: byRole(200, 404, 403),
   },
   { method: 'GET', url: '/api/v1/team', path: () => '/api/v1/team', expect: byRole(200, 200, 403) },
   {
@@ -451,6 +515,7 @@ beforeAll(async () => {
     }),
     restTransferId: await transferToAgentRole(message.conversationId),
     socketTransferId: await transferToAgentRole(forSocketAccept.conversationId),
+    ...(await departments(org.id)),
   };
 });
 
@@ -463,6 +528,41 @@ async function firstMessage(visitor: { token: string; visitorId: string }): Prom
   });
   widget.close();
   return message;
+}
+
+async function departments(orgId: string) {
+  const memberAgentId = await createAgent(server.parley.db, orgId, {
+    email: 'member@shop.test',
+    password: PASSWORD,
+    role: 'agent',
+  });
+  const add = async (name: string, withMember: boolean) => {
+    const res = await fetch(`${server.url}/api/v1/departments`, {
+      method: 'POST',
+      headers: { cookie: cookies.owner, origin: server.url, 'content-type': 'application/json' },
+      body: JSON.stringify({ name }),
+    });
+    const { department } = (await res.json()) as { department: { id: string } };
+    if (withMember) {
+      await fetch(`${server.url}/api/v1/departments/${department.id}/members/${memberAgentId}`, {
+        method: 'PUT',
+        headers: { cookie: cookies.owner, origin: server.url },
+      });
+    }
+    return department.id;
+  };
+  const departmentId = await add('Fixture department', false);
+  const [owner, admin, supervisor, agent] = [
+    await add('spare owner', true),
+    await add('spare admin', true),
+    await add('spare supervisor', true),
+    await add('spare agent', true),
+  ];
+  return {
+    departmentId,
+    memberAgentId,
+    spareDepartmentIds: { owner, admin, supervisor, agent, 'other organization': agent },
+  };
 }
 
 async function spareSession(): Promise<string> {

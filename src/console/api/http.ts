@@ -9,7 +9,7 @@ interface RequestOptions {
 
 /** Calls the REST API on the same origin; the session cookie rides along. Rejects with RequestError. */
 export async function requestJson<T>(
-  method: 'GET' | 'POST' | 'PATCH' | 'DELETE',
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE',
   path: string,
   options: RequestOptions = {},
 ): Promise<T> {

@@ -181,6 +181,7 @@ const en = {
     sections: 'Settings sections',
     sites: 'Sites',
     team: 'Team',
+    departments: 'Departments',
     organization: 'Organization',
     profile: 'Profile',
     adminsOnly: 'Only owners and admins can change these settings.',
@@ -225,6 +226,13 @@ const en = {
     fieldOff: 'Do not ask',
     fieldOptional: 'Optional',
     fieldRequired: 'Required',
+    defaultDepartment: 'Default department',
+    noDepartment: 'None',
+    defaultDepartmentHint:
+      'New conversations of this site go here, unless the visitor picks a department.',
+    offeredDepartments: 'Departments visitors may pick',
+    offeredDepartmentsHint:
+      'Ticked ones are offered in the pre-chat form; with none ticked, visitors are not asked.',
     deleteSite: 'Delete site',
     deleteTitle: 'Delete {name}?',
     deleteExplanation:
@@ -259,6 +267,55 @@ const en = {
     deactivateExplanation:
       'They are signed out everywhere at once and cannot sign in again. Their conversations and messages stay.',
     failed: 'Not done. {reason}',
+    maxChats: 'Max chats',
+    maxChatsFor: 'Max chats of {name}',
+    languages: 'Languages',
+    languagesFor: 'Languages of {name}',
+    languagesHint:
+      'Max chats: the most conversations routing gives each agent at once (1 to 50). Languages: the ones they speak, as tags separated by commas (en, fr, pt-BR); routing prefers them for visitors who speak one.',
+  },
+  departments: {
+    title: 'Departments',
+    help: 'How chats find an agent',
+    helpDepartments:
+      'A department is a team that conversations are routed to, such as Sales or Support. An agent can belong to several. Each site sends its conversations to its default department, or to the one the visitor picks in the pre-chat form (Settings → Sites).',
+    helpRoles:
+      'Roles: an owner can do everything, including managing other owners; an admin manages sites, the team, departments and these settings; a supervisor sees every live conversation of their departments, can join one silently, whisper to the agent or take it over; an agent answers the conversations routed to them and their departments’ queue.',
+    helpStrategies:
+      'Routing strategy: round-robin gives each new conversation to the next online member in turn; least busy gives it to the online member with the fewest open chats. Either way nobody gets more than their max chats (Settings → Team), and members who speak the visitor’s language come first.',
+    helpQueue:
+      'The queue: when every online member is at their max chats, or nobody is online, the conversation waits in its department’s queue. The visitor sees their place in line and an estimated wait, and the first agent to free up gets it; any member can also claim it by hand.',
+    add: 'Add a department',
+    name: 'Department name',
+    strategy: 'Routing strategy',
+    roundRobin: 'Round-robin',
+    leastBusy: 'Least busy',
+    create: 'Add department',
+    none: 'No departments yet.',
+    rename: 'Rename',
+    members: 'Members',
+    noAgents: 'Nobody is in the team yet.',
+    delete: 'Delete department',
+    deleteTitle: 'Delete {name}?',
+    deleteExplanation:
+      'It takes no new conversations and its members leave it. Its conversations keep it in their history, and sites stop offering it.',
+    failed: 'Not done. {reason}',
+  },
+  routing: {
+    title: 'Routing',
+    autoAccept: 'Accept transfers automatically',
+    autoAcceptHint: 'The agent a chat is transferred to gets it at once, without pressing Accept.',
+    transferTimeout: 'Transfer timeout (seconds)',
+    transferTimeoutHint: 'A transfer nobody accepts within this time goes back to the queue.',
+    awayAfter: 'Away after (minutes)',
+    awayAfterHint: 'An online agent with no activity in the console for this long shows as away.',
+    autoResolve: 'Resolve after (hours)',
+    autoResolveHint:
+      'An open or pending conversation without activity this long is resolved. 0: never.',
+    agentsSeeAll: 'Agents see All',
+    agentsSeeAllHint:
+      'Every agent gets the inbox tab All, not only supervisors, admins and owners.',
+    save: 'Save routing',
   },
   organization: {
     title: 'Organization',
@@ -363,6 +420,7 @@ const en = {
     transfer_to_self: 'They already have this conversation.',
     conversation_resolved: 'The conversation is resolved.',
     transfer_not_pending: 'This transfer is over: someone else accepted it, or it expired.',
+    department_name_taken: 'Another department already has this name.',
     internal: 'Something went wrong on the server.',
     network: 'The server cannot be reached. Check your connection.',
     timeout: 'The server did not answer in time.',

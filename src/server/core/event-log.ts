@@ -19,7 +19,14 @@ export type EventType =
   | 'agent.role_changed'
   | 'agent.deactivated'
   | 'agent.presence_changed'
-  | 'organization.updated';
+  | 'organization.updated'
+  | 'department.created'
+  | 'department.updated'
+  | 'department.deleted'
+  | 'department.member_added'
+  | 'department.member_removed'
+  | 'agent.routing_changed'
+  | 'organization.routing_changed';
 
 export interface LoggedEvent {
   type: EventType;

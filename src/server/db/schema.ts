@@ -148,6 +148,8 @@ export interface VisitorsTable {
   last_address: string | null;
   /** The browser's language (BCP 47), as the widget reported it. */
   language: string | null;
+  /** The department picked in the pre-chat form; a new conversation goes there when still offered. */
+  chosen_department_id: string | null;
 }
 
 export interface BlockedAddressesTable {

@@ -43,6 +43,10 @@ export function listenForAgents(events: DomainEvents, nsp: AgentNamespace): void
     if (e.agentIds.length > 0)
       nsp.to(e.agentIds.map(agentRoom)).emit('transfer:updated', e.transfer);
   });
+  // Open consoles fetch the list again (what each may see of it depends on their role).
+  events.on('departments.changed', (e) =>
+    nsp.to(orgAgentsRoom(e.orgId)).emit('departments:changed'),
+  );
 }
 
 /** A visitor hears only its own conversation, and never a private note. */

@@ -106,6 +106,7 @@ export class ChatSession implements ConnectionListener {
   async identify(contact: {
     name?: string;
     email?: string;
+    departmentId?: string;
   }): Promise<ErrorCode | 'offline' | null> {
     const socket = this.socket;
     if (!socket?.connected) return 'offline';

@@ -11,7 +11,8 @@ import { TypingReporter } from './typing-reporter';
 import { mountChatView } from './view/chat-view';
 import { element } from './view/dom';
 import { connectVisitor } from './visitor-connection';
-import type { WidgetSettings } from '../../protocol/settings-schemas';
+import type { WidgetConfig, WidgetSettings } from '../../protocol/settings-schemas';
+import type { PreChat } from './view/prechat-form';
 import { widgetConfigUrl } from '../launcher-look';
 
 document.documentElement.lang = language;
@@ -29,6 +30,12 @@ function startChat(siteKey: string): void {
   // Whether this visitor answered the pre-chat form on this site before (this browser).
   const answeredKey = `parley:contact:${siteKey}`;
   let settings: WidgetSettings | undefined;
+  // The departments the form may offer, by name (the config has them; pushes have ids only).
+  let departments: WidgetConfig['departments'] = [];
+  const preChatOf = (widget: WidgetSettings): PreChat => ({
+    ...widget.preChat,
+    departments: departments.filter((d) => widget.preChat.departments.includes(d.id)),
+  });
   const askedFor = new Set<string>();
 
   // Many changes come in one burst (a sync page, an ack and its push): draw once per burst.
@@ -49,7 +56,7 @@ function startChat(siteKey: string): void {
       if (settings && refused.length > 0) {
         refused.forEach((m) => askedFor.add(m.clientId));
         storage.removeItem(answeredKey);
-        view.setPreChat(settings.preChat, false);
+        view.setPreChat(preChatOf(settings), false);
       }
       view.render(state);
       if (state.unread !== reportedUnread) host.reportUnread((reportedUnread = state.unread));
@@ -81,7 +88,7 @@ function startChat(siteKey: string): void {
       const failure = await session.identify(contact);
       if (failure === null) {
         storage.setItem(answeredKey, '1');
-        if (settings) view.setPreChat(settings.preChat, true);
+        if (settings) view.setPreChat(preChatOf(settings), true);
         changed();
         return null;
       }
@@ -94,13 +101,15 @@ function startChat(siteKey: string): void {
     settings = widget;
     document.documentElement.style.setProperty('--accent', widget.accentColor);
     view.setTexts(widget.title, widget.greeting);
-    view.setPreChat(widget.preChat, storage.getItem(answeredKey) !== null);
+    view.setPreChat(preChatOf(widget), storage.getItem(answeredKey) !== null);
     changed();
   };
   void fetch(widgetConfigUrl('', siteKey))
     .then((response) => (response.ok ? response.json() : undefined))
-    .then((config: { widget: WidgetSettings } | undefined) => {
-      if (config) applySettings(config.widget);
+    .then((config: WidgetConfig | undefined) => {
+      if (!config) return;
+      departments = config.departments;
+      applySettings(config.widget);
     })
     .catch(() => undefined);
 

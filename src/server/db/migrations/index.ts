@@ -11,6 +11,7 @@ import * as requireTwoFactor from './0009-require-two-factor';
 import * as routing from './0010-routing';
 import * as presence from './0011-presence';
 import * as transfers from './0013-transfers';
+import * as departmentChoice from './0015-department-choice';
 
 /** Every migration, by name; names sort in the order they run. Add new ones at the end. */
 export const migrations: Record<string, Migration> = {
@@ -26,4 +27,5 @@ export const migrations: Record<string, Migration> = {
   '0010-routing': routing,
   '0011-presence': presence,
   '0013-transfers': transfers,
+  '0015-department-choice': departmentChoice,
 };

@@ -70,6 +70,19 @@ export class AgentsRepository {
       .execute();
   }
 
+  async setRouting(
+    orgId: string,
+    id: string,
+    routing: Pick<AgentRow, 'max_chats' | 'languages'>,
+  ): Promise<void> {
+    await this.db
+      .updateTable('agents')
+      .set({ max_chats: routing.max_chats, languages: routing.languages })
+      .where('org_id', '=', orgId)
+      .where('id', '=', id)
+      .execute();
+  }
+
   async setPasswordHash(id: string, passwordHash: string): Promise<void> {
     await this.db
       .updateTable('agents')

@@ -18,6 +18,7 @@ import type {
   VisitorContact,
   VisitorConversation,
 } from '../../../protocol/schemas';
+import { chooseDepartment } from '../departments/department-choice';
 import type { MessagesService } from '../messages/messages.service';
 import { SitesRepository } from '../sites/sites.repository';
 import type { VisitorIdentity } from '../visitors/visitors.service';
@@ -50,7 +51,7 @@ export class ConversationsService {
   private readonly typing = new TypingGate();
 
   constructor(
-    db: Db,
+    private readonly db: Db,
     private readonly writer: Writer,
     private readonly messages: MessagesService,
     private readonly events: DomainEvents,
@@ -129,12 +130,17 @@ export class ConversationsService {
 
   /**
    * The visitor gives its name or email (the widget's pre-chat form): stored on the visitor
-   * itself, never another (the identity is the socket's), and shown to agents at once.
+   * itself, never another (the identity is the socket's), and shown to agents at once. A picked
+   * department is kept for the visitor's next new conversation.
    */
   async identifyVisitor(
     visitor: VisitorIdentity,
-    contact: { name?: string | undefined; email?: string | undefined },
+    {
+      departmentId,
+      ...contact
+    }: { name?: string | undefined; email?: string | undefined; departmentId?: string | null },
   ): Promise<VisitorContact> {
+    if (departmentId !== undefined) await chooseDepartment(this.db, visitor, departmentId);
     await this.repo.setVisitorContact(visitor.id, contact);
     await this.announceVisitorChange(visitor.orgId, visitor.id);
     return this.repo.visitorContact(visitor.id);

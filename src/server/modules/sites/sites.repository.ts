@@ -12,6 +12,8 @@ export interface Site {
   visitorMessagesPerMinute: number | null;
   /** What the widget looks like and asks, with the defaults filled in. */
   widget: WidgetSettings;
+  /** Where its conversations go when the visitor picked no department. */
+  defaultDepartmentId: string | null;
 }
 
 function toSite(row: SitesTable): Site {
@@ -26,7 +28,12 @@ function toSite(row: SitesTable): Site {
     allowedOrigins: JSON.parse(row.allowed_origins) as string[],
     visitorMessagesPerMinute: row.visitor_messages_per_minute,
     // Settings added later take their defaults on sites saved before them.
-    widget: { ...DEFAULT_WIDGET_SETTINGS, ...stored },
+    widget: {
+      ...DEFAULT_WIDGET_SETTINGS,
+      ...stored,
+      preChat: { ...DEFAULT_WIDGET_SETTINGS.preChat, ...stored.preChat },
+    },
+    defaultDepartmentId: row.default_department_id,
   };
 }
 
@@ -36,6 +43,7 @@ export interface SiteChanges {
   allowedOrigins?: string[];
   visitorMessagesPerMinute?: number | null;
   widget?: WidgetSettings;
+  defaultDepartmentId?: string | null;
 }
 
 /** Sites that are not deleted; a deleted site is gone for everyone but its conversations. */
@@ -89,6 +97,9 @@ export class SitesRepository {
         ...(changes.widget === undefined
           ? {}
           : { widget_settings: JSON.stringify(changes.widget) }),
+        ...(changes.defaultDepartmentId === undefined
+          ? {}
+          : { default_department_id: changes.defaultDepartmentId }),
       })
       .where('org_id', '=', orgId)
       .where('id', '=', id)
@@ -105,8 +116,30 @@ export class SitesRepository {
       .execute();
   }
 
+  /**
+   * A department was deleted: the organization's sites stop defaulting to it and stop offering it
+   * in the pre-chat form.
+   */
+  async forgetDepartment(orgId: string, departmentId: string): Promise<void> {
+    await this.db
+      .updateTable('sites')
+      .set({ default_department_id: null })
+      .where('org_id', '=', orgId)
+      .where('default_department_id', '=', departmentId)
+      .execute();
+    for (const site of await this.listForOrg(orgId)) {
+      const offered = site.widget.preChat.departments;
+      if (!offered.includes(departmentId)) continue;
+      const preChat = {
+        ...site.widget.preChat,
+        departments: offered.filter((id) => id !== departmentId),
+      };
+      await this.update(orgId, site.id, { widget: { ...site.widget, preChat } });
+    }
+  }
+
   async insert(
-    site: Omit<Site, 'visitorMessagesPerMinute' | 'widget'>,
+    site: Omit<Site, 'visitorMessagesPerMinute' | 'widget' | 'defaultDepartmentId'>,
     createdAt: string,
   ): Promise<void> {
     await this.db

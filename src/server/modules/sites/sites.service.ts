@@ -10,14 +10,19 @@ import type {
   CreateSiteBody,
   SiteSettings,
   UpdateSiteChanges,
+  WidgetConfig,
   WidgetSettings,
 } from '../../../protocol/settings-schemas';
+import type { Db } from '../../db/database';
+import { offeredDepartments } from '../departments/department-choice';
+import { DepartmentsRepository } from '../departments/departments.repository';
 import { sitePolicy } from './sites.policy';
 import { SitesRepository, type Site } from './sites.repository';
 
 /** The organization's sites, as owners and admins see and change them in Settings → Sites. */
 export class SitesService {
   constructor(
+    private readonly db: Db,
     private readonly sites: SitesRepository,
     private readonly writer: Writer,
     private readonly events: DomainEvents,
@@ -34,10 +39,10 @@ export class SitesService {
   }
 
   /** What a widget needs of its site; public, as the key is. */
-  async widgetConfig(widgetKey: string): Promise<{ widget: WidgetSettings }> {
+  async widgetConfig(widgetKey: string): Promise<WidgetConfig> {
     const site = await this.sites.findByWidgetKey(widgetKey);
     if (!site) throw notFound('Site');
-    return { widget: site.widget };
+    return { widget: site.widget, departments: await offeredDepartments(this.db, site) };
   }
 
   async list(actor: Actor): Promise<SiteSettings[]> {
@@ -73,7 +78,11 @@ export class SitesService {
   async update(actor: Actor, siteId: string, changes: UpdateSiteChanges): Promise<SiteSettings> {
     authorize(sitePolicy.write(actor), 'Only owners and admins can change a site');
     const site = await this.siteOf(actor, siteId);
-    const widget = changes.widget ? { ...site.widget, ...changes.widget } : undefined;
+    const widget = changes.widget ? mergeWidget(site.widget, changes.widget) : undefined;
+    await this.refuseUnknownDepartments(actor.orgId, [
+      ...(changes.defaultDepartmentId ? [changes.defaultDepartmentId] : []),
+      ...(changes.widget?.preChat?.departments ?? []),
+    ]);
     const at = now();
     await this.writer.write(async (trx) => {
       await new SitesRepository(trx).update(actor.orgId, siteId, {
@@ -81,6 +90,7 @@ export class SitesService {
         allowedOrigins: changes.allowedOrigins,
         visitorMessagesPerMinute: changes.visitorMessagesPerMinute,
         widget,
+        defaultDepartmentId: changes.defaultDepartmentId,
       });
       await logEvents(trx, [
         {
@@ -111,6 +121,15 @@ export class SitesService {
     this.events.emit('site.deleted', { orgId: actor.orgId, siteId });
   }
 
+  /**
+   * Departments a site points to must be the organization's own, and not deleted. One deleted
+   * meanwhile does no harm: what reads them (the widget config, routing) skips deleted ones.
+   */
+  private async refuseUnknownDepartments(orgId: string, ids: string[]): Promise<void> {
+    const live = await new DepartmentsRepository(this.db).liveIds(orgId, ids);
+    if (ids.some((id) => !live.has(id))) throw notFound('Department');
+  }
+
   private async siteOf(actor: Actor, siteId: string): Promise<Site> {
     const site = await this.sites.findForOrg(actor.orgId, siteId);
     if (!site) throw notFound('Site');
@@ -118,11 +137,26 @@ export class SitesService {
   }
 }
 
+/** New widget settings over the old; a pre-chat form change keeps what it leaves out. */
+function mergeWidget(
+  widget: WidgetSettings,
+  changes: NonNullable<UpdateSiteChanges['widget']>,
+): WidgetSettings {
+  const preChat = changes.preChat
+    ? { ...widget.preChat, ...definedFields(changes.preChat) }
+    : widget.preChat;
+  return { ...widget, ...definedFields(changes), preChat };
+}
+
+function definedFields<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(
+    Object.entries(value).filter(([, field]) => field !== undefined),
+  ) as Partial<T>;
+}
+
 function definedOf(changes: UpdateSiteChanges): Partial<Site> {
   const { widget: _widget, ...rest } = changes;
-  return Object.fromEntries(
-    Object.entries(rest).filter(([, value]) => value !== undefined),
-  ) as Partial<Site>;
+  return definedFields(rest);
 }
 
 function toSiteSettings(site: Site): SiteSettings {
@@ -133,5 +167,6 @@ function toSiteSettings(site: Site): SiteSettings {
     allowedOrigins: site.allowedOrigins,
     visitorMessagesPerMinute: site.visitorMessagesPerMinute,
     widget: site.widget,
+    defaultDepartmentId: site.defaultDepartmentId,
   };
 }

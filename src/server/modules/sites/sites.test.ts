@@ -99,7 +99,7 @@ describe('Settings → Sites', () => {
       title: 'Ask the shop',
       greeting: 'Hello!',
       launcherLabel: '',
-      preChat: { name: 'required', email: 'optional' },
+      preChat: { name: 'required', email: 'optional', departments: [] },
     });
     expect((await demoSite()).widget).toEqual(res.body.site.widget);
   });

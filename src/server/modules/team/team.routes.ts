@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { agentRoutingBody } from '../../../protocol/department-schemas';
 import { entityId } from '../../../protocol/schemas';
 import {
   acceptInviteBody,
@@ -82,6 +83,25 @@ export function teamRoutes(
     },
     async (request) => ({
       agent: await team.changeRole(agentOf(request), request.params.id, request.body.role),
+    }),
+  );
+
+  app.patch(
+    '/api/v1/team/agents/:id/routing',
+    {
+      schema: {
+        tags,
+        security,
+        summary:
+          'Change what routing weighs of an agent (owners and admins): their most concurrent chats (1 to 50) and the languages they speak (BCP 47)',
+        params,
+        body: agentRoutingBody,
+        response: { 200: memberReply, ...refusals },
+      },
+      preHandler: guards.agentWrite,
+    },
+    async (request) => ({
+      agent: await team.changeRouting(agentOf(request), request.params.id, request.body),
     }),
   );
 

@@ -180,6 +180,31 @@ export class TeamService {
     );
   }
 
+  /** What routing weighs of an agent: how many chats at once, and the languages they speak. */
+  async changeRouting(
+    actor: Actor,
+    agentId: string,
+    changes: { maxChats?: number | undefined; languages?: string[] | undefined },
+  ): Promise<TeamMember> {
+    authorize(teamPolicy.manage(actor), 'Only owners and admins can change routing');
+    return this.changeMember(
+      actor,
+      agentId,
+      async (agents, agent) => {
+        authorize(teamPolicy.touchRole(actor, agent.role), "Only an owner can change an owner's");
+        const changed = {
+          ...agent,
+          max_chats: changes.maxChats ?? agent.max_chats,
+          languages:
+            changes.languages === undefined ? agent.languages : JSON.stringify(changes.languages),
+        };
+        await agents.setRouting(actor.orgId, agentId, changed);
+        return changed;
+      },
+      'agent.routing_changed',
+    );
+  }
+
   /** Ends every session and socket of theirs at once; their messages and history stay. */
   async deactivate(actor: Actor, agentId: string): Promise<TeamMember> {
     authorize(teamPolicy.manage(actor), 'Only owners and admins can deactivate');
@@ -206,7 +231,7 @@ export class TeamService {
     actor: Actor,
     agentId: string,
     change: (agents: AgentsRepository, agent: AgentsTable, trx: Db) => Promise<AgentsTable>,
-    event: 'agent.role_changed' | 'agent.deactivated',
+    event: 'agent.role_changed' | 'agent.deactivated' | 'agent.routing_changed',
   ): Promise<TeamMember> {
     return inTransaction(this.db, async (trx) => {
       const agents = new AgentsRepository(trx);
@@ -271,5 +296,7 @@ function toMember(row: AgentsTable): TeamMember {
     role: row.role,
     status: row.deactivated_at === null ? 'active' : 'deactivated',
     createdAt: row.created_at,
+    maxChats: row.max_chats,
+    languages: row.languages === null ? [] : (JSON.parse(row.languages) as string[]),
   };
 }

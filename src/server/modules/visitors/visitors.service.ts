@@ -65,6 +65,7 @@ export class VisitorsService {
       blocked_by: null,
       last_address: context.address,
       language: null,
+      chosen_department_id: null,
     });
     return { visitorId: id, token };
   }

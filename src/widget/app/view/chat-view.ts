@@ -96,7 +96,9 @@ export function mountChatView(root: HTMLElement, actions: ChatViewActions): Chat
     focusComposer: () => (preChatForm.root.hidden ? composer.focus() : preChatForm.focus()),
     setPreChat(preChat, answered) {
       preChatForm.setFields(preChat);
-      asking = !answered && (preChat.name !== 'off' || preChat.email !== 'off');
+      asking =
+        !answered &&
+        (preChat.name !== 'off' || preChat.email !== 'off' || preChat.departments.length > 0);
     },
     setTexts(title, greeting) {
       setText(titleNode, title || t('title'));

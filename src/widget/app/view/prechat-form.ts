@@ -3,8 +3,11 @@ import type { WidgetSettings } from '../../../protocol/settings-schemas';
 import { t, type ChatKey } from '../../i18n/chat';
 import { element, setText } from './dom';
 
-export type PreChat = WidgetSettings['preChat'];
-export type Contact = { name?: string; email?: string };
+/** What the form asks: the site's fields, and the departments it offers by name. */
+export type PreChat = Omit<WidgetSettings['preChat'], 'departments'> & {
+  departments: { id: string; name: string }[];
+};
+export type Contact = { name?: string; email?: string; departmentId?: string };
 type PreChatField = PreChat['name'];
 
 interface PreChatForm {
@@ -26,11 +29,12 @@ type Field = (typeof FIELDS)[number];
 export function createPreChatForm(
   submit: (contact: Contact) => Promise<string | null>,
 ): PreChatForm {
-  let preChat: PreChat = { name: 'off', email: 'off' };
+  let preChat: PreChat = { name: 'off', email: 'off', departments: [] };
   const rows = Object.fromEntries(FIELDS.map((field) => [field, fieldRow(field)])) as Record<
     Field,
     ReturnType<typeof fieldRow>
   >;
+  const department = departmentRow();
   const note = element('p', { class: 'prechat-note' }, t('prechatRequiredNote'));
   const formError = element('p', { class: 'prechat-error', role: 'alert' });
   const button = element('button', { type: 'submit', class: 'prechat-start' }, t('prechatStart'));
@@ -40,6 +44,7 @@ export function createPreChatForm(
     element('p', { class: 'prechat-intro' }, t('prechatIntro')),
     rows.name.root,
     rows.email.root,
+    department.root,
     note,
     formError,
     button,
@@ -67,6 +72,9 @@ export function createPreChatForm(
       firstInvalid.focus();
       return;
     }
+    if (!department.root.hidden && department.select.value) {
+      contact.departmentId = department.select.value;
+    }
     button.disabled = true;
     const failure = await submit(contact).finally(() => (button.disabled = false));
     if (failure) setText(formError, failure);
@@ -77,10 +85,11 @@ export function createPreChatForm(
     setFields(next) {
       preChat = next;
       for (const field of FIELDS) rows[field].setMode(next[field]);
+      department.setOptions(next.departments);
       note.hidden = !FIELDS.some((field) => next[field] === 'required');
     },
     focus: () =>
-      FIELDS.map((field) => rows[field])
+      [...FIELDS.map((field) => rows[field]), department]
         .find((row) => !row.root.hidden)
         ?.input.focus(),
   };
@@ -124,6 +133,28 @@ function fieldRow(field: Field) {
       setText(error, text ?? '');
       if (text) input.setAttribute('aria-invalid', 'true');
       else input.removeAttribute('aria-invalid');
+    },
+  };
+}
+
+/** "Department": shown when the site offers a choice; left at "No preference", none is sent. */
+function departmentRow() {
+  const id = 'prechat-department';
+  const input = element('select', { id, class: 'prechat-input' });
+  const label = element('label', { for: id }, t('prechatDepartment'));
+  const root = element('div', { class: 'prechat-field', hidden: '' }, label, input);
+  return {
+    root,
+    input,
+    select: input,
+    setOptions(departments: { id: string; name: string }[]) {
+      const chosen = input.value;
+      input.replaceChildren(
+        element('option', { value: '' }, t('prechatAnyDepartment')),
+        ...departments.map((d) => element('option', { value: d.id }, d.name)),
+      );
+      if (departments.some((d) => d.id === chosen)) input.value = chosen;
+      root.hidden = departments.length === 0;
     },
   };
 }

@@ -47,6 +47,8 @@ export const chat = {
   prechatIntro: 'Before we start, tell us who you are so we can get back to you.',
   prechatName: 'Name',
   prechatEmail: 'Email',
+  prechatDepartment: 'Department',
+  prechatAnyDepartment: 'No preference',
   prechatRequiredNote: 'Fields marked * are required.',
   prechatStart: 'Start chat',
   prechatMissing: 'Please fill this in.',
