@@ -33,6 +33,9 @@ export const ERROR_CODES = [
   'two_factor_policy',
   'reset_used',
   'reset_expired',
+  'already_assigned',
+  'conversation_resolved',
+  'not_in_department',
   'internal',
 ] as const;
 
@@ -75,5 +78,8 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
   two_factor_policy: 409,
   reset_used: 410,
   reset_expired: 410,
+  already_assigned: 409,
+  conversation_resolved: 409,
+  not_in_department: 403,
   internal: 500,
 };

@@ -23,6 +23,8 @@ import type {
   visitorTypingPayload,
 } from './schemas';
 import type { WidgetSettings } from './settings-schemas';
+import type { QueuePosition } from './routing-schemas';
+import type { agentClaimPayload, visitorQueuePayload } from './queue-schemas';
 
 /** Every event a client sends takes an ack, called once with the outcome. */
 export type AckResult<T> = { ok: true; data: T } | { ok: false; error: ErrorBody };
@@ -44,6 +46,11 @@ export interface VisitorClientEvents {
     p: In<typeof visitorIdentifyPayload>,
     ack: Ack<{ contact: VisitorContact }>,
   ) => void;
+  /**
+   * Where the conversation is in line now (null before the first message): asked after every
+   * (re)connect; changes are pushed.
+   */
+  'queue:position': (p: In<typeof visitorQueuePayload>, ack: Ack<QueuePosition | null>) => void;
 }
 
 /** `/visitor` namespace: what the server pushes to the widget. */
@@ -53,6 +60,8 @@ export interface VisitorServerEvents {
   typing: (p: { typing: boolean; agentName: string | null }) => void;
   /** The site's widget settings changed (Settings → Sites): redraw with them. */
   'site:updated': (p: { widget: WidgetSettings }) => void;
+  /** The visitor's place in line changed (position null: an agent has it now). */
+  'queue:position': (p: QueuePosition) => void;
 }
 
 /** `/agent` namespace: what the console sends. */
@@ -69,6 +78,16 @@ export interface AgentClientEvents {
     ack: Ack<{ conversation: Conversation }>,
   ) => void;
   typing: (p: In<typeof agentTypingPayload>, ack?: Ack<null>) => void;
+  /** Take a waiting conversation by hand; `already_assigned` when someone has it. */
+  'conversation:claim': (
+    p: In<typeof agentClaimPayload>,
+    ack: Ack<{ conversation: Conversation }>,
+  ) => void;
+  /** Supervisors and up: take a conversation from the agent who has it. */
+  'conversation:take-over': (
+    p: In<typeof agentClaimPayload>,
+    ack: Ack<{ conversation: Conversation }>,
+  ) => void;
 }
 
 /** `/agent` namespace: what the server pushes to every agent of the organization. */
@@ -86,6 +105,7 @@ export const VISITOR_CLIENT_EVENTS = [
   'typing',
   'conversation:read',
   'visitor:identify',
+  'queue:position',
 ] as const satisfies readonly (keyof VisitorClientEvents)[];
 export const AGENT_CLIENT_EVENTS = [
   'message:send',
@@ -94,6 +114,8 @@ export const AGENT_CLIENT_EVENTS = [
   'conversation:read',
   'conversation:resolve',
   'typing',
+  'conversation:claim',
+  'conversation:take-over',
 ] as const satisfies readonly (keyof AgentClientEvents)[];
 // A name missing from a list above is a compile error here.
 type Complete<Listed, All> = [Exclude<All, Listed>] extends [never] ? true : never;

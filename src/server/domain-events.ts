@@ -2,6 +2,7 @@
  * Domain events, emitted by services only after their transaction commits. Realtime listeners
  * (one per audience) decide who hears each one; services never know about sockets.
  */
+import type { PresenceStatus, QueuePosition } from '../protocol/routing-schemas';
 import type { Conversation, Message } from '../protocol/schemas';
 import type { WidgetSettings } from '../protocol/settings-schemas';
 
@@ -37,6 +38,10 @@ export interface DomainEventMap {
   'site.deleted': { orgId: string; siteId: string };
   /** An agent was deactivated: every session and socket of theirs ends. */
   'agent.deactivated': { orgId: string; agentId: string };
+  /** An agent's effective presence changed (the presence service emits it; routing listens). */
+  'agent.presence': { orgId: string; agentId: string; presence: PresenceStatus };
+  /** Where a waiting visitor now is in line (position null: an agent has the conversation). */
+  'queue.position': { orgId: string; visitorId: string; position: QueuePosition };
 }
 
 export type DomainEventName = keyof DomainEventMap;

@@ -37,6 +37,11 @@ interface Fixture {
   spareAgentIds: Record<Who, string>;
   /** A second session of the owner's, by the id the sessions list gives it. */
   ownerSpareSessionId: string;
+  /** Waiting conversations to claim, one per caller, for REST and for the socket. */
+  queuedForRest: Record<Who, string>;
+  queuedForSocket: Record<Who, string>;
+  /** Open conversations to take over (the fixture's own is resolved by then). */
+  toTakeOver: { rest: string; socket: string };
 }
 
 /** What one caller gets: an HTTP status, or a socket ack's `ok` / error code. */
@@ -90,6 +95,19 @@ const REST: RestCase[] = [
     url: '/api/v1/conversations/:id/resolve',
     path: (f) => `/api/v1/conversations/${f.conversationId}/resolve`,
     expect: byRole(200, 404),
+  },
+  {
+    method: 'POST',
+    url: '/api/v1/conversations/:id/claim',
+    path: (f, who) => `/api/v1/conversations/${f.queuedForRest[who]}/claim`,
+    expect: byRole(200, 404),
+  },
+  {
+    // Supervisors and up; agents may not take a conversation from a colleague.
+    method: 'POST',
+    url: '/api/v1/conversations/:id/take-over',
+    path: (f) => `/api/v1/conversations/${f.toTakeOver.rest}/take-over`,
+    expect: byRole(200, 404, 403),
   },
   {
     method: 'GET',
@@ -307,6 +325,22 @@ const SOCKET: SocketCase[] = [
     payload: (f) => ({ conversationId: f.conversationId, typing: true }),
     expect: byRole('ok', 'not_found'),
   },
+  {
+    event: 'conversation:claim',
+    payload: (f) => ({ conversationId: f.queuedForSocket.agent }),
+    // The first claim takes it; the others find it taken.
+    expect: {
+      owner: 'ok',
+      admin: 'already_assigned',
+      agent: 'already_assigned',
+      'other organization': 'not_found',
+    },
+  },
+  {
+    event: 'conversation:take-over',
+    payload: (f) => ({ conversationId: f.toTakeOver.socket }),
+    expect: byRole('ok', 'not_found', 'forbidden'),
+  },
 ];
 
 let server: TestServer;
@@ -335,12 +369,7 @@ beforeAll(async () => {
   }
 
   const visitor = await createVisitor(server);
-  const widget = await connectVisitor(server, visitor);
-  const { message } = await requestOk<{ message: Message }>(widget, 'message:send', {
-    clientId: randomUUID(),
-    body: 'Hello',
-  });
-  widget.close();
+  const message = await firstMessage(visitor);
   const site = await db
     .selectFrom('sites')
     .select('id')
@@ -353,8 +382,33 @@ beforeAll(async () => {
     spareSiteIds: await spareSites(org.id),
     spareAgentIds: await spareAgents(org.id),
     ownerSpareSessionId: await spareSession(),
+    queuedForRest: await queuedConversations(),
+    queuedForSocket: await queuedConversations(),
+    toTakeOver: {
+      rest: (await firstMessage(await createVisitor(server))).conversationId,
+      socket: (await firstMessage(await createVisitor(server))).conversationId,
+    },
   };
 });
+
+/** A visitor's first message, which opens a conversation (waiting in line: nobody is online). */
+async function firstMessage(visitor: { token: string; visitorId: string }): Promise<Message> {
+  const widget = await connectVisitor(server, visitor);
+  const { message } = await requestOk<{ message: Message }>(widget, 'message:send', {
+    clientId: randomUUID(),
+    body: 'Hello',
+  });
+  widget.close();
+  return message;
+}
+
+async function queuedConversations(): Promise<Record<Who, string>> {
+  const ids: string[] = [];
+  for (let i = 0; i < 3; i++)
+    ids.push((await firstMessage(await createVisitor(server))).conversationId);
+  const [owner, admin, agent] = ids as [string, string, string];
+  return { owner, admin, agent, 'other organization': agent };
+}
 
 async function spareSession(): Promise<string> {
   await login(server, ADMIN);

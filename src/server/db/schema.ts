@@ -17,6 +17,8 @@ export interface OrganizationsTable {
   two_factor_required_at: string | null;
   /** JSON RoutingSettings; null for the defaults. */
   routing_settings: string | null;
+  /** Round-robin's place for conversations of no department: the agent assigned last. */
+  routing_last_agent_id: string | null;
 }
 
 export interface SitesTable {

@@ -9,6 +9,7 @@ import * as refusedOrigins from './0007-refused-origins';
 import * as visitorContact from './0008-visitor-contact';
 import * as requireTwoFactor from './0009-require-two-factor';
 import * as routing from './0010-routing';
+import * as routingQueue from './0012-routing-queue';
 
 /** Every migration, by name; names sort in the order they run. Add new ones at the end. */
 export const migrations: Record<string, Migration> = {
@@ -22,4 +23,5 @@ export const migrations: Record<string, Migration> = {
   '0008-visitor-contact': visitorContact,
   '0009-require-two-factor': requireTwoFactor,
   '0010-routing': routing,
+  '0012-routing-queue': routingQueue,
 };

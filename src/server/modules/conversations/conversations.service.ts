@@ -19,6 +19,7 @@ import type {
   VisitorConversation,
 } from '../../../protocol/schemas';
 import type { MessagesService } from '../messages/messages.service';
+import { placeNewConversation } from '../routing/placement';
 import { SitesRepository } from '../sites/sites.repository';
 import type { VisitorIdentity } from '../visitors/visitors.service';
 import { ConversationsRepository, type ConversationView } from './conversations.repository';
@@ -32,6 +33,12 @@ import type { VisitorAdmission } from './visitor-admission';
 export interface SentMessage {
   clientId: string;
   body: string;
+}
+
+/** What routes conversations: a pass over the organization's queue, run after a commit. */
+export interface ConversationRouter {
+  /** Never rejects. */
+  route(orgId: string): Promise<void>;
 }
 
 /** A visitor request names its conversation, or means its current one. */
@@ -55,6 +62,7 @@ export class ConversationsService {
     private readonly messages: MessagesService,
     private readonly events: DomainEvents,
     private readonly admission: VisitorAdmission,
+    private readonly router: ConversationRouter = { route: async () => {} },
   ) {
     this.repo = new ConversationsRepository(db);
   }
@@ -66,7 +74,7 @@ export class ConversationsService {
    */
   async sendVisitorMessage(
     visitor: VisitorIdentity,
-    input: SentMessage & VisitorTarget,
+    input: SentMessage & VisitorTarget & { departmentId?: string | undefined },
   ): Promise<Message> {
     await this.admission.admitMessage(visitor);
     const actor = visitorActor(visitor);
@@ -76,7 +84,7 @@ export class ConversationsService {
         const at = now();
         await repo.lockVisitor(visitor.id, at);
         const existing = await this.messages.findVisitorRetry(trx, visitor.id, input.clientId);
-        if (existing) return { message: existing };
+        if (existing) return { message: existing, queued: false };
 
         const current = await this.visitorConversation(repo, visitor, input);
         // A new conversation has the contact the site asks for and is within the address's
@@ -87,15 +95,25 @@ export class ConversationsService {
         else {
           const contact = await this.requireContact(trx, visitor);
           await this.admission.admitConversation(visitor);
-          conversation = await this.open(trx, visitor, at, contact);
+          conversation = await this.open(trx, visitor, at, contact, input.departmentId);
         }
         const message = { clientId: input.clientId, body: input.body };
-        return this.messages.appendWithin(trx, conversation, actor, message, at, !current);
+        const appended = await this.messages.appendWithin(
+          trx,
+          conversation,
+          actor,
+          message,
+          at,
+          !current,
+        );
+        // Opened, or reopened: it waits in line for routing.
+        return { ...appended, queued: !current || conversation.status === 'resolved' };
       },
       { retryOnDuplicate: true },
     );
     if ('conversation' in outcome) this.messages.announce(outcome);
     else this.messages.announceResent(visitor.orgId, visitor.id, outcome.message);
+    if (outcome.queued) void this.router.route(visitor.orgId);
     return toMessage(outcome.message);
   }
 
@@ -207,6 +225,7 @@ export class ConversationsService {
       return true;
     });
     if (!changed) return this.getForAgent(actor, conversationId);
+    void this.router.route(actor.orgId); // its agent has room for another one now
     return this.announceUpdate(actor.orgId, conversationId);
   }
 
@@ -322,12 +341,16 @@ export class ConversationsService {
     return conversation;
   }
 
-  /** A visitor's first message opens a conversation, in the message's transaction. */
+  /**
+   * A visitor's first message opens a conversation, in the message's transaction, waiting in
+   * line in the department the visitor chose (pre-chat), or else its site's.
+   */
   private async open(
     trx: Db,
     visitor: VisitorIdentity,
     at: string,
     contact: VisitorContact,
+    departmentId: string | undefined,
   ): Promise<ConversationView> {
     const row: ConversationsTable = {
       id: randomUUID(),
@@ -346,10 +369,8 @@ export class ConversationsService {
       created_at: at,
       updated_at: at,
       resolved_at: null,
-      department_id: null,
-      queued_at: null,
       assigned_at: null,
-      language: null,
+      ...(await placeNewConversation(trx, visitor, at, departmentId)),
     };
     await this.repo.withTransaction(trx).insert(row);
     await logEvents(trx, [

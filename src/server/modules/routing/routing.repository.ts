@@ -1,0 +1,221 @@
+import type { Db } from '../../db/database';
+import { hasRowLocks } from '../../db/dialect';
+import type { RoutingStrategy } from '../../../protocol/routing-schemas';
+import type { ConversationView } from '../conversations/conversations.repository';
+
+/** A department as routing reads it. */
+export interface RoutingDepartment {
+  id: string;
+  strategy: RoutingStrategy;
+  last_assigned_agent_id: string | null;
+  deleted_at: string | null;
+}
+
+/** An active agent who is online now, with what routing weighs. */
+export interface OnlineAgent {
+  id: string;
+  name: string;
+  max_chats: number;
+  /** JSON array of BCP 47 tags, or null. */
+  languages: string | null;
+}
+
+/** A conversation waiting in a queue, with what its position needs. */
+export interface QueuedEntry {
+  id: string;
+  visitor_id: string;
+  department_id: string | null;
+  queued_at: string;
+}
+
+const LIVE = ['open', 'pending'] as const;
+
+/** Routing's queries, each scoped by the organization. */
+export class RoutingRepository {
+  /** `db` may be the store or a transaction of it. */
+  constructor(private readonly db: Db) {}
+
+  withTransaction(trx: Db): RoutingRepository {
+    return new RoutingRepository(trx);
+  }
+
+  /**
+   * The organization's row, locked until the transaction ends: every routing decision of the
+   * organization takes this lock first, so decisions on several nodes run one after another and
+   * each sees the loads the one before it left (an agent may be in several departments, so a
+   * department's lock would not be enough). On SQLite the one writer already serializes them.
+   * Being the transaction's first read matters on MySQL: its snapshot starts after the lock.
+   */
+  lockOrganization(orgId: string): Promise<{ routing_last_agent_id: string | null } | undefined> {
+    return this.db
+      .selectFrom('organizations')
+      .select('routing_last_agent_id')
+      .where('id', '=', orgId)
+      .$if(hasRowLocks(this.db), (q) => q.forUpdate())
+      .executeTakeFirst();
+  }
+
+  departments(orgId: string): Promise<RoutingDepartment[]> {
+    return this.db
+      .selectFrom('departments')
+      .select(['id', 'strategy', 'last_assigned_agent_id', 'deleted_at'])
+      .where('org_id', '=', orgId)
+      .execute();
+  }
+
+  onlineAgents(orgId: string): Promise<OnlineAgent[]> {
+    return this.db
+      .selectFrom('agents')
+      .select(['id', 'name', 'max_chats', 'languages'])
+      .where('org_id', '=', orgId)
+      .where('deactivated_at', 'is', null)
+      .where('presence', '=', 'online')
+      .execute();
+  }
+
+  /** Which departments each agent is in. */
+  memberships(orgId: string): Promise<{ agent_id: string; department_id: string }[]> {
+    return this.db
+      .selectFrom('agent_departments')
+      .select(['agent_id', 'department_id'])
+      .where('org_id', '=', orgId)
+      .execute();
+  }
+
+  async isMember(agentId: string, departmentId: string): Promise<boolean> {
+    const row = await this.db
+      .selectFrom('agent_departments')
+      .select('id')
+      .where('agent_id', '=', agentId)
+      .where('department_id', '=', departmentId)
+      .executeTakeFirst();
+    return row !== undefined;
+  }
+
+  /** Open and pending conversations assigned to each of `agentIds`. */
+  async loads(orgId: string, agentIds: string[]): Promise<Map<string, number>> {
+    if (agentIds.length === 0) return new Map();
+    const rows = await this.db
+      .selectFrom('conversations')
+      .select((eb) => ['assignee_id', eb.fn.countAll<number>().as('n')])
+      .where('org_id', '=', orgId)
+      .where('assignee_id', 'in', agentIds)
+      .where('status', 'in', LIVE)
+      .groupBy('assignee_id')
+      .execute();
+    return new Map(rows.map((r) => [r.assignee_id!, Number(r.n)]));
+  }
+
+  /** The oldest waiting conversations of the organization, in queue order. */
+  queued(orgId: string, limit: number): Promise<ConversationView[]> {
+    return this.db
+      .selectFrom('conversations')
+      .innerJoin('visitors', 'visitors.id', 'conversations.visitor_id')
+      .selectAll('conversations')
+      .select([
+        'visitors.name as visitor_name',
+        'visitors.email as visitor_email',
+        'visitors.blocked_at as visitor_blocked_at',
+      ])
+      .where('conversations.org_id', '=', orgId)
+      .where('conversations.queued_at', 'is not', null)
+      .where('conversations.assignee_id', 'is', null)
+      .where('conversations.status', 'in', LIVE)
+      .where('visitors.blocked_at', 'is', null)
+      .orderBy('conversations.queued_at')
+      .orderBy('conversations.id')
+      .limit(limit)
+      .execute();
+  }
+
+  /** Every waiting conversation of the organization, in queue order, for positions. */
+  queueEntries(orgId: string): Promise<QueuedEntry[]> {
+    return this.db
+      .selectFrom('conversations')
+      .select(['id', 'visitor_id', 'department_id', 'queued_at'])
+      .where('org_id', '=', orgId)
+      .where('queued_at', 'is not', null)
+      .where('assignee_id', 'is', null)
+      .where('status', 'in', LIVE)
+      .orderBy('queued_at')
+      .orderBy('id')
+      .execute() as Promise<QueuedEntry[]>;
+  }
+
+  /** Organizations with someone waiting: what the periodic drain visits. */
+  async organizationsWithQueue(): Promise<string[]> {
+    const rows = await this.db
+      .selectFrom('conversations')
+      .select('org_id')
+      .distinct()
+      .where('queued_at', 'is not', null)
+      .where('assignee_id', 'is', null)
+      .where('status', 'in', LIVE)
+      .execute();
+    return rows.map((r) => r.org_id);
+  }
+
+  /** When the organization's most recently resolved assigned conversations were assigned and resolved. */
+  recentHandling(orgId: string, limit: number) {
+    return this.db
+      .selectFrom('conversations')
+      .select(['assigned_at', 'resolved_at'])
+      .where('org_id', '=', orgId)
+      .where('status', '=', 'resolved')
+      .where('assigned_at', 'is not', null)
+      .where('resolved_at', 'is not', null)
+      .orderBy('resolved_at', 'desc')
+      .limit(limit)
+      .execute();
+  }
+
+  async setDepartmentCursor(departmentId: string, agentId: string): Promise<void> {
+    await this.db
+      .updateTable('departments')
+      .set({ last_assigned_agent_id: agentId })
+      .where('id', '=', departmentId)
+      .execute();
+  }
+
+  async setOrganizationCursor(orgId: string, agentId: string): Promise<void> {
+    await this.db
+      .updateTable('organizations')
+      .set({ routing_last_agent_id: agentId })
+      .where('id', '=', orgId)
+      .execute();
+  }
+
+  /** The department a new conversation of the site goes to, if the site has one that still exists. */
+  async siteDepartment(orgId: string, siteId: string): Promise<string | null> {
+    const row = await this.db
+      .selectFrom('sites')
+      .innerJoin('departments', 'departments.id', 'sites.default_department_id')
+      .select('departments.id')
+      .where('sites.org_id', '=', orgId)
+      .where('sites.id', '=', siteId)
+      .where('departments.deleted_at', 'is', null)
+      .executeTakeFirst();
+    return row?.id ?? null;
+  }
+
+  /** A live department of the organization (a pre-chat choice), or undefined. */
+  async liveDepartment(orgId: string, departmentId: string): Promise<string | undefined> {
+    const row = await this.db
+      .selectFrom('departments')
+      .select('id')
+      .where('org_id', '=', orgId)
+      .where('id', '=', departmentId)
+      .where('deleted_at', 'is', null)
+      .executeTakeFirst();
+    return row?.id;
+  }
+
+  async visitorLanguage(visitorId: string): Promise<string | null> {
+    const row = await this.db
+      .selectFrom('visitors')
+      .select('language')
+      .where('id', '=', visitorId)
+      .executeTakeFirst();
+    return row?.language ?? null;
+  }
+}
