@@ -17,8 +17,6 @@ export interface OrganizationsTable {
   two_factor_required_at: string | null;
   /** JSON RoutingSettings; null for the defaults. */
   routing_settings: string | null;
-  /** Round-robin's place for conversations of no department: the agent assigned last. */
-  routing_last_agent_id: string | null;
 }
 
 export interface SitesTable {
@@ -76,6 +74,13 @@ export interface DepartmentsTable {
   created_at: string;
   /** Set once deleted: it takes no new conversations; the ones it had stay. */
   deleted_at: string | null;
+}
+
+/** An organization's routing state (made on its first routing pass): see migrations/0012. */
+export interface OrgRoutingTable {
+  org_id: string;
+  /** Round-robin's place for conversations of no department: the agent assigned last. */
+  last_assigned_agent_id: string | null;
 }
 
 /** An agent's membership of a department. */
@@ -265,6 +270,7 @@ export interface Database {
   agents: AgentsTable;
   departments: DepartmentsTable;
   agent_departments: AgentDepartmentsTable;
+  org_routing: OrgRoutingTable;
   invites: InvitesTable;
   recovery_codes: RecoveryCodesTable;
   password_resets: PasswordResetsTable;

@@ -124,9 +124,15 @@ export class MessagesService {
       {
         ...(reopen ? { status: 'open' as const, resolved_at: null, ...backToQueue(at) } : {}),
         updated_at: at,
-        last_message_at: at,
-        last_message_body: preview(input.body),
-        last_message_author: author.type,
+        // The system's timeline entries (why this agent, a claim) are not what was said: the
+        // inbox goes on showing the last message.
+        ...(author.type === 'system' && input.meta
+          ? {}
+          : {
+              last_message_at: at,
+              last_message_body: preview(input.body),
+              last_message_author: author.type,
+            }),
       },
       unreadEffectOf(author),
     );

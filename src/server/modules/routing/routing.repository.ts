@@ -1,5 +1,5 @@
 import type { Db } from '../../db/database';
-import { hasRowLocks } from '../../db/dialect';
+import { engineOf, hasRowLocks } from '../../db/dialect';
 import type { RoutingStrategy } from '../../../protocol/routing-schemas';
 import type { ConversationView } from '../conversations/conversations.repository';
 
@@ -40,19 +40,33 @@ export class RoutingRepository {
   }
 
   /**
-   * The organization's row, locked until the transaction ends: every routing decision of the
-   * organization takes this lock first, so decisions on several nodes run one after another and
-   * each sees the loads the one before it left (an agent may be in several departments, so a
-   * department's lock would not be enough). On SQLite the one writer already serializes them.
-   * Being the transaction's first read matters on MySQL: its snapshot starts after the lock.
+   * The organization's routing row (made on first use), locked until the transaction ends: every
+   * routing decision of the organization takes this lock first, so decisions on several nodes
+   * run one after another and each sees the loads the one before it left (an agent may be in
+   * several departments, so a department's lock would not be enough). On SQLite the one writer
+   * already serializes them. Being the transaction's first read matters on MySQL: its snapshot
+   * starts after the lock.
    */
-  lockOrganization(orgId: string): Promise<{ routing_last_agent_id: string | null } | undefined> {
-    return this.db
-      .selectFrom('organizations')
-      .select('routing_last_agent_id')
-      .where('id', '=', orgId)
-      .$if(hasRowLocks(this.db), (q) => q.forUpdate())
-      .executeTakeFirst();
+  async lockOrganization(orgId: string): Promise<{ last_assigned_agent_id: string | null }> {
+    const locked = () =>
+      this.db
+        .selectFrom('org_routing')
+        .select('last_assigned_agent_id')
+        .where('org_id', '=', orgId)
+        .$if(hasRowLocks(this.db), (q) => q.forUpdate())
+        .executeTakeFirst();
+    const row = await locked();
+    if (row) return row;
+    // First pass of this organization; another node's may be making the row at the same time.
+    const insert = this.db
+      .insertInto('org_routing')
+      .values({ org_id: orgId, last_assigned_agent_id: null });
+    await (
+      engineOf(this.db) === 'mysql'
+        ? insert.ignore()
+        : insert.onConflict((oc) => oc.column('org_id').doNothing())
+    ).execute();
+    return (await locked())!;
   }
 
   departments(orgId: string): Promise<RoutingDepartment[]> {
@@ -179,9 +193,9 @@ export class RoutingRepository {
 
   async setOrganizationCursor(orgId: string, agentId: string): Promise<void> {
     await this.db
-      .updateTable('organizations')
-      .set({ routing_last_agent_id: agentId })
-      .where('id', '=', orgId)
+      .updateTable('org_routing')
+      .set({ last_assigned_agent_id: agentId })
+      .where('org_id', '=', orgId)
       .execute();
   }
 

@@ -166,7 +166,14 @@ export class RoutingService {
         takeover: row.assignee_id !== null,
       };
       const body = `${meta.takeover ? 'Taken over' : 'Claimed'} by ${actor.name}`;
-      const appended = await this.assign(trx, { ...view!, status: row.status }, actor, meta, body);
+      const appended = await this.assign(
+        trx,
+        { ...view!, status: row.status },
+        actor,
+        actor,
+        meta,
+        body,
+      );
       return { appended, wasQueued: row.queued_at !== null };
     });
     if (!outcome) {
@@ -204,7 +211,6 @@ export class RoutingService {
   private async assignWaiting(trx: Db, orgId: string): Promise<Appended[]> {
     const repo = this.repo.withTransaction(trx);
     const organization = await repo.lockOrganization(orgId);
-    if (!organization) return [];
     const agents = await repo.onlineAgents(orgId);
     if (agents.length === 0) return [];
     const queue = await repo.queued(orgId, PASS_SIZE);
@@ -212,7 +218,7 @@ export class RoutingService {
     const candidates = await this.candidates(repo, orgId, agents);
     const departments = new Map((await repo.departments(orgId)).map((d) => [d.id, d]));
     const members = await this.membersByDepartment(repo, orgId);
-    let orgCursor = organization.routing_last_agent_id;
+    let orgCursor = organization.last_assigned_agent_id;
     const conversations = new ConversationsRepository(trx);
     const appended: Appended[] = [];
     for (const waiting of queue) {
@@ -240,7 +246,14 @@ export class RoutingService {
       };
       const body = `Assigned to ${pick.agent.name} (${lane.strategy.replace('_', ' ')})`;
       appended.push(
-        await this.assign(trx, { ...waiting, status: row.status }, pick.agent, meta, body),
+        await this.assign(
+          trx,
+          { ...waiting, status: row.status },
+          pick.agent,
+          undefined,
+          meta,
+          body,
+        ),
       );
       pick.agent.load += 1;
       if (lane.department) {
@@ -285,12 +298,13 @@ export class RoutingService {
 
   /**
    * Gives the conversation to `agent` and appends the internal entry that says why, in the
-   * caller's transaction.
+   * caller's transaction; `by` is who decided (routing itself, or the agent who claimed).
    */
   private async assign(
     trx: Db,
     conversation: ConversationView,
     agent: { id: string },
+    by: Actor | undefined,
     meta: MessageMeta,
     body: string,
   ): Promise<Appended> {
@@ -305,7 +319,7 @@ export class RoutingService {
       {
         type: 'conversation.assigned',
         orgId: conversation.org_id,
-        actor: system,
+        actor: by ?? system,
         conversationId: conversation.id,
         visitorId: conversation.visitor_id,
         data: {

@@ -372,6 +372,13 @@ describe('what the visitor sees', () => {
       expect(message.internal).toBe(false);
     }
     expect(sync.messages.map((m) => m.body)).toEqual(['Hello', 'Still there?']);
+    // Nor does the agents' inbox preview show the entry: it shows what was said.
+    const row = await server.parley.db
+      .selectFrom('conversations')
+      .select(['last_message_body', 'last_message_author'])
+      .where('id', '=', conversationId)
+      .executeTakeFirstOrThrow();
+    expect(row).toEqual({ last_message_body: 'Still there?', last_message_author: 'visitor' });
     // The agents' REST history is not the visitor's to read, with or without its token.
     const history = await fetch(`${server.url}/api/v1/conversations/${conversationId}/messages`, {
       headers: { origin: team.origin },
