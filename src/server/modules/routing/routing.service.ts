@@ -66,8 +66,8 @@ export class RoutingService {
    * Runs a routing pass for the organization after the caller's commit, and resolves once one
    * that started after this call has finished (it never rejects: failures go to `onError`, and
    * the periodic pass tries again). Calls that come while a pass waits to start join it; passes
-   * of one organization on this node run one after another. Across nodes the organization's
-   * row lock serializes them.
+   * of one organization on this node run one after another. Across nodes the lock on the
+   * organization's routing row serializes them.
    */
   route(orgId: string): Promise<void> {
     const waiting = this.waiting.get(orgId);
