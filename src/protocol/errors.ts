@@ -38,6 +38,8 @@ export const ERROR_CODES = [
   'conversation_resolved',
   'transfer_not_pending',
   'department_name_taken',
+  'already_assigned',
+  'not_in_department',
   'internal',
 ] as const;
 
@@ -85,5 +87,7 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
   conversation_resolved: 409,
   transfer_not_pending: 409,
   department_name_taken: 409,
+  already_assigned: 409,
+  not_in_department: 403,
   internal: 500,
 };

@@ -30,6 +30,8 @@ import type {
 } from './routing-schemas';
 import type { WidgetSettings } from './settings-schemas';
 import type { Transfer, transferAcceptPayload, transferRequestPayload } from './transfer-schemas';
+import type { QueuePosition } from './routing-schemas';
+import type { agentClaimPayload, visitorQueuePayload } from './queue-schemas';
 
 /** Every event a client sends takes an ack, called once with the outcome. */
 export type AckResult<T> = { ok: true; data: T } | { ok: false; error: ErrorBody };
@@ -51,6 +53,11 @@ export interface VisitorClientEvents {
     p: In<typeof visitorIdentifyPayload>,
     ack: Ack<{ contact: VisitorContact }>,
   ) => void;
+  /**
+   * Where the conversation is in line now (null before the first message): asked after every
+   * (re)connect; changes are pushed.
+   */
+  'queue:position': (p: In<typeof visitorQueuePayload>, ack: Ack<QueuePosition | null>) => void;
 }
 
 /** `/visitor` namespace: what the server pushes to the widget. */
@@ -60,6 +67,8 @@ export interface VisitorServerEvents {
   typing: (p: { typing: boolean; agentName: string | null }) => void;
   /** The site's widget settings changed (Settings → Sites): redraw with them. */
   'site:updated': (p: { widget: WidgetSettings }) => void;
+  /** The visitor's place in line changed (position null: an agent has it now). */
+  'queue:position': (p: QueuePosition) => void;
 }
 
 /** `/agent` namespace: what the console sends. */
@@ -90,6 +99,16 @@ export interface AgentClientEvents {
     p: In<typeof transferAcceptPayload>,
     ack: Ack<{ transfer: Transfer; conversation: Conversation }>,
   ) => void;
+  /** Take a waiting conversation by hand; `already_assigned` when someone has it. */
+  'conversation:claim': (
+    p: In<typeof agentClaimPayload>,
+    ack: Ack<{ conversation: Conversation }>,
+  ) => void;
+  /** Supervisors and up: take a conversation from the agent who has it. */
+  'conversation:take-over': (
+    p: In<typeof agentClaimPayload>,
+    ack: Ack<{ conversation: Conversation }>,
+  ) => void;
 }
 
 /** `/agent` namespace: what the server pushes to every agent of the organization. */
@@ -115,6 +134,7 @@ export const VISITOR_CLIENT_EVENTS = [
   'typing',
   'conversation:read',
   'visitor:identify',
+  'queue:position',
 ] as const satisfies readonly (keyof VisitorClientEvents)[];
 export const AGENT_CLIENT_EVENTS = [
   'message:send',
@@ -127,6 +147,8 @@ export const AGENT_CLIENT_EVENTS = [
   'presence:activity',
   'transfer:request',
   'transfer:accept',
+  'conversation:claim',
+  'conversation:take-over',
 ] as const satisfies readonly (keyof AgentClientEvents)[];
 // A name missing from a list above is a compile error here.
 type Complete<Listed, All> = [Exclude<All, Listed>] extends [never] ? true : never;

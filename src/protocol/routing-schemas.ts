@@ -102,3 +102,33 @@ export const agentPresenceSchema = z
   .object({ agentId: z.string(), name: z.string(), presence: presenceStatus })
   .meta({ id: 'AgentPresence' });
 export type AgentPresence = z.infer<typeof agentPresenceSchema>;
+/**
+ * A BCP 47 language tag as a browser reports it (`navigator.language`): well-formed, at most 35
+ * characters, stored in its canonical case (`pt-br` → `pt-BR`).
+ */
+export const languageTag = z
+  .string()
+  .max(35)
+  .transform((tag, ctx) => {
+    try {
+      return Intl.getCanonicalLocales(tag)[0]!;
+    } catch {
+      ctx.addIssue({ code: 'custom', message: 'must be a BCP 47 language tag' });
+      return z.NEVER;
+    }
+  });
+
+/** Where a waiting visitor is in line; `position` null: not waiting (an agent has it). */
+export const queuePositionSchema = z
+  .object({
+    conversationId: z.string(),
+    /** 1 for the next one an agent gets. */
+    position: z.number().int().min(1).nullable(),
+    /**
+     * Position × the median recent handling time (assigned → resolved) ÷ the online agents'
+     * chat slots; null when there is no history or nobody is online.
+     */
+    estimatedWaitSeconds: z.number().int().min(0).nullable(),
+  })
+  .meta({ id: 'QueuePosition' });
+export type QueuePosition = z.infer<typeof queuePositionSchema>;

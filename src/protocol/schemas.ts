@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 import { ERROR_CODES } from './errors';
-import { messageMeta } from './routing-schemas';
+import { languageTag, messageMeta } from './routing-schemas';
 import {
   CLIENT_ID_PATTERN,
   EMAIL_PATTERN,
@@ -197,10 +197,15 @@ export const loginBody = z.object({
 });
 export type LoginBody = z.infer<typeof loginBody>;
 
+/** What the widget reports of `navigator.language`: a malformed tag never stops the chat. */
+const browserLanguage = languageTag.optional().catch(undefined);
+
 export const createVisitorBody = z.object({
   siteKey: lookupKey(64),
   /** The embedding page's origin, as the widget frame learnt it from postMessage. */
   pageOrigin: z.string().max(512).optional(),
+  /** The browser's language (`navigator.language`); one that is not BCP 47 is ignored. */
+  language: browserLanguage,
 });
 export type CreateVisitorBody = z.infer<typeof createVisitorBody>;
 export const createVisitorReplySchema = z
@@ -247,6 +252,8 @@ export const visitorHandshake = z.object({
   /** Empty when the widget has none (yet): answered `unauthorized`, so it makes a new visitor. */
   token: plainText(256),
   pageOrigin: z.string().max(512).optional(),
+  /** The browser's language now (it may have changed since the visitor was made). */
+  language: browserLanguage,
 });
 export type VisitorHandshake = z.infer<typeof visitorHandshake>;
 
@@ -255,7 +262,11 @@ export type VisitorHandshake = z.infer<typeof visitorHandshake>;
  * that is not the visitor's own answers `not_found`, exactly like one that does not exist.
  */
 const visitorTarget = { conversationId: entityId.optional() };
-export const visitorSendPayload = z.object({ ...visitorTarget, clientId, body: messageBody });
+export const visitorSendPayload = z.object({
+  ...visitorTarget,
+  clientId,
+  body: messageBody,
+});
 export const visitorSyncPayload = z.object({ ...visitorTarget, afterSeq: seq });
 export const visitorTypingPayload = z.object({ ...visitorTarget, typing: z.boolean() });
 export const visitorReadPayload = z.object({ ...visitorTarget, seq });

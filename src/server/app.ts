@@ -34,6 +34,9 @@ import { JobsService } from './modules/jobs/jobs.service';
 import { registerMessageJobs } from './modules/messages/messages.jobs';
 import { MessagesService } from './modules/messages/messages.service';
 import { VisitorAdmission } from './modules/conversations/visitor-admission';
+import { registerRoutingJobs } from './modules/routing/routing.jobs';
+import { routingModule } from './modules/routing/routing.module';
+import { RoutingService } from './modules/routing/routing.service';
 import { SitesRepository } from './modules/sites/sites.repository';
 import { sitesModule } from './modules/sites/sites.module';
 import { refusedOriginsModule } from './modules/sites/refused-origins.module';
@@ -85,6 +88,8 @@ export interface Parley {
   events: DomainEvents;
   /** The message path, for modules (and tests) that append bot or system messages. */
   messages: MessagesService;
+  /** Routing, for modules that send a conversation back to the queue (`requeue`) and for tests. */
+  routing: RoutingService;
   /** The durable job queue, for modules (and tests) that enqueue work after a commit. */
   jobs: JobQueue;
   /** What the first start on an empty store created; undefined on later starts. */
@@ -172,7 +177,10 @@ export async function buildApp(
   const visitors = new VisitorsService(sites, new VisitorsRepository(db), writer, events);
   const admission = new VisitorAdmission(limiter, config.limits);
   const messages = new MessagesService(db, writer, events);
-  const conversations = new ConversationsService(db, writer, messages, events, admission);
+  const routing = new RoutingService(db, writer, messages, events, (error) =>
+    http.log.error({ err: error }, 'a routing pass failed; the periodic one tries again'),
+  );
+  const conversations = new ConversationsService(db, writer, messages, events, admission, routing);
   const guards = agentRouteGuards(auth, cookie, origins);
 
   installErrorHandler(http);
@@ -214,6 +222,7 @@ export async function buildApp(
   await http.register(authModule, { auth, cookie, origins, client });
   await http.register(visitorsModule, { visitors, conversations, origins, client, guards });
   await http.register(conversationsModule, { conversations, guards, realtime });
+  await http.register(routingModule, { routing, guards, realtime });
   await http.register(sitesModule, { sites: sitesService, guards });
   // Jobs: each module registers its types; workers start once the app is ready, stop before the store closes.
   const jobs = new JobQueue(db, { ...config.jobs, clock: options.clock, log: http.log, metrics });
@@ -226,10 +235,11 @@ export async function buildApp(
     events,
     options.clock ?? systemClock,
     http.log,
-    options.requeue,
+    options.requeue ?? ((orgId, departmentId) => routing.requeue(orgId, departmentId)),
   );
   registerTransferJobs(jobs, transfers);
   await http.register(transfersModule, { transfers, guards, realtime });
+  registerRoutingJobs(jobs, routing);
   jobs.pruneFinished({ doneMs: 7 * 86_400_000, failedMs: 30 * 86_400_000 }); // a week, a month
   await http.register(jobsModule, { jobs: new JobsService(jobs), guards });
   const presence = new PresenceService(db, events, realtime.consoles, {
@@ -283,6 +293,7 @@ export async function buildApp(
     await realtime.drain(10_000);
     presence.stop();
     await jobs.stop(10_000);
+    await routing.close();
   });
   http.addHook('onClose', async () => {
     conversations.close();
@@ -292,5 +303,5 @@ export async function buildApp(
     metrics.close();
     await db.destroy();
   });
-  return { http, io: realtime.io, db, events, messages, jobs, firstRun };
+  return { http, io: realtime.io, db, events, messages, routing, jobs, firstRun };
 }

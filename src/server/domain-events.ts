@@ -2,8 +2,8 @@
  * Domain events, emitted by services only after their transaction commits. Realtime listeners
  * (one per audience) decide who hears each one; services never know about sockets.
  */
+import type { PresenceStatus, QueuePosition } from '../protocol/routing-schemas';
 import type { Conversation, Message } from '../protocol/schemas';
-import type { PresenceStatus } from '../protocol/routing-schemas';
 import type { WidgetSettings } from '../protocol/settings-schemas';
 import type { Transfer } from '../protocol/transfer-schemas';
 
@@ -47,6 +47,8 @@ export interface DomainEventMap {
   'transfer.updated': { orgId: string; transfer: Transfer; agentIds: string[] };
   /** A department was added, renamed, deleted, or its strategy or members changed. */
   'departments.changed': { orgId: string };
+  /** Where a waiting visitor now is in line (position null: an agent has the conversation). */
+  'queue.position': { orgId: string; visitorId: string; position: QueuePosition };
 }
 
 export type DomainEventName = keyof DomainEventMap;

@@ -149,6 +149,13 @@ beforeAll(async () => {
       decided_at: null,
     })
     .execute();
+  // The organization's routing row, made by the passes its new conversations ran.
+  await server.parley.routing.route(org.id);
+  await db
+    .updateTable('org_routing')
+    .set({ last_assigned_agent_id: admin.id })
+    .where('org_id', '=', org.id)
+    .execute();
   widget.close();
   agent.close();
   await server.close();

@@ -10,6 +10,7 @@ import { login, requestOk } from '../helpers/clients';
 import { SITE_ORIGIN } from '../helpers/server';
 import { CLUSTER_ENGINES, METRICS_TOKEN, newVisitor, startCluster, type Cluster } from './cluster';
 import { ClusterAgent, ClusterVisitor, eventually, type ConversationLog } from './failover-client';
+import { routingScenarios } from './routing-scenarios';
 
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -396,4 +397,6 @@ describe.each(CLUSTER_ENGINES)('three nodes on %s and Redis', (engine) => {
       visitors.forEach((v) => v.close());
     }
   });
+
+  routingScenarios(() => ({ cluster, db }));
 });

@@ -49,6 +49,11 @@ interface Fixture {
   memberAgentId: string;
   /** Departments of ours with `memberAgentId` in them, one per caller, as for sites. */
   spareDepartmentIds: Record<Who, string>;
+  /** Waiting conversations to claim, one per caller, for REST and for the socket. */
+  queuedForRest: Record<Who, string>;
+  queuedForSocket: Record<Who, string>;
+  /** Open conversations to take over (the fixture's own is resolved by then). */
+  toTakeOver: { rest: string; socket: string };
 }
 
 /** What one caller gets: an HTTP status, or a socket ack's `ok` / error code. */
@@ -137,6 +142,19 @@ const REST: RestCase[] = [
     url: '/api/v1/conversations/:id/resolve',
     path: (f) => `/api/v1/conversations/${f.conversationId}/resolve`,
     expect: byRole(200, 404),
+  },
+  {
+    method: 'POST',
+    url: '/api/v1/conversations/:id/claim',
+    path: (f, who) => `/api/v1/conversations/${f.queuedForRest[who]}/claim`,
+    expect: byRole(200, 404),
+  },
+  {
+    // Supervisors and up; agents may not take a conversation from a colleague.
+    method: 'POST',
+    url: '/api/v1/conversations/:id/take-over',
+    path: (f) => `/api/v1/conversations/${f.toTakeOver.rest}/take-over`,
+    expect: byRole(200, 404, 403, 200),
   },
   {
     method: 'GET',
@@ -450,6 +468,23 @@ const SOCKET: SocketCase[] = [
       'other organization': 'not_found',
     },
   },
+  {
+    event: 'conversation:claim',
+    payload: (f) => ({ conversationId: f.queuedForSocket.agent }),
+    // The first claim takes it; the others find it taken.
+    expect: {
+      owner: 'ok',
+      admin: 'already_assigned',
+      supervisor: 'already_assigned',
+      agent: 'already_assigned',
+      'other organization': 'not_found',
+    },
+  },
+  {
+    event: 'conversation:take-over',
+    payload: (f) => ({ conversationId: f.toTakeOver.socket }),
+    expect: byRole('ok', 'not_found', 'forbidden', 'ok'),
+  },
 ];
 
 let server: TestServer;
@@ -515,11 +550,17 @@ beforeAll(async () => {
     }),
     restTransferId: await transferToAgentRole(message.conversationId),
     socketTransferId: await transferToAgentRole(forSocketAccept.conversationId),
+    queuedForRest: await queuedConversations(),
+    queuedForSocket: await queuedConversations(),
+    toTakeOver: {
+      rest: (await firstMessage(await createVisitor(server))).conversationId,
+      socket: (await firstMessage(await createVisitor(server))).conversationId,
+    },
     ...(await departments(org.id)),
   };
 });
 
-/** A new visitor's first message, which opens its conversation. */
+/** A visitor's first message, which opens a conversation (waiting in line: nobody is online). */
 async function firstMessage(visitor: { token: string; visitorId: string }): Promise<Message> {
   const widget = await connectVisitor(server, visitor);
   const { message } = await requestOk<{ message: Message }>(widget, 'message:send', {
@@ -563,6 +604,14 @@ async function departments(orgId: string) {
     memberAgentId,
     spareDepartmentIds: { owner, admin, supervisor, agent, 'other organization': agent },
   };
+}
+
+async function queuedConversations(): Promise<Record<Who, string>> {
+  const ids: string[] = [];
+  for (let i = 0; i < 4; i++)
+    ids.push((await firstMessage(await createVisitor(server))).conversationId);
+  const [owner, admin, supervisor, agent] = ids as [string, string, string, string];
+  return { owner, admin, supervisor, agent, 'other organization': agent };
 }
 
 async function spareSession(): Promise<string> {

@@ -43,6 +43,16 @@ export function acceptTransfer(
   return settle(connectedSocket().emitWithAck('transfer:accept', { transferId }));
 }
 
+/** Takes a waiting conversation; `take-over` (supervisors) also one a colleague has. */
+export async function takeConversation(
+  conversationId: string,
+  how: 'claim' | 'take-over',
+): Promise<Conversation> {
+  const event = how === 'claim' ? 'conversation:claim' : 'conversation:take-over';
+  const { conversation } = await settle(connectedSocket().emitWithAck(event, { conversationId }));
+  return conversation;
+}
+
 export async function markConversationRead(conversationId: string, seq: number): Promise<void> {
   await settle<null>(connectedSocket().emitWithAck('conversation:read', { conversationId, seq }));
 }

@@ -8,6 +8,7 @@ export type EventType =
   | 'conversation.opened'
   | 'conversation.resolved'
   | 'conversation.reopened'
+  | 'conversation.assigned'
   | 'message.appended'
   | 'visitor.blocked'
   | 'visitor.unblocked'

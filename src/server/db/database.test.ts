@@ -53,6 +53,7 @@ describe('migrations', () => {
       'invites',
       'jobs',
       'messages',
+      'org_routing',
       'organizations',
       'password_resets',
       'recovery_codes',

@@ -79,6 +79,13 @@ export interface DepartmentsTable {
   deleted_at: string | null;
 }
 
+/** An organization's routing state (made on its first routing pass): see migrations/0012. */
+export interface OrgRoutingTable {
+  org_id: string;
+  /** Round-robin's place for conversations of no department: the agent assigned last. */
+  last_assigned_agent_id: string | null;
+}
+
 /** An agent's membership of a department. */
 export interface AgentDepartmentsTable {
   id: string;
@@ -285,6 +292,7 @@ export interface Database {
   agents: AgentsTable;
   departments: DepartmentsTable;
   agent_departments: AgentDepartmentsTable;
+  org_routing: OrgRoutingTable;
   invites: InvitesTable;
   recovery_codes: RecoveryCodesTable;
   password_resets: PasswordResetsTable;

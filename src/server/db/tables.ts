@@ -11,6 +11,7 @@ export const PARLEY_TABLES: readonly { name: keyof Database; key: string }[] = [
   { name: 'agents', key: 'id' },
   { name: 'departments', key: 'id' },
   { name: 'agent_departments', key: 'id' },
+  { name: 'org_routing', key: 'org_id' },
   { name: 'invites', key: 'id' },
   { name: 'recovery_codes', key: 'id' },
   { name: 'password_resets', key: 'id' },

@@ -76,6 +76,10 @@ export function listenForVisitors(events: DomainEvents, nsp: VisitorNamespace): 
     nsp.to(siteVisitorsRoom(e.siteId)).emit('site:updated', { widget: e.widget }),
   );
   events.on('site.deleted', (e) => nsp.in(siteVisitorsRoom(e.siteId)).disconnectSockets(true));
+  // Their place in line; never who has it or why (that reason is an agents-only entry).
+  events.on('queue.position', (e) =>
+    nsp.to(visitorRoom(e.visitorId)).emit('queue:position', e.position),
+  );
 }
 
 function visitorView(c: Conversation): VisitorConversation {

@@ -67,6 +67,7 @@ export function visitorNamespace(io: Server, deps: VisitorNamespaceDeps): Visito
         fromOwnFrame: origins.isOwn(origin, request),
         pageOrigin: auth.pageOrigin,
         address,
+        language: auth.language,
       });
       places.push(caps.open(`visitor:${visitor.id}`, limits.visitorConnections, 'visitor'));
       socket.data.visitor = visitor;

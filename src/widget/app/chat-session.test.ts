@@ -4,6 +4,7 @@ import { Server, type Namespace } from 'socket.io';
 import { io } from 'socket.io-client';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { VisitorClientEvents, VisitorServerEvents } from '../../protocol/events';
+import type { QueuePosition } from '../../protocol/routing-schemas';
 import type { Message } from '../../protocol/schemas';
 import { ChatSession } from './chat-session';
 import { Outbox } from '../../client/outbox';
@@ -26,6 +27,8 @@ class FakeVisitorServer {
   holdAcks = false;
   readonly heldAcks: (() => void)[] = [];
   agentReadSeq = 0;
+  /** Where the conversation is in line, as a (re)connect asks it. */
+  queuePlace: QueuePosition | null = null;
   private readonly io = new Server(createServer());
   readonly namespace: Namespace<VisitorClientEvents, VisitorServerEvents> = this.io.of('/visitor');
 
@@ -55,6 +58,7 @@ class FakeVisitorServer {
         ack({ ok: true, data: { message: known ?? this.add('visitor', body, clientId) } });
       });
       socket.on('conversation:read', ({ seq }) => void this.reads.push(seq));
+      socket.on('queue:position', (_p, reply) => reply({ ok: true, data: this.queuePlace }));
     });
   }
 
@@ -206,6 +210,24 @@ describe('ChatSession', () => {
       'and another',
     ]);
     expect(storage.getItem(OUTBOX_KEY)).toBeNull();
+  });
+
+  it('shows its place in line after connecting, follows the pushes, and stops once taken', async () => {
+    server.add('visitor', 'hello');
+    server.queuePlace = { conversationId: 'c1', position: 3, estimatedWaitSeconds: 200 };
+    const session = startSession();
+    socket.connect();
+    await waitFor(() => session.state().queue?.position === 3);
+    expect(session.state().queue).toEqual({ position: 3, estimatedWaitSeconds: 200 });
+    const place = (position: number | null) => ({
+      conversationId: 'c1',
+      position,
+      estimatedWaitSeconds: null,
+    });
+    server.namespace.emit('queue:position', place(1));
+    await waitFor(() => session.state().queue?.position === 1);
+    server.namespace.emit('queue:position', place(null));
+    await waitFor(() => session.state().queue === null);
   });
 
   it('fills a gap in pushed messages by syncing, and ignores a repeated push', async () => {

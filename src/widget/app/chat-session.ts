@@ -1,4 +1,5 @@
 import type { ErrorCode } from '../../protocol/errors';
+import type { QueuePosition } from '../../protocol/routing-schemas';
 import type { Message } from '../../protocol/schemas';
 import { coalesce } from '../../client/coalesce';
 import { ConversationTimeline, isFromSupport } from './conversation-timeline';
@@ -31,6 +32,8 @@ export interface ChatState {
   /** Set while an agent types; `name` is null when the server did not say who. */
   agentTyping: { name: string | null } | null;
   unread: number;
+  /** Set while the conversation waits for an agent: its place in line and a guess of the wait. */
+  queue: { position: number; estimatedWaitSeconds: number | null } | null;
 }
 
 /**
@@ -47,6 +50,7 @@ export class ChatSession implements ConnectionListener {
   private socket: VisitorSocket | null = null;
   private connection: ConnectionStatus = 'connecting';
   private agentTyping: ChatState['agentTyping'] = null;
+  private queue: ChatState['queue'] = null;
   private agentTypingTimer: ReturnType<typeof setTimeout> | undefined;
   private retryTimer: ReturnType<typeof setTimeout> | undefined;
   private retryAttempt = 0;
@@ -72,6 +76,7 @@ export class ChatSession implements ConnectionListener {
       resolved: this.timeline.resolved && this.local.size === 0,
       agentTyping: this.agentTyping,
       unread: this.timeline.unreadCount(),
+      queue: this.queue,
     };
   }
 
@@ -85,6 +90,7 @@ export class ChatSession implements ConnectionListener {
     socket.on('typing', ({ typing, agentName }) =>
       this.showAgentTyping(typing ? { name: agentName } : null),
     );
+    socket.on('queue:position', (place) => this.showQueue(place));
   }
 
   /** Stored at once, shown as sending, and sent when the connection allows. */
@@ -165,6 +171,7 @@ export class ChatSession implements ConnectionListener {
   /** After every (re)connect: fetch what was missed, then send what waits, in that order. */
   private async catchUp(): Promise<void> {
     const synced = await this.sync();
+    if (synced) void this.askQueuePosition();
     const drained = await this.flushOutbox();
     if (synced && drained) this.retryAttempt = 0;
     else this.scheduleRetry();
@@ -293,6 +300,25 @@ export class ChatSession implements ConnectionListener {
   private showFailed({ clientId, body }: OutboxItem, errorCode: ErrorCode): void {
     const afterSeq = this.timeline.latestSeq();
     this.local.set(clientId, { clientId, body, state: 'failed', errorCode, afterSeq });
+  }
+
+  /** Where the conversation is in line: pushes say when it moves; a (re)connect asks. */
+  private async askQueuePosition(): Promise<void> {
+    try {
+      const ack = await this.socket?.timeout(ACK_TIMEOUT_MS).emitWithAck('queue:position', {});
+      if (ack?.ok) this.showQueue(ack.data);
+    } catch {
+      // No answer: the next push or reconnect tells.
+    }
+  }
+
+  private showQueue(place: QueuePosition | null): void {
+    const waiting = place?.position ? place : null;
+    this.queue = waiting && {
+      position: waiting.position!,
+      estimatedWaitSeconds: waiting.estimatedWaitSeconds,
+    };
+    this.changed();
   }
 
   private showAgentTyping(typing: ChatState['agentTyping']): void {

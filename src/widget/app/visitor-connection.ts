@@ -54,7 +54,12 @@ export function connectVisitor(
     // With none (site data cleared since), the server refuses the empty token: see connect_error.
     auth: (send) => {
       tokenInUse = loadIdentity(storage, siteKey)?.token ?? null;
-      send({ siteKey, token: tokenInUse ?? '', pageOrigin } satisfies VisitorHandshake);
+      send({
+        siteKey,
+        token: tokenInUse ?? '',
+        pageOrigin,
+        language: browserLanguage(),
+      } satisfies VisitorHandshake);
     },
     transports: ['websocket', 'polling'],
     // Without this, socket.io never falls back to polling when a proxy blocks WebSockets.
@@ -104,7 +109,8 @@ export function connectVisitor(
   const connectWithIdentity = async (): Promise<void> => {
     if (!loadIdentity(storage, siteKey)) {
       try {
-        saveIdentity(storage, siteKey, await createVisitor({ siteKey, pageOrigin }));
+        const language = browserLanguage();
+        saveIdentity(storage, siteKey, await createVisitor({ siteKey, pageOrigin, language }));
       } catch (error) {
         if (error instanceof VisitorApiError && !error.transient) {
           listener.status('unavailable');
@@ -158,4 +164,9 @@ export function connectVisitor(
 
   void connectWithIdentity();
   return socket;
+}
+
+/** What the browser says the visitor reads (routing prefers agents who speak it); none outside one. */
+function browserLanguage(): string | undefined {
+  return typeof navigator === 'undefined' ? undefined : navigator.language;
 }

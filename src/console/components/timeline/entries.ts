@@ -2,6 +2,8 @@ import type { Component } from 'vue';
 import type { MessageMeta } from '../../../protocol/routing-schemas';
 import JoinedEntry from './JoinedEntry.vue';
 import TransferEntry from './TransferEntry.vue';
+import AssignmentEntry from './AssignmentEntry.vue';
+import ClaimedEntry from './ClaimedEntry.vue';
 
 /**
  * How the timeline shows each kind of structured entry (a message with `meta`): each routing
@@ -11,4 +13,6 @@ import TransferEntry from './TransferEntry.vue';
 export const timelineEntries: Partial<Record<MessageMeta['kind'], Component>> = {
   transfer: TransferEntry,
   joined: JoinedEntry,
+  assignment: AssignmentEntry,
+  claimed: ClaimedEntry,
 };

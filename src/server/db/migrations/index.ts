@@ -12,6 +12,7 @@ import * as routing from './0010-routing';
 import * as presence from './0011-presence';
 import * as transfers from './0013-transfers';
 import * as departmentChoice from './0015-department-choice';
+import * as routingQueue from './0012-routing-queue';
 
 /** Every migration, by name; names sort in the order they run. Add new ones at the end. */
 export const migrations: Record<string, Migration> = {
@@ -28,4 +29,5 @@ export const migrations: Record<string, Migration> = {
   '0011-presence': presence,
   '0013-transfers': transfers,
   '0015-department-choice': departmentChoice,
+  '0012-routing-queue': routingQueue,
 };

@@ -20,6 +20,7 @@ import type {
 } from '../../../protocol/schemas';
 import { chooseDepartment } from '../departments/department-choice';
 import type { MessagesService } from '../messages/messages.service';
+import { placeNewConversation } from '../routing/placement';
 import { SitesRepository } from '../sites/sites.repository';
 import type { VisitorIdentity } from '../visitors/visitors.service';
 import { ConversationsRepository, type ConversationView } from './conversations.repository';
@@ -33,6 +34,12 @@ import type { VisitorAdmission } from './visitor-admission';
 export interface SentMessage {
   clientId: string;
   body: string;
+}
+
+/** What routes conversations: a pass over the organization's queue, run after a commit. */
+export interface ConversationRouter {
+  /** Never rejects. */
+  route(orgId: string): Promise<void>;
 }
 
 /** A visitor request names its conversation, or means its current one. */
@@ -56,6 +63,7 @@ export class ConversationsService {
     private readonly messages: MessagesService,
     private readonly events: DomainEvents,
     private readonly admission: VisitorAdmission,
+    private readonly router: ConversationRouter = { route: async () => {} },
   ) {
     this.repo = new ConversationsRepository(db);
   }
@@ -77,7 +85,7 @@ export class ConversationsService {
         const at = now();
         await repo.lockVisitor(visitor.id, at);
         const existing = await this.messages.findVisitorRetry(trx, visitor.id, input.clientId);
-        if (existing) return { message: existing };
+        if (existing) return { message: existing, queued: false };
 
         const current = await this.visitorConversation(repo, visitor, input);
         // A new conversation has the contact the site asks for and is within the address's
@@ -91,12 +99,22 @@ export class ConversationsService {
           conversation = await this.open(trx, visitor, at, contact);
         }
         const message = { clientId: input.clientId, body: input.body };
-        return this.messages.appendWithin(trx, conversation, actor, message, at, !current);
+        const appended = await this.messages.appendWithin(
+          trx,
+          conversation,
+          actor,
+          message,
+          at,
+          !current,
+        );
+        // Opened, or reopened: it waits in line for routing.
+        return { ...appended, queued: !current || conversation.status === 'resolved' };
       },
       { retryOnDuplicate: true },
     );
     if ('conversation' in outcome) this.messages.announce(outcome);
     else this.messages.announceResent(visitor.orgId, visitor.id, outcome.message);
+    if (outcome.queued) void this.router.route(visitor.orgId);
     return toMessage(outcome.message);
   }
 
@@ -213,6 +231,7 @@ export class ConversationsService {
       return true;
     });
     if (!changed) return this.getForAgent(actor, conversationId);
+    void this.router.route(actor.orgId); // its agent has room for another one now
     return this.announceUpdate(actor.orgId, conversationId);
   }
 
@@ -328,7 +347,10 @@ export class ConversationsService {
     return conversation;
   }
 
-  /** A visitor's first message opens a conversation, in the message's transaction. */
+  /**
+   * A visitor's first message opens a conversation, in the message's transaction, waiting in
+   * line in the department the visitor chose (pre-chat), or else its site's.
+   */
   private async open(
     trx: Db,
     visitor: VisitorIdentity,
@@ -352,10 +374,8 @@ export class ConversationsService {
       created_at: at,
       updated_at: at,
       resolved_at: null,
-      department_id: null,
-      queued_at: null,
       assigned_at: null,
-      language: null,
+      ...(await placeNewConversation(trx, visitor, at)),
     };
     await this.repo.withTransaction(trx).insert(row);
     await logEvents(trx, [

@@ -18,6 +18,7 @@ import {
 } from '../conversations/conversations.repository';
 import { conversationPolicy } from '../conversations/conversations.policy';
 import { preview, toConversation, toMessage } from '../conversations/presenters';
+import { backToQueue } from '../routing/placement';
 import { authorIdOf, authorOf, type Author } from './message-author';
 import { MessagesRepository } from './messages.repository';
 
@@ -115,16 +116,23 @@ export class MessagesService {
     opened = false,
   ): Promise<Appended> {
     const author = authorOf(actor);
-    // A visitor writing to a resolved conversation reopens it.
+    // A visitor writing to a resolved conversation reopens it, and it waits in line to be routed
+    // again (the caller runs routing after the commit).
     const reopen = author.type === 'visitor' && target.status === 'resolved';
     const conversation = await this.conversations.withTransaction(trx).allocateSeq(
       target,
       {
-        ...(reopen ? { status: 'open' as const, resolved_at: null } : {}),
+        ...(reopen ? { status: 'open' as const, resolved_at: null, ...backToQueue(at) } : {}),
         updated_at: at,
-        last_message_at: at,
-        last_message_body: preview(input.body),
-        last_message_author: author.type,
+        // The system's timeline entries (why this agent, a claim) are not what was said: the
+        // inbox goes on showing the last message.
+        ...(author.type === 'system' && input.meta
+          ? {}
+          : {
+              last_message_at: at,
+              last_message_body: preview(input.body),
+              last_message_author: author.type,
+            }),
       },
       unreadEffectOf(author),
     );

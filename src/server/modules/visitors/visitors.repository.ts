@@ -34,6 +34,11 @@ export class VisitorsRepository {
   }
 
   /** The visitor came back: when, and from where. */
+  /** The browser's language, for the visitor's next conversations. */
+  async setLanguage(id: string, language: string): Promise<void> {
+    await this.db.updateTable('visitors').set({ language }).where('id', '=', id).execute();
+  }
+
   async touch(id: string, at: string, address: string): Promise<void> {
     await this.db
       .updateTable('visitors')

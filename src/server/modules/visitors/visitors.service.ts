@@ -32,6 +32,8 @@ export interface VisitorIdentity {
 /** Where a visitor request comes from: its origins and its client address. */
 export interface VisitorContext extends EmbedContext {
   address: string;
+  /** The browser's language (BCP 47) as the widget reports it now; routing prefers agents who speak it. */
+  language?: string | undefined;
 }
 
 export class VisitorsService {
@@ -64,7 +66,7 @@ export class VisitorsService {
       blocked_at: null,
       blocked_by: null,
       last_address: context.address,
-      language: null,
+      language: body.language ?? null,
       chosen_department_id: null,
     });
     return { visitorId: id, token };
@@ -93,6 +95,9 @@ export class VisitorsService {
       Date.parse(row.last_seen_at) < Date.parse(at) - TOUCH_AFTER_MS
     ) {
       await this.visitors.touch(row.id, at, context.address);
+    }
+    if (context.language !== undefined && context.language !== row.language) {
+      await this.visitors.setLanguage(row.id, context.language);
     }
     return {
       id: row.id,

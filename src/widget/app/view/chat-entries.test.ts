@@ -38,6 +38,7 @@ function state(overrides: Partial<ChatState>): ChatState {
     agentReadSeq: 0,
     resolved: false,
     agentTyping: null,
+    queue: null,
     unread: 0,
     ...overrides,
   };

@@ -64,7 +64,9 @@ export function mountChatView(root: HTMLElement, actions: ChatViewActions): Chat
   });
   // Announced when support closes the conversation; empty (and hidden) otherwise.
   const resolvedNotice = element('p', { class: 'resolved', role: 'status' });
-  const scroller = element('div', { class: 'scroller' }, welcome, log, resolvedNotice);
+  // The visitor's place in line while no agent has the conversation yet.
+  const queueNotice = element('p', { class: 'resolved queue', role: 'status' });
+  const scroller = element('div', { class: 'scroller' }, welcome, log, resolvedNotice, queueNotice);
   const typing = element('div', { class: 'typing', 'aria-live': 'polite' });
   const composer = createComposer(actions);
   const preChatForm = createPreChatForm((contact) => actions.identify(contact));
@@ -119,6 +121,7 @@ export function mountChatView(root: HTMLElement, actions: ChatViewActions): Chat
         composer.focus();
       }
       setText(resolvedNotice, state.resolved ? t('resolved') : '');
+      setText(queueNotice, state.queue && !state.resolved ? queueText(state.queue) : '');
       setText(
         typing,
         !state.agentTyping
@@ -139,6 +142,14 @@ export function mountChatView(root: HTMLElement, actions: ChatViewActions): Chat
       lastKey = last?.key;
     },
   };
+}
+
+/** "You are number 2 in line — about 3 minutes", or without the wait when it is unknown. */
+export function queueText(queue: NonNullable<ChatState['queue']>): string {
+  const place = t('queuePosition', { position: queue.position });
+  if (queue.estimatedWaitSeconds === null) return place;
+  const minutes = Math.max(1, Math.round(queue.estimatedWaitSeconds / 60));
+  return t(minutes === 1 ? 'queueWaitMinute' : 'queueWaitMinutes', { place, minutes });
 }
 
 function renderBanner(banner: HTMLElement, status: ConnectionStatus): void {
