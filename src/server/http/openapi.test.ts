@@ -42,8 +42,11 @@ describe('the API document', () => {
       expect(success, `${method} ${url} has a success response`).toBeDefined();
       expect(operation!.responses['4XX'] ?? operation!.responses['4xx']).toBeDefined();
       if (url.includes(':')) expect(operation!.parameters, `${method} ${url}`).toBeDefined();
-      // Actions that take no input: sign-out, resolve, deactivate, two-factor setup, accept.
-      if (method === 'POST' && !/\/(logout|resolve|deactivate|setup|accept)$/.test(url)) {
+      // Actions that take no input: sign-out, resolve, claim, take over, deactivate, 2FA setup, accept.
+      if (
+        method === 'POST' &&
+        !/\/(logout|resolve|claim|take-over|deactivate|setup|accept)$/.test(url)
+      ) {
         expect(operation!.requestBody, `${method} ${url} has a body`).toBeDefined();
       }
     }

@@ -114,7 +114,9 @@ export class ConversationsService {
     );
     if ('conversation' in outcome) this.messages.announce(outcome);
     else this.messages.announceResent(visitor.orgId, visitor.id, outcome.message);
-    if (outcome.queued) void this.router.route(visitor.orgId);
+    // The ack waits for routing's pass (which never rejects): the visitor's first status, an agent
+    // or a place in line, is known by then, and the assignment entry comes right after its message.
+    if (outcome.queued) await this.router.route(visitor.orgId);
     return toMessage(outcome.message);
   }
 
