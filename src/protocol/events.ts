@@ -23,6 +23,7 @@ import type {
   visitorTypingPayload,
 } from './schemas';
 import type { WidgetSettings } from './settings-schemas';
+import type { Availability, offlineMessagePayload } from './offline-schemas';
 
 /** Every event a client sends takes an ack, called once with the outcome. */
 export type AckResult<T> = { ok: true; data: T } | { ok: false; error: ErrorBody };
@@ -44,6 +45,10 @@ export interface VisitorClientEvents {
     p: In<typeof visitorIdentifyPayload>,
     ack: Ack<{ contact: VisitorContact }>,
   ) => void;
+  /** Whether someone can chat now; asked after every (re)connect, pushed when it changes. */
+  'availability:get': (p: Record<string, never>, ack: Ack<{ availability: Availability }>) => void;
+  /** The leave-a-message form, sent while nobody is online: the ack carries the stored message. */
+  'offline:message': (p: In<typeof offlineMessagePayload>, ack: Ack<{ message: Message }>) => void;
 }
 
 /** `/visitor` namespace: what the server pushes to the widget. */
@@ -53,6 +58,8 @@ export interface VisitorServerEvents {
   typing: (p: { typing: boolean; agentName: string | null }) => void;
   /** The site's widget settings changed (Settings → Sites): redraw with them. */
   'site:updated': (p: { widget: WidgetSettings }) => void;
+  /** Someone came online, or the last one left: show the chat or the leave-a-message form. */
+  availability: (p: { availability: Availability }) => void;
 }
 
 /** `/agent` namespace: what the console sends. */
@@ -86,6 +93,8 @@ export const VISITOR_CLIENT_EVENTS = [
   'typing',
   'conversation:read',
   'visitor:identify',
+  'availability:get',
+  'offline:message',
 ] as const satisfies readonly (keyof VisitorClientEvents)[];
 export const AGENT_CLIENT_EVENTS = [
   'message:send',

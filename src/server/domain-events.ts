@@ -4,6 +4,8 @@
  */
 import type { Conversation, Message } from '../protocol/schemas';
 import type { WidgetSettings } from '../protocol/settings-schemas';
+import type { Availability } from '../protocol/offline-schemas';
+import type { PresenceStatus } from '../protocol/routing-schemas';
 
 export interface DomainEventMap {
   'conversation.created': { orgId: string; visitorId: string; conversation: Conversation };
@@ -37,6 +39,10 @@ export interface DomainEventMap {
   'site.deleted': { orgId: string; siteId: string };
   /** An agent was deactivated: every session and socket of theirs ends. */
   'agent.deactivated': { orgId: string; agentId: string };
+  /** An agent's effective presence changed (emitted by the presence service). */
+  'agent.presence': { orgId: string; agentId: string; presence: PresenceStatus };
+  /** Whether someone can chat on a site, worked out again after a presence change. */
+  'site.availability': { orgId: string; siteId: string; availability: Availability };
 }
 
 export type DomainEventName = keyof DomainEventMap;

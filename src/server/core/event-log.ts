@@ -8,6 +8,8 @@ export type EventType =
   | 'conversation.opened'
   | 'conversation.resolved'
   | 'conversation.reopened'
+  /** Open ↔ pending: an agent replied, or the visitor wrote back (`data`: from, to). */
+  | 'conversation.status_changed'
   | 'message.appended'
   | 'visitor.blocked'
   | 'visitor.unblocked'

@@ -58,6 +58,10 @@ export function listenForVisitors(events: DomainEvents, nsp: VisitorNamespace): 
     nsp.to(siteVisitorsRoom(e.siteId)).emit('site:updated', { widget: e.widget }),
   );
   events.on('site.deleted', (e) => nsp.in(siteVisitorsRoom(e.siteId)).disconnectSockets(true));
+  // Someone came online or the last one left: open widgets switch between chat and the form.
+  events.on('site.availability', (e) =>
+    nsp.to(siteVisitorsRoom(e.siteId)).emit('availability', { availability: e.availability }),
+  );
 }
 
 function visitorView(c: Conversation): VisitorConversation {
