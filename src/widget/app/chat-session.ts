@@ -1,4 +1,5 @@
 import type { ErrorCode } from '../../protocol/errors';
+import type { Availability, OfflineMessagePayload } from '../../protocol/offline-schemas';
 import type { Message } from '../../protocol/schemas';
 import { coalesce } from '../../client/coalesce';
 import { ConversationTimeline, isFromSupport } from './conversation-timeline';
@@ -31,6 +32,8 @@ export interface ChatState {
   /** Set while an agent types; `name` is null when the server did not say who. */
   agentTyping: { name: string | null } | null;
   unread: number;
+  /** Whether anyone can chat now; null until the server said. */
+  availability: Availability | null;
 }
 
 /**
@@ -47,6 +50,7 @@ export class ChatSession implements ConnectionListener {
   private socket: VisitorSocket | null = null;
   private connection: ConnectionStatus = 'connecting';
   private agentTyping: ChatState['agentTyping'] = null;
+  private availability: Availability | null = null;
   private agentTypingTimer: ReturnType<typeof setTimeout> | undefined;
   private retryTimer: ReturnType<typeof setTimeout> | undefined;
   private retryAttempt = 0;
@@ -72,6 +76,7 @@ export class ChatSession implements ConnectionListener {
       resolved: this.timeline.resolved && this.local.size === 0,
       agentTyping: this.agentTyping,
       unread: this.timeline.unreadCount(),
+      availability: this.availability,
     };
   }
 
@@ -85,6 +90,7 @@ export class ChatSession implements ConnectionListener {
     socket.on('typing', ({ typing, agentName }) =>
       this.showAgentTyping(typing ? { name: agentName } : null),
     );
+    socket.on('availability', ({ availability }) => this.showAvailability(availability));
   }
 
   /** Stored at once, shown as sending, and sent when the connection allows. */
@@ -112,6 +118,24 @@ export class ChatSession implements ConnectionListener {
     try {
       const ack = await socket.timeout(ACK_TIMEOUT_MS).emitWithAck('visitor:identify', contact);
       return ack.ok ? null : ack.error.code;
+    } catch {
+      return 'offline';
+    }
+  }
+
+  /**
+   * The leave-a-message form, sent now like the pre-chat form. Null once stored (the message
+   * then shows in the chat); else the refusal's code, or 'offline' when there was no answer. A
+   * retry with the same client id is the same message.
+   */
+  async leaveMessage(form: OfflineMessagePayload): Promise<ErrorCode | 'offline' | null> {
+    const socket = this.socket;
+    if (!socket?.connected) return 'offline';
+    try {
+      const ack = await socket.timeout(ACK_TIMEOUT_MS).emitWithAck('offline:message', form);
+      if (!ack.ok) return ack.error.code;
+      this.show(ack.data.message);
+      return null;
     } catch {
       return 'offline';
     }
@@ -145,6 +169,7 @@ export class ChatSession implements ConnectionListener {
   connected(): void {
     this.retryAttempt = 0;
     void this.catchUp();
+    void this.pullAvailability();
   }
 
   identityReplaced(): void {
@@ -156,6 +181,26 @@ export class ChatSession implements ConnectionListener {
         .filter((local) => local.state === 'sending')
         .map(({ clientId, body }) => ({ clientId, body })),
     );
+    this.changed();
+  }
+
+  /**
+   * Asked after every (re)connect: a change pushed while this widget was disconnected is missed,
+   * and this is what mends it. No answer leaves what was known.
+   */
+  private async pullAvailability(): Promise<void> {
+    const socket = this.socket;
+    if (!socket?.connected) return;
+    try {
+      const ack = await socket.timeout(ACK_TIMEOUT_MS).emitWithAck('availability:get', {});
+      if (ack.ok) this.showAvailability(ack.data.availability);
+    } catch {
+      // no answer in time: the next connect asks again, and pushes still arrive
+    }
+  }
+
+  private showAvailability(availability: Availability): void {
+    this.availability = availability;
     this.changed();
   }
 

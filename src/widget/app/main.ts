@@ -13,6 +13,16 @@ import { element } from './view/dom';
 import { connectVisitor } from './visitor-connection';
 import type { WidgetSettings } from '../../protocol/settings-schemas';
 import { widgetConfigUrl } from '../launcher-look';
+import { newClientId } from '../../client/client-id';
+import type { ErrorCode } from '../../protocol/errors';
+import type { ChatKey } from '../i18n/chat';
+
+/** What the leave-a-message form says for a refusal it can explain. */
+const OFFLINE_FAILURES: Partial<Record<ErrorCode | 'offline', ChatKey>> = {
+  invalid_email: 'offlineBadEmail',
+  message_too_long: 'offlineTooLong',
+  rate_limited: 'offlineRateLimited',
+};
 
 document.documentElement.lang = language;
 document.title = t('documentTitle');
@@ -30,6 +40,8 @@ function startChat(siteKey: string): void {
   const answeredKey = `parley:contact:${siteKey}`;
   let settings: WidgetSettings | undefined;
   const askedFor = new Set<string>();
+  // The left message's idempotency key: the same until it is stored, so a retry is one message.
+  let leftMessageId = newClientId();
 
   // Many changes come in one burst (a sync page, an ack and its push): draw once per burst.
   // Not requestAnimationFrame: it stops while the panel is hidden, and the unread badge on the
@@ -86,6 +98,16 @@ function startChat(siteKey: string): void {
         return null;
       }
       return t(failure === 'invalid_email' ? 'prechatInvalid' : 'prechatFailed');
+    },
+    leaveMessage: async (message) => {
+      const failure = await session.leaveMessage({ clientId: leftMessageId, ...message });
+      if (failure !== null) return t(OFFLINE_FAILURES[failure] ?? 'offlineFailed');
+      // Stored, with the name and email: a new key for the next one, and no pre-chat form.
+      leftMessageId = newClientId();
+      storage.setItem(answeredKey, '1');
+      if (settings) view.setPreChat(settings.preChat, true);
+      changed();
+      return null;
     },
   });
   changed();

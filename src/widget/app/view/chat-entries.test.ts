@@ -39,6 +39,7 @@ function state(overrides: Partial<ChatState>): ChatState {
     resolved: false,
     agentTyping: null,
     unread: 0,
+    availability: null,
     ...overrides,
   };
 }

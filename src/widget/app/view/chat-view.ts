@@ -6,12 +6,15 @@ import { chatEntries } from './chat-entries';
 import { createComposer, type ComposerActions } from './composer';
 import { element, setText } from './dom';
 import { createMessageList } from './message-list';
+import { createOfflineForm, type LeftMessage } from './offline-form';
 import { createPreChatForm, type Contact, type PreChat } from './prechat-form';
 
 interface ChatViewActions extends ComposerActions {
   close(): void;
   /** The pre-chat form's answers: resolves with a text to show, or null once stored. */
   identify(contact: Contact): Promise<string | null>;
+  /** The leave-a-message form: resolves with a text to show, or null once stored. */
+  leaveMessage(message: LeftMessage): Promise<string | null>;
 }
 
 interface ChatView {
@@ -42,16 +45,12 @@ export function mountChatView(root: HTMLElement, actions: ChatViewActions): Chat
     createIcon(ICON_CLOSE).svg,
   );
   const titleNode = element('h1', { class: 'title' }, t('title'));
+  const subtitle = element('p', { class: 'subtitle' }, t('subtitle'));
   const welcome = element('p', { class: 'welcome' }, t('welcome'));
   const header = element(
     'header',
     { class: 'header' },
-    element(
-      'div',
-      { class: 'heading' },
-      titleNode,
-      element('p', { class: 'subtitle' }, t('subtitle')),
-    ),
+    element('div', { class: 'heading' }, titleNode, subtitle),
     closeButton,
   );
   // Live regions must exist before their text changes, so these stay in the DOM when empty.
@@ -64,10 +63,17 @@ export function mountChatView(root: HTMLElement, actions: ChatViewActions): Chat
   });
   // Announced when support closes the conversation; empty (and hidden) otherwise.
   const resolvedNotice = element('p', { class: 'resolved', role: 'status' });
-  const scroller = element('div', { class: 'scroller' }, welcome, log, resolvedNotice);
+  // Announced once a left message is stored.
+  const sentNotice = element('p', { class: 'offline-sent', role: 'status' });
+  const scroller = element('div', { class: 'scroller' }, welcome, log, resolvedNotice, sentNotice);
   const typing = element('div', { class: 'typing', 'aria-live': 'polite' });
   const composer = createComposer(actions);
   const preChatForm = createPreChatForm((contact) => actions.identify(contact));
+  const offlineForm = createOfflineForm(async (message) => {
+    const failure = await actions.leaveMessage(message);
+    if (failure === null) setText(sentNotice, t('offlineSent', { email: message.email }));
+    return failure;
+  });
   let asking = false;
   root.append(
     element(
@@ -78,6 +84,7 @@ export function mountChatView(root: HTMLElement, actions: ChatViewActions): Chat
       scroller,
       typing,
       preChatForm.root,
+      offlineForm.root,
       composer.root,
     ),
   );
@@ -93,7 +100,11 @@ export function mountChatView(root: HTMLElement, actions: ChatViewActions): Chat
   let lastKey: string | undefined;
 
   return {
-    focusComposer: () => (preChatForm.root.hidden ? composer.focus() : preChatForm.focus()),
+    focusComposer: () => {
+      if (!offlineForm.root.hidden) offlineForm.focus();
+      else if (!preChatForm.root.hidden) preChatForm.focus();
+      else composer.focus();
+    },
     setPreChat(preChat, answered) {
       preChatForm.setFields(preChat);
       asking = !answered && (preChat.name !== 'off' || preChat.email !== 'off');
@@ -106,16 +117,22 @@ export function mountChatView(root: HTMLElement, actions: ChatViewActions): Chat
       renderBanner(banner, state.status);
       composer.setDisabled(state.status === 'unavailable');
       // A started conversation (a visitor who chatted before) is never asked again.
-      const showForm =
-        asking &&
-        state.messages.length === 0 &&
-        state.local.every((message) => message.state === 'failed');
-      const wasShown = !preChatForm.root.hidden;
-      preChatForm.root.hidden = !showForm;
-      composer.root.hidden = showForm;
-      if (wasShown && !showForm && preChatForm.root.contains(document.activeElement)) {
-        composer.focus();
-      }
+      const notStarted =
+        state.messages.length === 0 && state.local.every((message) => message.state === 'failed');
+      // Nobody online: a conversation going on goes on (it is answered later); else the visitor
+      // leaves a message instead of waiting in a chat nobody reads.
+      const showOffline =
+        state.availability === 'offline' &&
+        (notStarted || (state.resolved && state.local.length === 0));
+      const showPreChat = asking && notStarted && !showOffline;
+      const hadFocus = [preChatForm.root, offlineForm.root].some(
+        (form) => !form.hidden && form.contains(document.activeElement),
+      );
+      preChatForm.root.hidden = !showPreChat;
+      offlineForm.root.hidden = !showOffline;
+      composer.root.hidden = showPreChat || showOffline;
+      if (hadFocus && !composer.root.hidden) composer.focus();
+      setText(subtitle, t(state.availability === 'offline' ? 'subtitleOffline' : 'subtitle'));
       setText(resolvedNotice, state.resolved ? t('resolved') : '');
       setText(
         typing,

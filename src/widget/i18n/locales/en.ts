@@ -52,4 +52,18 @@ export const chat = {
   prechatBadEmail: 'Enter an email address like name@example.com.',
   prechatFailed: 'That did not go through. Check your connection and try again.',
   prechatInvalid: 'Check your answers: the email address was not accepted.',
+  subtitleOffline: 'We are away right now',
+  offlineLabel: 'Leave a message',
+  offlineIntro:
+    'Nobody is available to chat right now. Leave a message and we will get back to you by email.',
+  offlineName: 'Name',
+  offlineEmail: 'Email',
+  offlineMessage: 'Message',
+  offlineSend: 'Send message',
+  offlineMissing: 'Please fill this in.',
+  offlineBadEmail: 'Enter an email address like name@example.com.',
+  offlineTooLong: 'The message is too long.',
+  offlineRateLimited: 'Too many messages. Wait a moment and try again.',
+  offlineFailed: 'That did not go through. Check your connection and try again.',
+  offlineSent: 'Thanks! We got your message and will reply to {email}.',
 };
