@@ -74,10 +74,12 @@ export class MessagesService {
     const author = authorOf(actor);
     const outcome = await this.writer.write(
       async (trx) => {
-        const conversation = await this.conversations
-          .withTransaction(trx)
-          .findForOrg(actor.orgId, conversationId);
-        if (!conversation) throw notFound('Conversation');
+        const conversations = this.conversations.withTransaction(trx);
+        const found = await conversations.findForOrg(actor.orgId, conversationId);
+        if (!found) throw notFound('Conversation');
+        // The status a reply changes is read under the row lock: a resolve committed a moment
+        // ago must not be undone by a reply that read the conversation as open.
+        const conversation = await conversations.relock(found);
         const existing =
           input.clientId === null
             ? undefined

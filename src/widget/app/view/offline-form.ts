@@ -39,7 +39,7 @@ export function createOfflineForm(
   const rows = {
     name: fieldRow('name', { type: 'text', autocomplete: 'name', dir: 'auto' }, MAX_VISITOR_NAME),
     email: fieldRow('email', { type: 'email', autocomplete: 'email' }, MAX_VISITOR_EMAIL),
-    body: fieldRow('body', { dir: 'auto', rows: '4' }, MAX_MESSAGE_LENGTH),
+    body: fieldRow('body', { dir: 'auto', rows: '3' }, MAX_MESSAGE_LENGTH),
   };
   const formError = element('p', { class: 'prechat-error', role: 'alert' });
   const button = element('button', { type: 'submit', class: 'prechat-start' }, t('offlineSend'));
