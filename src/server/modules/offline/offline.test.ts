@@ -11,11 +11,12 @@ import {
   type AgentSocket,
   type VisitorSocket,
 } from '../../../../test/helpers/clients';
-import { createAgent } from '../../../../test/helpers/factories';
+import { createAgent, createOrganization } from '../../../../test/helpers/factories';
 import { departmentForSites, firstAgent, setPresence } from '../../../../test/helpers/presence';
 import {
   ADMIN,
   GENEROUS_LIMITS,
+  SITE_ORIGIN,
   startServer,
   type TestServer,
 } from '../../../../test/helpers/server';
@@ -120,6 +121,32 @@ describe('availability', () => {
     await setPresence(db, admin.id, 'offline');
     events.emit('agent.presence', { orgId: admin.orgId, agentId: admin.id, presence: 'offline' });
     expect(await offline).toEqual({ availability: 'offline' });
+  });
+
+  it('never tells a visitor of another organization of these agents', async () => {
+    await start();
+    const { db, events } = server.parley;
+    const other = await createOrganization(
+      db,
+      'other',
+      { email: 'o@other.test', password: 'x' },
+      SITE_ORIGIN,
+    );
+    const ours = await firstAgent(db);
+    const stranger = await connectVisitor(
+      { ...server, widgetKey: other.widgetKey },
+      await createVisitor({ ...server, widgetKey: other.widgetKey }),
+    );
+    sockets.push(stranger);
+    const heard: unknown[] = [];
+    stranger.on('availability', (p) => heard.push(p));
+    const own = await newWidget();
+    const pushed = nextEvent(own, 'availability');
+    await setPresence(db, ours.id, 'online');
+    events.emit('agent.presence', { orgId: ours.orgId, agentId: ours.id, presence: 'online' });
+    await pushed;
+    expect(heard).toEqual([]);
+    expect(await availabilityOf(stranger)).toBe('offline');
   });
 });
 
