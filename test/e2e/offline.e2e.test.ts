@@ -54,8 +54,12 @@ describe('the widget when nobody is online', () => {
   it('offers the leave-a-message form, and the message reaches the console and the team', async () => {
     const visitor = await openWidget();
     const frame = chatFrame(visitor);
-    const form = await visible(frame.getByRole('form', { name: 'Leave a message' }));
+    // It says so; the chat stays open, and the form is a click away.
     await visible(frame.getByText('We are away right now'));
+    await visible(frame.getByText(/Nobody is online right now/));
+    await visible(frame.getByRole('textbox', { name: 'Message' }));
+    await frame.getByRole('button', { name: 'Leave a message' }).click();
+    const form = await visible(frame.getByRole('form', { name: 'Leave a message' }));
     expect(await frame.getByRole('button', { name: 'Send', exact: true }).isVisible()).toBe(false);
 
     // Checked before sending, like the pre-chat form.
@@ -76,6 +80,7 @@ describe('the widget when nobody is online', () => {
     );
     await visible(frame.getByText('Please call me back about my order.'));
     expect(await form.isVisible()).toBe(false);
+    await visible(frame.getByRole('textbox', { name: 'Message' }));
 
     await eventually(() => expect(mailbox.mails).toHaveLength(1));
     expect(mailbox.text(0)).toContain('Please call me back about my order.');
@@ -94,6 +99,7 @@ describe('the widget when nobody is online', () => {
     const frame = chatFrame(visitor);
     await visible(frame.getByRole('textbox', { name: 'Message' }));
     await visible(frame.getByText('We usually reply within a few minutes'));
-    expect(await frame.getByRole('form', { name: 'Leave a message' }).isVisible()).toBe(false);
+    expect(await frame.getByRole('button', { name: 'Leave a message' }).isVisible()).toBe(false);
+    expect(await frame.getByText(/Nobody is online right now/).isVisible()).toBe(false);
   });
 });

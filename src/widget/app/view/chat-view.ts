@@ -69,12 +69,33 @@ export function mountChatView(root: HTMLElement, actions: ChatViewActions): Chat
   const typing = element('div', { class: 'typing', 'aria-live': 'polite' });
   const composer = createComposer(actions);
   const preChatForm = createPreChatForm((contact) => actions.identify(contact));
-  const offlineForm = createOfflineForm(async (message) => {
-    const failure = await actions.leaveMessage(message);
-    if (failure === null) setText(sentNotice, t('offlineSent', { email: message.email }));
-    return failure;
-  });
+  // Nobody online: the chat stays open (it is answered later), and the visitor is offered the
+  // leave-a-message form, which asks for the email to answer to.
+  const offlineOpen = element(
+    'button',
+    { type: 'button', class: 'offline-open' },
+    t('offlineOpen'),
+  );
+  const offlineNotice = element(
+    'div',
+    { class: 'offline-notice' },
+    element('p', {}, t('offlineNotice')),
+    offlineOpen,
+  );
+  const offlineForm = createOfflineForm(
+    async (message) => {
+      const failure = await actions.leaveMessage(message);
+      if (failure === null) {
+        setText(sentNotice, t('offlineSent', { email: message.email }));
+        showOfflineForm(false);
+      }
+      return failure;
+    },
+    () => showOfflineForm(false),
+  );
+  let offlineFormOpen = false;
   let asking = false;
+  let lastState: ChatState | undefined;
   root.append(
     element(
       'div',
@@ -83,6 +104,7 @@ export function mountChatView(root: HTMLElement, actions: ChatViewActions): Chat
       banner,
       scroller,
       typing,
+      offlineNotice,
       preChatForm.root,
       offlineForm.root,
       composer.root,
@@ -90,6 +112,33 @@ export function mountChatView(root: HTMLElement, actions: ChatViewActions): Chat
   );
 
   closeButton.addEventListener('click', () => actions.close());
+  offlineOpen.addEventListener('click', () => showOfflineForm(true));
+
+  function showOfflineForm(open: boolean): void {
+    offlineFormOpen = open;
+    if (lastState) showForms(lastState);
+    if (open) offlineForm.focus();
+    else if (!composer.root.hidden) composer.focus();
+  }
+
+  /** Which of the pre-chat form, the leave-a-message form and the composer shows. */
+  function showForms(state: ChatState): void {
+    const offline = state.availability === 'offline';
+    // A started conversation (a visitor who chatted before) is never asked again.
+    const notStarted =
+      state.messages.length === 0 && state.local.every((message) => message.state === 'failed');
+    const showOffline = offline && offlineFormOpen;
+    const showPreChat = asking && notStarted && !showOffline;
+    const hadFocus = [preChatForm.root, offlineForm.root].some(
+      (form) => !form.hidden && form.contains(document.activeElement),
+    );
+    offlineNotice.hidden = !offline || showOffline;
+    preChatForm.root.hidden = !showPreChat;
+    offlineForm.root.hidden = !showOffline;
+    composer.root.hidden = showPreChat || showOffline;
+    if (hadFocus && !composer.root.hidden) composer.focus();
+    setText(subtitle, t(offline ? 'subtitleOffline' : 'subtitle'));
+  }
   document.addEventListener('keydown', (event) => {
     // While an input method composes, Escape cancels the composition, not the chat (Safari
     // reports isComposing false there, but keyCode 229, as in the composer).
@@ -116,23 +165,8 @@ export function mountChatView(root: HTMLElement, actions: ChatViewActions): Chat
     render(state) {
       renderBanner(banner, state.status);
       composer.setDisabled(state.status === 'unavailable');
-      // A started conversation (a visitor who chatted before) is never asked again.
-      const notStarted =
-        state.messages.length === 0 && state.local.every((message) => message.state === 'failed');
-      // Nobody online: a conversation going on goes on (it is answered later); else the visitor
-      // leaves a message instead of waiting in a chat nobody reads.
-      const showOffline =
-        state.availability === 'offline' &&
-        (notStarted || (state.resolved && state.local.length === 0));
-      const showPreChat = asking && notStarted && !showOffline;
-      const hadFocus = [preChatForm.root, offlineForm.root].some(
-        (form) => !form.hidden && form.contains(document.activeElement),
-      );
-      preChatForm.root.hidden = !showPreChat;
-      offlineForm.root.hidden = !showOffline;
-      composer.root.hidden = showPreChat || showOffline;
-      if (hadFocus && !composer.root.hidden) composer.focus();
-      setText(subtitle, t(state.availability === 'offline' ? 'subtitleOffline' : 'subtitle'));
+      lastState = state;
+      showForms(state);
       setText(resolvedNotice, state.resolved ? t('resolved') : '');
       setText(
         typing,

@@ -29,12 +29,13 @@ const LABELS: Record<Field, ChatKey> = {
 };
 
 /**
- * The leave-a-message form, shown while nobody is online: Name, Email and Message, all required,
+ * The leave-a-message form, offered while nobody is online: Name, Email and Message, all required,
  * checked on submit like the pre-chat form (same look, first wrong field focused, its message tied
  * to it). `submit` resolves with an error text to show, or null once the message is stored.
  */
 export function createOfflineForm(
   submit: (message: LeftMessage) => Promise<string | null>,
+  cancel: () => void,
 ): OfflineForm {
   const rows = {
     name: fieldRow('name', { type: 'text', autocomplete: 'name', dir: 'auto' }, MAX_VISITOR_NAME),
@@ -43,6 +44,8 @@ export function createOfflineForm(
   };
   const formError = element('p', { class: 'prechat-error', role: 'alert' });
   const button = element('button', { type: 'submit', class: 'prechat-start' }, t('offlineSend'));
+  const back = element('button', { type: 'button', class: 'offline-back' }, t('offlineBack'));
+  back.addEventListener('click', cancel);
   const form = element(
     'form',
     { class: 'prechat offline', novalidate: '', 'aria-label': t('offlineLabel') },
@@ -52,6 +55,7 @@ export function createOfflineForm(
     rows.body.root,
     formError,
     button,
+    back,
   );
 
   form.addEventListener('submit', (event) => {
