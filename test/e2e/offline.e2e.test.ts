@@ -55,8 +55,7 @@ describe('the widget when nobody is online', () => {
     const visitor = await openWidget();
     const frame = chatFrame(visitor);
     // It says so; the chat stays open, and the form is a click away.
-    await visible(frame.getByText('We are away right now'));
-    await visible(frame.getByText(/Nobody is online right now/));
+    await visible(frame.getByText(/We are away right now/));
     await visible(frame.getByRole('textbox', { name: 'Message' }));
     await frame.getByRole('button', { name: 'Leave a message' }).click();
     const form = await visible(frame.getByRole('form', { name: 'Leave a message' }));
@@ -100,6 +99,6 @@ describe('the widget when nobody is online', () => {
     await visible(frame.getByRole('textbox', { name: 'Message' }));
     await visible(frame.getByText('We usually reply within a few minutes'));
     expect(await frame.getByRole('button', { name: 'Leave a message' }).isVisible()).toBe(false);
-    expect(await frame.getByText(/Nobody is online right now/).isVisible()).toBe(false);
+    expect(await frame.getByText(/We are away right now/).isVisible()).toBe(false);
   });
 });

@@ -46,11 +46,19 @@ export function mountChatView(root: HTMLElement, actions: ChatViewActions): Chat
   );
   const titleNode = element('h1', { class: 'title' }, t('title'));
   const subtitle = element('p', { class: 'subtitle' }, t('subtitle'));
+  // Nobody online: the subtitle says so, the chat stays open (it is answered later), and this
+  // offers the leave-a-message form, which asks for the email to answer to. In the header, so a
+  // small (or zoomed) panel still has room for the messages and the composer.
+  const offlineOpen = element(
+    'button',
+    { type: 'button', class: 'offline-open' },
+    t('offlineOpen'),
+  );
   const welcome = element('p', { class: 'welcome' }, t('welcome'));
   const header = element(
     'header',
     { class: 'header' },
-    element('div', { class: 'heading' }, titleNode, subtitle),
+    element('div', { class: 'heading' }, titleNode, subtitle, offlineOpen),
     closeButton,
   );
   // Live regions must exist before their text changes, so these stay in the DOM when empty.
@@ -69,19 +77,6 @@ export function mountChatView(root: HTMLElement, actions: ChatViewActions): Chat
   const typing = element('div', { class: 'typing', 'aria-live': 'polite' });
   const composer = createComposer(actions);
   const preChatForm = createPreChatForm((contact) => actions.identify(contact));
-  // Nobody online: the chat stays open (it is answered later), and the visitor is offered the
-  // leave-a-message form, which asks for the email to answer to.
-  const offlineOpen = element(
-    'button',
-    { type: 'button', class: 'offline-open' },
-    t('offlineOpen'),
-  );
-  const offlineNotice = element(
-    'div',
-    { class: 'offline-notice' },
-    element('p', {}, t('offlineNotice')),
-    offlineOpen,
-  );
   const offlineForm = createOfflineForm(
     async (message) => {
       const failure = await actions.leaveMessage(message);
@@ -104,7 +99,6 @@ export function mountChatView(root: HTMLElement, actions: ChatViewActions): Chat
       banner,
       scroller,
       typing,
-      offlineNotice,
       preChatForm.root,
       offlineForm.root,
       composer.root,
@@ -132,7 +126,7 @@ export function mountChatView(root: HTMLElement, actions: ChatViewActions): Chat
     const hadFocus = [preChatForm.root, offlineForm.root].some(
       (form) => !form.hidden && form.contains(document.activeElement),
     );
-    offlineNotice.hidden = !offline || showOffline;
+    offlineOpen.hidden = !offline || showOffline;
     preChatForm.root.hidden = !showPreChat;
     offlineForm.root.hidden = !showOffline;
     composer.root.hidden = showPreChat || showOffline;

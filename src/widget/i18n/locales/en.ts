@@ -53,8 +53,6 @@ export const chat = {
   prechatFailed: 'That did not go through. Check your connection and try again.',
   prechatInvalid: 'Check your answers: the email address was not accepted.',
   subtitleOffline: 'We are away right now',
-  offlineNotice:
-    'Nobody is online right now. Write anyway and we will answer when we are back, or leave a message and we will reply by email.',
   offlineOpen: 'Leave a message',
   offlineBack: 'Back to chat',
   offlineLabel: 'Leave a message',
