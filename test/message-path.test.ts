@@ -137,6 +137,8 @@ describe('the durable event log', () => {
       'conversation.opened by visitor',
       'message.appended by visitor',
       'message.appended by agent',
+      // The reply leaves the conversation waiting on the visitor.
+      'conversation.status_changed by agent',
       'conversation.resolved by agent',
       'message.appended by visitor',
       'conversation.reopened by visitor',

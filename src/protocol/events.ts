@@ -32,6 +32,7 @@ import type { WidgetSettings } from './settings-schemas';
 import type { Transfer, transferAcceptPayload, transferRequestPayload } from './transfer-schemas';
 import type { QueuePosition } from './routing-schemas';
 import type { agentClaimPayload, visitorQueuePayload } from './queue-schemas';
+import type { Availability, offlineMessagePayload } from './offline-schemas';
 
 /** Every event a client sends takes an ack, called once with the outcome. */
 export type AckResult<T> = { ok: true; data: T } | { ok: false; error: ErrorBody };
@@ -58,6 +59,10 @@ export interface VisitorClientEvents {
    * (re)connect; changes are pushed.
    */
   'queue:position': (p: In<typeof visitorQueuePayload>, ack: Ack<QueuePosition | null>) => void;
+  /** Whether someone can chat now; asked after every (re)connect, pushed when it changes. */
+  'availability:get': (p: Record<string, never>, ack: Ack<{ availability: Availability }>) => void;
+  /** The leave-a-message form, sent while nobody is online: the ack carries the stored message. */
+  'offline:message': (p: In<typeof offlineMessagePayload>, ack: Ack<{ message: Message }>) => void;
 }
 
 /** `/visitor` namespace: what the server pushes to the widget. */
@@ -69,6 +74,8 @@ export interface VisitorServerEvents {
   'site:updated': (p: { widget: WidgetSettings }) => void;
   /** The visitor's place in line changed (position null: an agent has it now). */
   'queue:position': (p: QueuePosition) => void;
+  /** Someone came online, or the last one left: show the chat or the leave-a-message form. */
+  availability: (p: { availability: Availability }) => void;
 }
 
 /** `/agent` namespace: what the console sends. */
@@ -135,6 +142,8 @@ export const VISITOR_CLIENT_EVENTS = [
   'conversation:read',
   'visitor:identify',
   'queue:position',
+  'availability:get',
+  'offline:message',
 ] as const satisfies readonly (keyof VisitorClientEvents)[];
 export const AGENT_CLIENT_EVENTS = [
   'message:send',

@@ -62,6 +62,8 @@ export const messageMeta = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('mentions'), agentIds: z.array(z.string()) }),
   /** A visitor's leave-a-message form, sent while no agent was online. */
   z.object({ kind: z.literal('offline_message'), name: z.string(), email: z.string() }),
+  /** Resolved by the auto-resolve job after this many hours without activity. Agents only. */
+  z.object({ kind: z.literal('auto_resolved'), afterHours: z.number().int() }),
 ]);
 export type MessageMeta = z.infer<typeof messageMeta>;
 

@@ -32,6 +32,12 @@ import { ConversationsService } from './modules/conversations/conversations.serv
 import { jobsModule } from './modules/jobs/jobs.module';
 import { JobsService } from './modules/jobs/jobs.service';
 import { registerMessageJobs } from './modules/messages/messages.jobs';
+import { registerAutoResolve } from './modules/conversations/auto-resolve.jobs';
+import { SiteAvailability } from './modules/offline/availability';
+import { registerOfflineMailJobs } from './modules/offline/offline-mail.jobs';
+import { offlineModule } from './modules/offline/offline.module';
+import { OfflineRepository } from './modules/offline/offline.repository';
+import { OfflineService } from './modules/offline/offline.service';
 import { MessagesService } from './modules/messages/messages.service';
 import { VisitorAdmission } from './modules/conversations/visitor-admission';
 import { registerRoutingJobs } from './modules/routing/routing.jobs';
@@ -176,11 +182,20 @@ export async function buildApp(
   const writer = writerFor(db);
   const visitors = new VisitorsService(sites, new VisitorsRepository(db), writer, events);
   const admission = new VisitorAdmission(limiter, config.limits);
-  const messages = new MessagesService(db, writer, events);
+  const clock = options.clock ?? systemClock;
+  const messages = new MessagesService(db, writer, events, clock);
   const routing = new RoutingService(db, writer, messages, events, (error) =>
     http.log.error({ err: error }, 'a routing pass failed; the periodic one tries again'),
   );
-  const conversations = new ConversationsService(db, writer, messages, events, admission, routing);
+  const conversations = new ConversationsService(
+    db,
+    writer,
+    messages,
+    events,
+    admission,
+    routing,
+    clock,
+  );
   const guards = agentRouteGuards(auth, cookie, origins);
 
   installErrorHandler(http);
@@ -233,13 +248,14 @@ export async function buildApp(
     messages,
     jobs,
     events,
-    options.clock ?? systemClock,
+    clock,
     http.log,
     options.requeue ?? ((orgId, departmentId) => routing.requeue(orgId, departmentId)),
   );
   registerTransferJobs(jobs, transfers);
   await http.register(transfersModule, { transfers, guards, realtime });
   registerRoutingJobs(jobs, routing);
+  registerAutoResolve(jobs, db, conversations, clock);
   jobs.pruneFinished({ doneMs: 7 * 86_400_000, failedMs: 30 * 86_400_000 }); // a week, a month
   await http.register(jobsModule, { jobs: new JobsService(jobs), guards });
   const presence = new PresenceService(db, events, realtime.consoles, {
@@ -257,6 +273,12 @@ export async function buildApp(
   );
   await http.register(refusedOriginsModule, { refusedOrigins, origins, client, guards });
   const mailer = config.smtp ? smtpMailer(config.smtp) : undefined;
+  const offlineRepo = new OfflineRepository(db);
+  const availability = new SiteAvailability(offlineRepo, events);
+  availability.followPresence();
+  registerOfflineMailJobs(jobs, db, offlineRepo, mailer, config.publicUrl);
+  const offline = new OfflineService(conversations, availability, jobs, mailer !== undefined);
+  await http.register(offlineModule, { offline, realtime });
   const team = new TeamService(db, events, config.publicUrl, mailer);
   await http.register(teamModule, { team, guards, origins });
   await http.register(organizationModule, {

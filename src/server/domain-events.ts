@@ -6,6 +6,7 @@ import type { PresenceStatus, QueuePosition } from '../protocol/routing-schemas'
 import type { Conversation, Message } from '../protocol/schemas';
 import type { WidgetSettings } from '../protocol/settings-schemas';
 import type { Transfer } from '../protocol/transfer-schemas';
+import type { Availability } from '../protocol/offline-schemas';
 
 export interface DomainEventMap {
   'conversation.created': { orgId: string; visitorId: string; conversation: Conversation };
@@ -49,6 +50,8 @@ export interface DomainEventMap {
   'departments.changed': { orgId: string };
   /** Where a waiting visitor now is in line (position null: an agent has the conversation). */
   'queue.position': { orgId: string; visitorId: string; position: QueuePosition };
+  /** Whether someone can chat on a site, worked out again after a presence change. */
+  'site.availability': { orgId: string; siteId: string; availability: Availability };
 }
 
 export type DomainEventName = keyof DomainEventMap;

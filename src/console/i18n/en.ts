@@ -72,8 +72,15 @@ const en = {
     noMessages: 'No messages yet',
     previewByAgent: 'Agent: {body}',
     unread: '{count} unread',
+    pending: 'Pending',
+    pendingHint: 'Waiting on the visitor: an agent replied last',
     selectTitle: 'Select a conversation',
     selectHint: 'Pick a conversation from the list to read it and reply.',
+  },
+  offline: {
+    entryTitle: 'Message left while nobody was online',
+    autoResolved:
+      'Resolved automatically after {hours} hour without activity | Resolved automatically after {hours} hours without activity',
   },
   visitor: {
     anonymous: 'Visitor {id}',

@@ -9,6 +9,8 @@ export type EventType =
   | 'conversation.resolved'
   | 'conversation.reopened'
   | 'conversation.assigned'
+  /** Open ↔ pending: an agent replied, or the visitor wrote back (`data`: from, to). */
+  | 'conversation.status_changed'
   | 'message.appended'
   | 'visitor.blocked'
   | 'visitor.unblocked'

@@ -4,6 +4,8 @@ export interface Email {
   to: string;
   subject: string;
   text: string;
+  /** Where a reply goes instead of the sender (a visitor's address). */
+  replyTo?: string | undefined;
 }
 
 /** Sends email; resolves once the SMTP server accepted it, rejects with why it did not. */
@@ -16,7 +18,8 @@ export function smtpMailer(settings: { url: string; from: string }): Mailer {
   const transport = nodemailer.createTransport(settings.url);
   return {
     send: async (email) => {
-      await transport.sendMail({ from: settings.from, ...email });
+      const { replyTo, ...rest } = email;
+      await transport.sendMail({ from: settings.from, ...rest, ...(replyTo && { replyTo }) });
     },
   };
 }

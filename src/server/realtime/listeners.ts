@@ -80,6 +80,10 @@ export function listenForVisitors(events: DomainEvents, nsp: VisitorNamespace): 
   events.on('queue.position', (e) =>
     nsp.to(visitorRoom(e.visitorId)).emit('queue:position', e.position),
   );
+  // Someone came online or the last one left: open widgets switch between chat and the form.
+  events.on('site.availability', (e) =>
+    nsp.to(siteVisitorsRoom(e.siteId)).emit('availability', { availability: e.availability }),
+  );
 }
 
 function visitorView(c: Conversation): VisitorConversation {

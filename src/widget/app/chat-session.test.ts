@@ -29,6 +29,8 @@ class FakeVisitorServer {
   agentReadSeq = 0;
   /** Where the conversation is in line, as a (re)connect asks it. */
   queuePlace: QueuePosition | null = null;
+  /** What `availability:get` answers. */
+  availability: 'online' | 'offline' = 'offline';
   private readonly io = new Server(createServer());
   readonly namespace: Namespace<VisitorClientEvents, VisitorServerEvents> = this.io.of('/visitor');
 
@@ -59,6 +61,9 @@ class FakeVisitorServer {
       });
       socket.on('conversation:read', ({ seq }) => void this.reads.push(seq));
       socket.on('queue:position', (_p, reply) => reply({ ok: true, data: this.queuePlace }));
+      socket.on('availability:get', (_p, reply) =>
+        reply({ ok: true, data: { availability: this.availability } }),
+      );
     });
   }
 
@@ -183,6 +188,22 @@ describe('ChatSession', () => {
       },
     ],
   ];
+
+  it('asks whether anyone is online on every connect, and follows pushes', async () => {
+    const session = startSession();
+    expect(session.state().availability).toBeNull();
+    socket.connect();
+    await waitFor(() => session.state().availability === 'offline');
+
+    server.namespace.emit('availability', { availability: 'online' });
+    await waitFor(() => session.state().availability === 'online');
+
+    // A change pushed while disconnected is lost: the next connect asks again.
+    socket.disconnect();
+    server.availability = 'offline';
+    socket.connect();
+    await waitFor(() => session.state().availability === 'offline');
+  });
 
   it('syncs every page on connect, then sends the stored outbox in order', async () => {
     for (const body of ['one', 'two', 'three', 'four', 'five']) server.add('agent', body);

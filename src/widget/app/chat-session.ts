@@ -1,5 +1,6 @@
 import type { ErrorCode } from '../../protocol/errors';
 import type { QueuePosition } from '../../protocol/routing-schemas';
+import type { Availability, OfflineMessagePayload } from '../../protocol/offline-schemas';
 import type { Message } from '../../protocol/schemas';
 import { coalesce } from '../../client/coalesce';
 import { ConversationTimeline, isFromSupport } from './conversation-timeline';
@@ -34,6 +35,8 @@ export interface ChatState {
   unread: number;
   /** Set while the conversation waits for an agent: its place in line and a guess of the wait. */
   queue: { position: number; estimatedWaitSeconds: number | null } | null;
+  /** Whether anyone can chat now; null until the server said. */
+  availability: Availability | null;
 }
 
 /**
@@ -51,6 +54,7 @@ export class ChatSession implements ConnectionListener {
   private connection: ConnectionStatus = 'connecting';
   private agentTyping: ChatState['agentTyping'] = null;
   private queue: ChatState['queue'] = null;
+  private availability: Availability | null = null;
   private agentTypingTimer: ReturnType<typeof setTimeout> | undefined;
   private retryTimer: ReturnType<typeof setTimeout> | undefined;
   private retryAttempt = 0;
@@ -77,6 +81,7 @@ export class ChatSession implements ConnectionListener {
       agentTyping: this.agentTyping,
       unread: this.timeline.unreadCount(),
       queue: this.queue,
+      availability: this.availability,
     };
   }
 
@@ -91,6 +96,7 @@ export class ChatSession implements ConnectionListener {
       this.showAgentTyping(typing ? { name: agentName } : null),
     );
     socket.on('queue:position', (place) => this.showQueue(place));
+    socket.on('availability', ({ availability }) => this.showAvailability(availability));
   }
 
   /** Stored at once, shown as sending, and sent when the connection allows. */
@@ -124,6 +130,24 @@ export class ChatSession implements ConnectionListener {
     }
   }
 
+  /**
+   * The leave-a-message form, sent now like the pre-chat form. Null once stored (the message
+   * then shows in the chat); else the refusal's code, or 'offline' when there was no answer. A
+   * retry with the same client id is the same message.
+   */
+  async leaveMessage(form: OfflineMessagePayload): Promise<ErrorCode | 'offline' | null> {
+    const socket = this.socket;
+    if (!socket?.connected) return 'offline';
+    try {
+      const ack = await socket.timeout(ACK_TIMEOUT_MS).emitWithAck('offline:message', form);
+      if (!ack.ok) return ack.error.code;
+      this.show(ack.data.message);
+      return null;
+    } catch {
+      return 'offline';
+    }
+  }
+
   reportTyping(typing: boolean): void {
     // Worth nothing later, so never queued while offline. Not `volatile` either: that drops a
     // report sent right after another one (the stop that follows a send), leaving "typing" on.
@@ -152,6 +176,7 @@ export class ChatSession implements ConnectionListener {
   connected(): void {
     this.retryAttempt = 0;
     void this.catchUp();
+    void this.pullAvailability();
   }
 
   identityReplaced(): void {
@@ -163,6 +188,26 @@ export class ChatSession implements ConnectionListener {
         .filter((local) => local.state === 'sending')
         .map(({ clientId, body }) => ({ clientId, body })),
     );
+    this.changed();
+  }
+
+  /**
+   * Asked after every (re)connect: a change pushed while this widget was disconnected is missed,
+   * and this is what mends it. No answer leaves what was known.
+   */
+  private async pullAvailability(): Promise<void> {
+    const socket = this.socket;
+    if (!socket?.connected) return;
+    try {
+      const ack = await socket.timeout(ACK_TIMEOUT_MS).emitWithAck('availability:get', {});
+      if (ack.ok) this.showAvailability(ack.data.availability);
+    } catch {
+      // no answer in time: the next connect asks again, and pushes still arrive
+    }
+  }
+
+  private showAvailability(availability: Availability): void {
+    this.availability = availability;
     this.changed();
   }
 

@@ -14,6 +14,16 @@ import { connectVisitor } from './visitor-connection';
 import type { WidgetConfig, WidgetSettings } from '../../protocol/settings-schemas';
 import type { PreChat } from './view/prechat-form';
 import { widgetConfigUrl } from '../launcher-look';
+import { newClientId } from '../../client/client-id';
+import type { ErrorCode } from '../../protocol/errors';
+import type { ChatKey } from '../i18n/chat';
+
+/** What the leave-a-message form says for a refusal it can explain. */
+const OFFLINE_FAILURES: Partial<Record<ErrorCode | 'offline', ChatKey>> = {
+  invalid_email: 'offlineBadEmail',
+  message_too_long: 'offlineTooLong',
+  rate_limited: 'offlineRateLimited',
+};
 
 document.documentElement.lang = language;
 document.title = t('documentTitle');
@@ -37,6 +47,8 @@ function startChat(siteKey: string): void {
     departments: departments.filter((d) => widget.preChat.departments.includes(d.id)),
   });
   const askedFor = new Set<string>();
+  // The left message's idempotency key: the same until it is stored, so a retry is one message.
+  let leftMessageId = newClientId();
 
   // Many changes come in one burst (a sync page, an ack and its push): draw once per burst.
   // Not requestAnimationFrame: it stops while the panel is hidden, and the unread badge on the
@@ -93,6 +105,16 @@ function startChat(siteKey: string): void {
         return null;
       }
       return t(failure === 'invalid_email' ? 'prechatInvalid' : 'prechatFailed');
+    },
+    leaveMessage: async (message) => {
+      const failure = await session.leaveMessage({ clientId: leftMessageId, ...message });
+      if (failure !== null) return t(OFFLINE_FAILURES[failure] ?? 'offlineFailed');
+      // Stored, with the name and email: a new key for the next one, and no pre-chat form.
+      leftMessageId = newClientId();
+      storage.setItem(answeredKey, '1');
+      if (settings) view.setPreChat(preChatOf(settings), true);
+      changed();
+      return null;
     },
   });
   changed();

@@ -4,6 +4,8 @@ import JoinedEntry from './JoinedEntry.vue';
 import TransferEntry from './TransferEntry.vue';
 import AssignmentEntry from './AssignmentEntry.vue';
 import ClaimedEntry from './ClaimedEntry.vue';
+import AutoResolvedEntry from './AutoResolvedEntry.vue';
+import OfflineMessageEntry from './OfflineMessageEntry.vue';
 
 /**
  * How the timeline shows each kind of structured entry (a message with `meta`): each routing
@@ -15,4 +17,6 @@ export const timelineEntries: Partial<Record<MessageMeta['kind'], Component>> = 
   joined: JoinedEntry,
   assignment: AssignmentEntry,
   claimed: ClaimedEntry,
+  offline_message: OfflineMessageEntry,
+  auto_resolved: AutoResolvedEntry,
 };

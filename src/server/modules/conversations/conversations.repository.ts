@@ -160,6 +160,20 @@ export class ConversationsRepository {
       .execute();
   }
 
+  /** Open or pending conversations not updated since `before`, the longest idle first. */
+  async listIdle(orgId: string, before: string, limit: number): Promise<string[]> {
+    const rows = await this.db
+      .selectFrom('conversations')
+      .select('id')
+      .where('org_id', '=', orgId)
+      .where('status', 'in', ['open', 'pending'])
+      .where('updated_at', '<', before)
+      .orderBy('updated_at')
+      .limit(limit)
+      .execute();
+    return rows.map((row) => row.id);
+  }
+
   async insert(row: ConversationsTable): Promise<void> {
     await this.db.insertInto('conversations').values(row).execute();
   }

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import type { Actor, VisitorActor } from '../../core/actor';
+import type { Actor, SystemActor, VisitorActor } from '../../core/actor';
+import { isoNow, systemClock, type Clock } from '../../core/clock';
 import { logEvents } from '../../core/event-log';
 import { authorize } from '../../core/policy';
 import type { Db } from '../../db/database';
@@ -7,7 +8,6 @@ import type { ConversationsTable } from '../../db/schema';
 import type { Writer } from '../../db/writer';
 import type { DomainEvents } from '../../domain-events';
 import { AppError, notFound } from '../../errors';
-import { now } from '../../tokens';
 import type {
   Conversation,
   ConversationListQuery,
@@ -18,8 +18,9 @@ import type {
   VisitorContact,
   VisitorConversation,
 } from '../../../protocol/schemas';
+import type { MessageMeta } from '../../../protocol/routing-schemas';
 import { chooseDepartment } from '../departments/department-choice';
-import type { MessagesService } from '../messages/messages.service';
+import type { Appended, MessagesService } from '../messages/messages.service';
 import { placeNewConversation } from '../routing/placement';
 import { SitesRepository } from '../sites/sites.repository';
 import type { VisitorIdentity } from '../visitors/visitors.service';
@@ -47,6 +48,15 @@ export interface VisitorTarget {
   conversationId?: string | undefined;
 }
 
+/** What another visitor path (the leave-a-message form) adds to a visitor's message. */
+export interface VisitorMessageExtras {
+  meta?: MessageMeta;
+  /** Stored on the visitor in the message's transaction, before a conversation is opened. */
+  contact?: { name: string; email: string };
+  /** Runs in the message's transaction after a new message is appended (never for a retry). */
+  withinCommit?: (trx: Db, appended: Appended) => Promise<unknown>;
+}
+
 /**
  * Conversations and their lifecycle: a visitor's first message opens one, a visitor's message
  * reopens a resolved one, agents read and resolve. Messages go in through the messages module.
@@ -64,6 +74,8 @@ export class ConversationsService {
     private readonly events: DomainEvents,
     private readonly admission: VisitorAdmission,
     private readonly router: ConversationRouter = { route: async () => {} },
+    /** What time conversations change at (tests move it to age them). */
+    private readonly clock: Clock = systemClock,
   ) {
     this.repo = new ConversationsRepository(db);
   }
@@ -76,16 +88,18 @@ export class ConversationsService {
   async sendVisitorMessage(
     visitor: VisitorIdentity,
     input: SentMessage & VisitorTarget,
+    extras: VisitorMessageExtras = {},
   ): Promise<Message> {
     await this.admission.admitMessage(visitor);
     const actor = visitorActor(visitor);
     const outcome = await this.writer.write(
       async (trx) => {
         const repo = this.repo.withTransaction(trx);
-        const at = now();
+        const at = isoNow(this.clock);
         await repo.lockVisitor(visitor.id, at);
         const existing = await this.messages.findVisitorRetry(trx, visitor.id, input.clientId);
         if (existing) return { message: existing, queued: false };
+        if (extras.contact) await repo.setVisitorContact(visitor.id, extras.contact);
 
         const current = await this.visitorConversation(repo, visitor, input);
         // A new conversation has the contact the site asks for and is within the address's
@@ -98,7 +112,7 @@ export class ConversationsService {
           await this.admission.admitConversation(visitor);
           conversation = await this.open(trx, visitor, at, contact);
         }
-        const message = { clientId: input.clientId, body: input.body };
+        const message = { clientId: input.clientId, body: input.body, meta: extras.meta };
         const appended = await this.messages.appendWithin(
           trx,
           conversation,
@@ -107,6 +121,7 @@ export class ConversationsService {
           at,
           !current,
         );
+        await extras.withinCommit?.(trx, appended);
         // Opened, or reopened: it waits in line for routing.
         return { ...appended, queued: !current || conversation.status === 'resolved' };
       },
@@ -218,23 +233,80 @@ export class ConversationsService {
       const repo = this.repo.withTransaction(trx);
       const conversation = await this.locked(repo, actor, conversationId);
       if (conversation.status === 'resolved') return false;
-      const at = now();
-      await repo.update(conversation.id, { status: 'resolved', resolved_at: at, updated_at: at });
-      await logEvents(trx, [
-        {
-          type: 'conversation.resolved',
-          orgId: actor.orgId,
-          actor,
-          conversationId: conversation.id,
-          visitorId: conversation.visitor_id,
-          at,
-        },
-      ]);
+      await this.markResolved(trx, actor, conversation, isoNow(this.clock));
       return true;
     });
     if (!changed) return this.getForAgent(actor, conversationId);
     void this.router.route(actor.orgId); // its agent has room for another one now
     return this.announceUpdate(actor.orgId, conversationId);
+  }
+
+  /**
+   * The open or pending conversations of an organization without activity since `idleBefore`,
+   * the longest idle first: at most `limit` ids.
+   */
+  listIdle(orgId: string, idleBefore: string, limit: number): Promise<string[]> {
+    return this.repo.listIdle(orgId, idleBefore, limit);
+  }
+
+  /**
+   * Resolves a conversation nobody wrote in since `idleBefore` (the auto-resolve job), announced
+   * like a manual resolve, with an agents-only entry that says why. False when it was resolved
+   * or written in meanwhile: the check and the change hold the row lock.
+   */
+  async resolveIdle(
+    orgId: string,
+    conversationId: string,
+    idleBefore: string,
+    afterHours: number,
+  ): Promise<boolean> {
+    const system: SystemActor = { kind: 'system', orgId };
+    const appended = await this.writer.write(async (trx) => {
+      const repo = this.repo.withTransaction(trx);
+      const row = await repo.lockForOrg(orgId, conversationId);
+      if (!row || row.status === 'resolved' || row.updated_at >= idleBefore) return undefined;
+      const view = await repo.findForOrg(orgId, conversationId);
+      if (!view) return undefined;
+      const at = isoNow(this.clock);
+      await this.markResolved(trx, system, row, at);
+      return this.messages.appendWithin(
+        trx,
+        { ...view, status: 'resolved' },
+        system,
+        {
+          clientId: null,
+          body: `Resolved automatically after ${afterHours} hours without activity.`,
+          internal: true,
+          meta: { kind: 'auto_resolved', afterHours },
+        },
+        at,
+      );
+    });
+    if (!appended) return false;
+    this.messages.announce(appended);
+    await this.announceUpdate(orgId, conversationId);
+    return true;
+  }
+
+  private async markResolved(
+    trx: Db,
+    actor: Actor,
+    conversation: ConversationsTable,
+    at: string,
+  ): Promise<void> {
+    await this.repo
+      .withTransaction(trx)
+      .update(conversation.id, { status: 'resolved', resolved_at: at, updated_at: at });
+    await logEvents(trx, [
+      {
+        type: 'conversation.resolved',
+        orgId: actor.orgId,
+        actor,
+        conversationId: conversation.id,
+        visitorId: conversation.visitor_id,
+        at,
+      },
+    ]);
   }
 
   /**

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Actor } from '../../core/actor';
+import { isoNow, systemClock, type Clock } from '../../core/clock';
 import { logEvents, type LoggedEvent } from '../../core/event-log';
 import { authorize } from '../../core/policy';
 import type { Db } from '../../db/database';
@@ -7,10 +8,9 @@ import type { MessagesTable } from '../../db/schema';
 import type { Writer } from '../../db/writer';
 import type { DomainEvents } from '../../domain-events';
 import { notFound } from '../../errors';
-import { now } from '../../tokens';
 import { SYNC_PAGE_CHARS, SYNC_PAGE_SIZE } from '../../../protocol/limits';
 import type { MessageMeta } from '../../../protocol/routing-schemas';
-import type { Message } from '../../../protocol/schemas';
+import type { ConversationStatus, Message } from '../../../protocol/schemas';
 import {
   ConversationsRepository,
   type ConversationView,
@@ -58,6 +58,8 @@ export class MessagesService {
     db: Db,
     private readonly writer: Writer,
     private readonly events: DomainEvents,
+    /** What time messages are written at (tests move it to age conversations). */
+    private readonly clock: Clock = systemClock,
   ) {
     this.messages = new MessagesRepository(db);
     this.conversations = new ConversationsRepository(db);
@@ -73,10 +75,12 @@ export class MessagesService {
     const author = authorOf(actor);
     const outcome = await this.writer.write(
       async (trx) => {
-        const conversation = await this.conversations
-          .withTransaction(trx)
-          .findForOrg(actor.orgId, conversationId);
-        if (!conversation) throw notFound('Conversation');
+        const conversations = this.conversations.withTransaction(trx);
+        const found = await conversations.findForOrg(actor.orgId, conversationId);
+        if (!found) throw notFound('Conversation');
+        // The status a reply changes is read under the row lock: a resolve committed a moment
+        // ago must not be undone by a reply that read the conversation as open.
+        const conversation = await conversations.relock(found);
         const existing =
           input.clientId === null
             ? undefined
@@ -84,7 +88,7 @@ export class MessagesService {
                 .withTransaction(trx)
                 .findByClientId(conversation.id, authorIdOf(author), input.clientId);
         if (existing) return { message: existing, visitorId: conversation.visitor_id };
-        return this.appendWithin(trx, conversation, actor, input, now());
+        return this.appendWithin(trx, conversation, actor, input, isoNow(this.clock));
       },
       { retryOnDuplicate: true },
     );
@@ -116,13 +120,15 @@ export class MessagesService {
     opened = false,
   ): Promise<Appended> {
     const author = authorOf(actor);
+    const status = statusAfter(author, input.internal === true, target.status);
     // A visitor writing to a resolved conversation reopens it, and it waits in line to be routed
     // again (the caller runs routing after the commit).
-    const reopen = author.type === 'visitor' && target.status === 'resolved';
+    const reopen = target.status === 'resolved' && status === 'open';
     const conversation = await this.conversations.withTransaction(trx).allocateSeq(
       target,
       {
-        ...(reopen ? { status: 'open' as const, resolved_at: null, ...backToQueue(at) } : {}),
+        ...(status !== target.status && { status }),
+        ...(reopen && { resolved_at: null, ...backToQueue(at) }),
         updated_at: at,
         // The system's timeline entries (why this agent, a claim) are not what was said: the
         // inbox goes on showing the last message.
@@ -162,13 +168,14 @@ export class MessagesService {
         at,
       },
     ];
-    if (reopen) {
+    if (status !== target.status) {
       logged.push({
-        type: 'conversation.reopened',
+        type: reopen ? 'conversation.reopened' : 'conversation.status_changed',
         orgId: target.org_id,
         actor,
         conversationId: target.id,
         visitorId: target.visitor_id,
+        ...(!reopen && { data: { from: target.status, to: status } }),
         at,
       });
     }
@@ -216,6 +223,21 @@ export class MessagesService {
   findVisitorRetry(trx: Db, visitorId: string, clientId: string) {
     return this.messages.withTransaction(trx).findVisitorMessageByClientId(visitorId, clientId);
   }
+}
+
+/**
+ * The lifecycle a message drives: a visitor's message opens the conversation (reopens a
+ * resolved one); an agent's reply to the visitor leaves an open one pending — waiting on the
+ * visitor — as in Zendesk or Help Scout. Notes, bots and the system change nothing.
+ */
+function statusAfter(
+  author: Author,
+  internal: boolean,
+  status: ConversationStatus,
+): ConversationStatus {
+  if (author.type === 'visitor') return 'open';
+  if (author.type === 'agent' && !internal && status === 'open') return 'pending';
+  return status;
 }
 
 function unreadEffectOf(author: Author): UnreadEffect {

@@ -40,6 +40,7 @@ function state(overrides: Partial<ChatState>): ChatState {
     agentTyping: null,
     queue: null,
     unread: 0,
+    availability: null,
     ...overrides,
   };
 }

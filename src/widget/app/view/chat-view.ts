@@ -6,12 +6,15 @@ import { chatEntries } from './chat-entries';
 import { createComposer, type ComposerActions } from './composer';
 import { element, setText } from './dom';
 import { createMessageList } from './message-list';
+import { createOfflineForm, type LeftMessage } from './offline-form';
 import { createPreChatForm, type Contact, type PreChat } from './prechat-form';
 
 interface ChatViewActions extends ComposerActions {
   close(): void;
   /** The pre-chat form's answers: resolves with a text to show, or null once stored. */
   identify(contact: Contact): Promise<string | null>;
+  /** The leave-a-message form: resolves with a text to show, or null once stored. */
+  leaveMessage(message: LeftMessage): Promise<string | null>;
 }
 
 interface ChatView {
@@ -42,16 +45,20 @@ export function mountChatView(root: HTMLElement, actions: ChatViewActions): Chat
     createIcon(ICON_CLOSE).svg,
   );
   const titleNode = element('h1', { class: 'title' }, t('title'));
+  const subtitle = element('p', { class: 'subtitle' }, t('subtitle'));
+  // Nobody online: the subtitle says so, the chat stays open (it is answered later), and this
+  // offers the leave-a-message form, which asks for the email to answer to. In the header, so a
+  // small (or zoomed) panel still has room for the messages and the composer.
+  const offlineOpen = element(
+    'button',
+    { type: 'button', class: 'offline-open' },
+    t('offlineOpen'),
+  );
   const welcome = element('p', { class: 'welcome' }, t('welcome'));
   const header = element(
     'header',
     { class: 'header' },
-    element(
-      'div',
-      { class: 'heading' },
-      titleNode,
-      element('p', { class: 'subtitle' }, t('subtitle')),
-    ),
+    element('div', { class: 'heading' }, titleNode, subtitle, offlineOpen),
     closeButton,
   );
   // Live regions must exist before their text changes, so these stay in the DOM when empty.
@@ -66,11 +73,34 @@ export function mountChatView(root: HTMLElement, actions: ChatViewActions): Chat
   const resolvedNotice = element('p', { class: 'resolved', role: 'status' });
   // The visitor's place in line while no agent has the conversation yet.
   const queueNotice = element('p', { class: 'resolved queue', role: 'status' });
-  const scroller = element('div', { class: 'scroller' }, welcome, log, resolvedNotice, queueNotice);
+  // Announced once a left message is stored.
+  const sentNotice = element('p', { class: 'offline-sent', role: 'status' });
+  const scroller = element(
+    'div',
+    { class: 'scroller' },
+    welcome,
+    log,
+    resolvedNotice,
+    queueNotice,
+    sentNotice,
+  );
   const typing = element('div', { class: 'typing', 'aria-live': 'polite' });
   const composer = createComposer(actions);
   const preChatForm = createPreChatForm((contact) => actions.identify(contact));
+  const offlineForm = createOfflineForm(
+    async (message) => {
+      const failure = await actions.leaveMessage(message);
+      if (failure === null) {
+        setText(sentNotice, t('offlineSent', { email: message.email }));
+        showOfflineForm(false);
+      }
+      return failure;
+    },
+    () => showOfflineForm(false),
+  );
+  let offlineFormOpen = false;
   let asking = false;
+  let lastState: ChatState | undefined;
   root.append(
     element(
       'div',
@@ -80,11 +110,39 @@ export function mountChatView(root: HTMLElement, actions: ChatViewActions): Chat
       scroller,
       typing,
       preChatForm.root,
+      offlineForm.root,
       composer.root,
     ),
   );
 
   closeButton.addEventListener('click', () => actions.close());
+  offlineOpen.addEventListener('click', () => showOfflineForm(true));
+
+  function showOfflineForm(open: boolean): void {
+    offlineFormOpen = open;
+    if (lastState) showForms(lastState);
+    if (open) offlineForm.focus();
+    else if (!composer.root.hidden) composer.focus();
+  }
+
+  /** Which of the pre-chat form, the leave-a-message form and the composer shows. */
+  function showForms(state: ChatState): void {
+    const offline = state.availability === 'offline';
+    // A started conversation (a visitor who chatted before) is never asked again.
+    const notStarted =
+      state.messages.length === 0 && state.local.every((message) => message.state === 'failed');
+    const showOffline = offline && offlineFormOpen;
+    const showPreChat = asking && notStarted && !showOffline;
+    const hadFocus = [preChatForm.root, offlineForm.root].some(
+      (form) => !form.hidden && form.contains(document.activeElement),
+    );
+    offlineOpen.hidden = !offline || showOffline;
+    preChatForm.root.hidden = !showPreChat;
+    offlineForm.root.hidden = !showOffline;
+    composer.root.hidden = showPreChat || showOffline;
+    if (hadFocus && !composer.root.hidden) composer.focus();
+    setText(subtitle, t(offline ? 'subtitleOffline' : 'subtitle'));
+  }
   document.addEventListener('keydown', (event) => {
     // While an input method composes, Escape cancels the composition, not the chat (Safari
     // reports isComposing false there, but keyCode 229, as in the composer).
@@ -95,7 +153,11 @@ export function mountChatView(root: HTMLElement, actions: ChatViewActions): Chat
   let lastKey: string | undefined;
 
   return {
-    focusComposer: () => (preChatForm.root.hidden ? composer.focus() : preChatForm.focus()),
+    focusComposer: () => {
+      if (!offlineForm.root.hidden) offlineForm.focus();
+      else if (!preChatForm.root.hidden) preChatForm.focus();
+      else composer.focus();
+    },
     setPreChat(preChat, answered) {
       preChatForm.setFields(preChat);
       asking =
@@ -109,17 +171,8 @@ export function mountChatView(root: HTMLElement, actions: ChatViewActions): Chat
     render(state) {
       renderBanner(banner, state.status);
       composer.setDisabled(state.status === 'unavailable');
-      // A started conversation (a visitor who chatted before) is never asked again.
-      const showForm =
-        asking &&
-        state.messages.length === 0 &&
-        state.local.every((message) => message.state === 'failed');
-      const wasShown = !preChatForm.root.hidden;
-      preChatForm.root.hidden = !showForm;
-      composer.root.hidden = showForm;
-      if (wasShown && !showForm && preChatForm.root.contains(document.activeElement)) {
-        composer.focus();
-      }
+      lastState = state;
+      showForms(state);
       setText(resolvedNotice, state.resolved ? t('resolved') : '');
       setText(queueNotice, state.queue && !state.resolved ? queueText(state.queue) : '');
       setText(
