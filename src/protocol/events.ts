@@ -23,6 +23,13 @@ import type {
   visitorTypingPayload,
 } from './schemas';
 import type { WidgetSettings } from './settings-schemas';
+import type {
+  ColleagueActivity,
+  agentViewingPayload,
+  agentWhisperPayload,
+  conversationTarget,
+  visitorDraftPayload,
+} from './inbox-schemas';
 
 /** Every event a client sends takes an ack, called once with the outcome. */
 export type AckResult<T> = { ok: true; data: T } | { ok: false; error: ErrorBody };
@@ -44,6 +51,11 @@ export interface VisitorClientEvents {
     p: In<typeof visitorIdentifyPayload>,
     ack: Ack<{ contact: VisitorContact }>,
   ) => void;
+  /**
+   * What the visitor is typing, before sending, on a site with the sneak peek on (the server
+   * drops it otherwise). Throttled by the widget.
+   */
+  draft: (p: In<typeof visitorDraftPayload>, ack?: Ack<null>) => void;
 }
 
 /** `/visitor` namespace: what the server pushes to the widget. */
@@ -69,6 +81,15 @@ export interface AgentClientEvents {
     ack: Ack<{ conversation: Conversation }>,
   ) => void;
   typing: (p: In<typeof agentTypingPayload>, ack?: Ack<null>) => void;
+  /** The console shows (true) or left (false) a conversation; repeated while shown. */
+  'conversation:viewing': (p: In<typeof agentViewingPayload>, ack?: Ack<null>) => void;
+  /** A supervisor joins silently to monitor: the visitor is not told. */
+  'conversation:join': (
+    p: In<typeof conversationTarget>,
+    ack: Ack<{ conversation: Conversation }>,
+  ) => void;
+  /** A supervisor's note to the assigned agent; the visitor never sees it. */
+  'message:whisper': (p: In<typeof agentWhisperPayload>, ack: Ack<{ message: Message }>) => void;
 }
 
 /** `/agent` namespace: what the server pushes to every agent of the organization. */
@@ -77,6 +98,23 @@ export interface AgentServerEvents {
   'conversation:updated': (conversation: Conversation) => void;
   'message:new': (message: Message) => void;
   typing: (p: { conversationId: string; typing: boolean }) => void;
+  /** A conversation left this agent's sight (taken from the queue by a colleague). */
+  'conversation:hidden': (p: { conversationId: string }) => void;
+  /** A colleague is viewing or typing in a conversation (collision). */
+  'colleague:activity': (p: ColleagueActivity) => void;
+  /** A colleague named this agent in a private note. */
+  mention: (p: AgentNotice) => void;
+  /** A supervisor whispered to this agent. */
+  whisper: (p: AgentNotice) => void;
+  /** The visitor's unsent text (sneak peek); empty once cleared or sent. */
+  draft: (p: { conversationId: string; text: string }) => void;
+}
+
+/** A note addressed to one agent: where it is, and who wrote it. */
+export interface AgentNotice {
+  conversationId: string;
+  messageId: string;
+  by: string;
 }
 
 /** Every event name a client may send, at run time; `satisfies` keeps each list complete. */
@@ -86,6 +124,7 @@ export const VISITOR_CLIENT_EVENTS = [
   'typing',
   'conversation:read',
   'visitor:identify',
+  'draft',
 ] as const satisfies readonly (keyof VisitorClientEvents)[];
 export const AGENT_CLIENT_EVENTS = [
   'message:send',
@@ -94,6 +133,9 @@ export const AGENT_CLIENT_EVENTS = [
   'conversation:read',
   'conversation:resolve',
   'typing',
+  'conversation:viewing',
+  'conversation:join',
+  'message:whisper',
 ] as const satisfies readonly (keyof AgentClientEvents)[];
 // A name missing from a list above is a compile error here.
 type Complete<Listed, All> = [Exclude<All, Listed>] extends [never] ? true : never;

@@ -5,3 +5,4 @@ export type * from './routing-schemas';
 export type * from './schemas';
 export * from './settings';
 export type * from './settings-schemas';
+export type * from './inbox-schemas';

@@ -48,6 +48,9 @@ export const widgetSettingsSchema = z
     greeting: z.string(),
     launcherLabel: z.string(),
     preChat: z.object({ name: preChatField, email: preChatField }),
+    sneakPeek: z.boolean().meta({
+      description: 'Agents see what the visitor types before sending; the widget says so',
+    }),
   })
   .meta({ id: 'WidgetSettings' });
 export type WidgetSettings = z.infer<typeof widgetSettingsSchema>;
@@ -61,6 +64,7 @@ export const DEFAULT_WIDGET_SETTINGS: WidgetSettings = {
   greeting: '',
   launcherLabel: '',
   preChat: { name: 'off', email: 'off' },
+  sneakPeek: false,
 };
 
 export const widgetSettingsChanges = z.object({
@@ -72,6 +76,7 @@ export const widgetSettingsChanges = z.object({
   greeting: plainText(300).optional(),
   launcherLabel: plainText(40).optional(),
   preChat: z.object({ name: preChatField, email: preChatField }).optional(),
+  sneakPeek: z.boolean().optional(),
 });
 
 export const siteSettingsSchema = z

@@ -27,6 +27,19 @@ export async function markConversationRead(conversationId: string, seq: number):
   await settle<null>(connectedSocket().emitWithAck('conversation:read', { conversationId, seq }));
 }
 
+/** A supervisor joins silently, to monitor: its live events reach this agent from now on. */
+export async function joinConversation(conversationId: string): Promise<Conversation> {
+  const { conversation } = await settle(
+    connectedSocket().emitWithAck('conversation:join', { conversationId }),
+  );
+  return conversation;
+}
+
+/** Collision: colleagues see who has a conversation open. A hint, like typing. */
+export function signalViewing(conversationId: string, viewing: boolean): void {
+  currentSocket()?.volatile.emit('conversation:viewing', { conversationId, viewing });
+}
+
 /** Typing is a hint: dropped rather than queued while offline, and never acknowledged. */
 export function signalTyping(conversationId: string, typing: boolean): void {
   currentSocket()?.volatile.emit('typing', { conversationId, typing });

@@ -13,6 +13,7 @@ import { isErrorBody } from '../api/request-error';
 import { alertNewConversation, alertVisitorMessage } from '../notifications/alerts';
 import { leaveForSignIn, leaveForTwoFactorSetup } from '../session-exit';
 import { useConversationsStore } from '../stores/conversations';
+import { useInboxStore } from '../stores/inbox';
 import { useMessagesStore } from '../stores/messages';
 
 export type AgentSocket = Socket<AgentServerEvents, AgentClientEvents>;
@@ -56,6 +57,7 @@ export function connectRealtime(openConversation: (id: string) => void): void {
   if (socket) return;
   const conversations = useConversationsStore();
   const messages = useMessagesStore();
+  const inbox = useInboxStore();
   const agentSocket: AgentSocket = io(AGENT_NAMESPACE, {
     withCredentials: true,
     transports: ['websocket', 'polling'],
@@ -70,6 +72,7 @@ export function connectRealtime(openConversation: (id: string) => void): void {
   // The first connect's included: it loads the open list, which nothing loads before it.
   function catchUp(): void {
     conversations.refreshLoadedTabs().catch(reportBackgroundFailure);
+    inbox.load().catch(reportBackgroundFailure);
     const openId = conversations.selectedId;
     if (openId) messages.catchUp(openId).catch(reportBackgroundFailure);
   }
@@ -79,6 +82,7 @@ export function connectRealtime(openConversation: (id: string) => void): void {
     const known = conversations.get(message.conversationId);
     const isNew = known === undefined || message.seq > known.lastSeq;
     messages.ingest(message);
+    if (message.author.type === 'visitor') inbox.setDraft(message.conversationId, '');
     if (isNew && message.author.type === 'visitor' && document.hidden) {
       alertVisitorMessage(conversations.get(message.conversationId), message, openConversation);
     }
@@ -133,6 +137,11 @@ export function connectRealtime(openConversation: (id: string) => void): void {
   agentSocket.on('typing', ({ conversationId, typing }) =>
     conversations.setVisitorTyping(conversationId, typing),
   );
+  agentSocket.on('conversation:hidden', ({ conversationId }) =>
+    conversations.forget(conversationId),
+  );
+  agentSocket.on('colleague:activity', (activity) => inbox.report(activity));
+  agentSocket.on('draft', ({ conversationId, text }) => inbox.setDraft(conversationId, text));
 }
 
 /** Hangs up for a moment (signing out) without forgetting the connection. */

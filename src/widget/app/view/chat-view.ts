@@ -24,6 +24,8 @@ interface ChatView {
    * replaces the composer while something is asked, unanswered, and no conversation started.
    */
   setPreChat(preChat: PreChat, answered: boolean): void;
+  /** The site shows agents what the visitor types: say so above the message box. */
+  setSneakPeek(on: boolean): void;
 }
 
 const BANNER_TEXT = {
@@ -67,6 +69,9 @@ export function mountChatView(root: HTMLElement, actions: ChatViewActions): Chat
   const scroller = element('div', { class: 'scroller' }, welcome, log, resolvedNotice);
   const typing = element('div', { class: 'typing', 'aria-live': 'polite' });
   const composer = createComposer(actions);
+  const sneakPeekNotice = element('p', { class: 'sneak-peek' });
+  setText(sneakPeekNotice, t('sneakPeekNotice'));
+  sneakPeekNotice.hidden = true;
   const preChatForm = createPreChatForm((contact) => actions.identify(contact));
   let asking = false;
   root.append(
@@ -78,6 +83,7 @@ export function mountChatView(root: HTMLElement, actions: ChatViewActions): Chat
       scroller,
       typing,
       preChatForm.root,
+      sneakPeekNotice,
       composer.root,
     ),
   );
@@ -94,6 +100,9 @@ export function mountChatView(root: HTMLElement, actions: ChatViewActions): Chat
 
   return {
     focusComposer: () => (preChatForm.root.hidden ? composer.focus() : preChatForm.focus()),
+    setSneakPeek(on) {
+      sneakPeekNotice.hidden = !on;
+    },
     setPreChat(preChat, answered) {
       preChatForm.setFields(preChat);
       asking = !answered && (preChat.name !== 'off' || preChat.email !== 'off');
