@@ -35,6 +35,18 @@ export async function joinConversation(conversationId: string): Promise<Conversa
   return conversation;
 }
 
+/** A supervisor's whisper to the assigned agent; a retry with the same client id is one. */
+export async function whisperTo(
+  conversationId: string,
+  clientId: string,
+  body: string,
+): Promise<Message> {
+  const { message } = await settle(
+    connectedSocket().emitWithAck('message:whisper', { conversationId, clientId, body }),
+  );
+  return message;
+}
+
 /** Collision: colleagues see who has a conversation open. A hint, like typing. */
 export function signalViewing(conversationId: string, viewing: boolean): void {
   currentSocket()?.volatile.emit('conversation:viewing', { conversationId, viewing });

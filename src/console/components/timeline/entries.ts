@@ -1,9 +1,12 @@
 import type { Component } from 'vue';
 import type { MessageMeta } from '../../../protocol/routing-schemas';
+import WhisperEntry from './WhisperEntry.vue';
 
 /**
  * How the timeline shows each kind of structured entry (a message with `meta`): each routing
  * feature registers its own component here, which gets the message as its `message` prop. A kind
  * without one shows as an ordinary message bubble.
  */
-export const timelineEntries: Partial<Record<MessageMeta['kind'], Component>> = {};
+export const timelineEntries: Partial<Record<MessageMeta['kind'], Component>> = {
+  whisper: WhisperEntry,
+};
