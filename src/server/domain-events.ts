@@ -70,6 +70,12 @@ export interface DomainEventMap {
     messageId: string;
     by: string;
   };
+  /**
+   * What an agent may see changed (their departments or role; with no `agentId`, the whole
+   * organization's, as when `agentsSeeAll` changes): their consoles reconnect, which rejoins the
+   * rooms (see realtime/audience.ts) and refreshes their lists.
+   */
+  'agent.visibility.changed': { orgId: string; agentId: string | null };
   /** A supervisor joined a conversation silently: their sockets hear its events from now on. */
   'conversation.joined': { orgId: string; conversationId: string; agentId: string };
   /** The visitor's unsent text, on a site that allows a sneak peek; null once cleared. */

@@ -7,6 +7,7 @@ import {
   agentRoom,
   conversationRoom,
   departmentAgentsRoom,
+  orgAgentsRoom,
   sessionRoom,
   siteVisitorsRoom,
   visitorAddressRoom,
@@ -80,6 +81,11 @@ export function listenForAgents(events: DomainEvents, nsp: AgentNamespace): void
   );
   events.on('conversation.joined', (e) =>
     nsp.in(agentRoom(e.agentId)).socketsJoin(conversationRoom(e.conversationId)),
+  );
+  events.on('agent.visibility.changed', (e) =>
+    nsp
+      .in(e.agentId === null ? orgAgentsRoom(e.orgId) : agentRoom(e.agentId))
+      .disconnectSockets(false),
   );
   events.on('session.ended', (e) => nsp.in(sessionRoom(e.tokenHash)).disconnectSockets(true));
   events.on('agent.deactivated', (e) => nsp.in(agentRoom(e.agentId)).disconnectSockets(true));

@@ -275,6 +275,41 @@ async function setRouting(settings: Record<string, unknown>): Promise<void> {
     .execute();
 }
 
+describe('a change of what an agent may see', () => {
+  it('ends their connections, and the next one hears the new department', async () => {
+    const queued = await chat(departments.support, null);
+    const db = server.parley.db;
+    const membership = randomUUID();
+    await db
+      .insertInto('agent_departments')
+      .values({
+        id: membership,
+        agent_id: ids.carl,
+        department_id: departments.support,
+        org_id: orgId,
+        created_at: new Date().toISOString(),
+      })
+      .execute();
+    try {
+      const dropped = nextEvent<string>(sockets.carl, 'disconnect');
+      server.parley.events.emit('agent.visibility.changed', { orgId, agentId: ids.carl });
+      expect(await dropped).toBe('io server disconnect');
+      sockets.carl = await connectAgent(server, cookies.carl);
+      const pushed = nextEvent<Message>(
+        sockets.carl,
+        'message:new',
+        (m) => m.conversationId === queued.conversationId,
+      );
+      await requestOk(queued.widget, 'message:send', { clientId: randomUUID(), body: 'Support?' });
+      expect((await pushed).body).toBe('Support?');
+    } finally {
+      await db.deleteFrom('agent_departments').where('id', '=', membership).execute();
+      await connectAll();
+    }
+    queued.widget.close();
+  });
+});
+
 describe('inbox tabs', () => {
   it('lists mine, the unassigned ones and, for supervisors, all', async () => {
     const anas = await chat(departments.sales, 'ana');
