@@ -33,6 +33,13 @@ import type { Transfer, transferAcceptPayload, transferRequestPayload } from './
 import type { QueuePosition } from './routing-schemas';
 import type { agentClaimPayload, visitorQueuePayload } from './queue-schemas';
 import type { Availability, offlineMessagePayload } from './offline-schemas';
+import type {
+  ColleagueActivity,
+  agentViewingPayload,
+  agentWhisperPayload,
+  conversationTarget,
+  visitorDraftPayload,
+} from './inbox-schemas';
 
 /** Every event a client sends takes an ack, called once with the outcome. */
 export type AckResult<T> = { ok: true; data: T } | { ok: false; error: ErrorBody };
@@ -63,6 +70,11 @@ export interface VisitorClientEvents {
   'availability:get': (p: Record<string, never>, ack: Ack<{ availability: Availability }>) => void;
   /** The leave-a-message form, sent while nobody is online: the ack carries the stored message. */
   'offline:message': (p: In<typeof offlineMessagePayload>, ack: Ack<{ message: Message }>) => void;
+  /**
+   * What the visitor is typing, before sending, on a site with the sneak peek on (the server
+   * drops it otherwise). Throttled by the widget.
+   */
+  draft: (p: In<typeof visitorDraftPayload>, ack?: Ack<null>) => void;
 }
 
 /** `/visitor` namespace: what the server pushes to the widget. */
@@ -116,6 +128,15 @@ export interface AgentClientEvents {
     p: In<typeof agentClaimPayload>,
     ack: Ack<{ conversation: Conversation }>,
   ) => void;
+  /** The console shows (true) or left (false) a conversation; repeated while shown. */
+  'conversation:viewing': (p: In<typeof agentViewingPayload>, ack?: Ack<null>) => void;
+  /** A supervisor joins silently to monitor: the visitor is not told. */
+  'conversation:join': (
+    p: In<typeof conversationTarget>,
+    ack: Ack<{ conversation: Conversation }>,
+  ) => void;
+  /** A supervisor's note to the assigned agent; the visitor never sees it. */
+  'message:whisper': (p: In<typeof agentWhisperPayload>, ack: Ack<{ message: Message }>) => void;
 }
 
 /** `/agent` namespace: what the server pushes to every agent of the organization. */
@@ -132,6 +153,23 @@ export interface AgentServerEvents {
   'transfer:updated': (transfer: Transfer) => void;
   /** Departments changed (Settings → Departments): fetch them again. */
   'departments:changed': () => void;
+  /** A conversation left this agent's sight (taken from the queue by a colleague). */
+  'conversation:hidden': (p: { conversationId: string }) => void;
+  /** A colleague is viewing or typing in a conversation (collision). */
+  'colleague:activity': (p: ColleagueActivity) => void;
+  /** A colleague named this agent in a private note. */
+  mention: (p: AgentNotice) => void;
+  /** A supervisor whispered to this agent. */
+  whisper: (p: AgentNotice) => void;
+  /** The visitor's unsent text (sneak peek); empty once cleared or sent. */
+  draft: (p: { conversationId: string; text: string }) => void;
+}
+
+/** A note addressed to one agent: where it is, and who wrote it. */
+export interface AgentNotice {
+  conversationId: string;
+  messageId: string;
+  by: string;
 }
 
 /** Every event name a client may send, at run time; `satisfies` keeps each list complete. */
@@ -144,6 +182,7 @@ export const VISITOR_CLIENT_EVENTS = [
   'queue:position',
   'availability:get',
   'offline:message',
+  'draft',
 ] as const satisfies readonly (keyof VisitorClientEvents)[];
 export const AGENT_CLIENT_EVENTS = [
   'message:send',
@@ -158,6 +197,9 @@ export const AGENT_CLIENT_EVENTS = [
   'transfer:accept',
   'conversation:claim',
   'conversation:take-over',
+  'conversation:viewing',
+  'conversation:join',
+  'message:whisper',
 ] as const satisfies readonly (keyof AgentClientEvents)[];
 // A name missing from a list above is a compile error here.
 type Complete<Listed, All> = [Exclude<All, Listed>] extends [never] ? true : never;

@@ -6,3 +6,4 @@ export type * from './schemas';
 export * from './settings';
 export type * from './settings-schemas';
 export type * from './transfer-schemas';
+export type * from './inbox-schemas';

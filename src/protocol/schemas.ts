@@ -219,12 +219,18 @@ export const createVisitorReplySchema = z
   .meta({ id: 'NewVisitor' });
 export type CreateVisitorReply = z.infer<typeof createVisitorReplySchema>;
 
+/** The inbox tabs: assigned to me, waiting for someone, everything I may see. */
+export const inboxView = z.enum(['mine', 'unassigned', 'all']);
+export type InboxView = z.infer<typeof inboxView>;
+
 /**
  * A page of conversations, most recently updated first. `blocked` lists the conversations of
- * blocked visitors, which `open` and `resolved` leave out.
+ * blocked visitors, which `open` and `resolved` leave out. Without `view`, every conversation the
+ * agent may see; "all" is for supervisors and up, or every agent when the organization allows.
  */
 export const conversationListQuery = z.object({
   status: z.enum(['open', 'resolved', 'blocked']).default('open'),
+  view: inboxView.optional(),
   /** Opaque: the `nextCursor` of the previous page. */
   cursor: z.string().max(200).optional(),
   limit: z.coerce.number().int().min(1).max(MAX_CONVERSATION_PAGE).default(50),

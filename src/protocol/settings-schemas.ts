@@ -56,6 +56,9 @@ export const widgetSettingsSchema = z
         description: 'Departments the visitor may pick in the pre-chat form; empty: no choice',
       }),
     }),
+    sneakPeek: z.boolean().meta({
+      description: 'Agents see what the visitor types before sending; the widget says so',
+    }),
   })
   .meta({ id: 'WidgetSettings' });
 export type WidgetSettings = z.infer<typeof widgetSettingsSchema>;
@@ -69,6 +72,7 @@ export const DEFAULT_WIDGET_SETTINGS: WidgetSettings = {
   greeting: '',
   launcherLabel: '',
   preChat: { name: 'off', email: 'off', departments: [] },
+  sneakPeek: false,
 };
 
 export const widgetSettingsChanges = z.object({
@@ -90,6 +94,7 @@ export const widgetSettingsChanges = z.object({
         .optional(),
     })
     .optional(),
+  sneakPeek: z.boolean().optional(),
 });
 
 export const siteSettingsSchema = z

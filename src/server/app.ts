@@ -77,6 +77,7 @@ import { logRequests, loggerOptions } from './plugins/request-log';
 import { securityHeaders } from './plugins/security-headers';
 import { webAssets } from './plugins/web-assets';
 import { createRealtime } from './realtime/gateway';
+import { InboxService } from './modules/conversations/inbox.service';
 
 /** The version of this build, for the API document. */
 const PARLEY_VERSION = '0.1.0';
@@ -232,11 +233,13 @@ export async function buildApp(
     metrics,
     adapter: redis?.adapter,
     log: http.log,
+    visibility: conversations.visibility,
   });
   const sitesService = new SitesService(db, sites, writer, events);
   await http.register(authModule, { auth, cookie, origins, client });
   await http.register(visitorsModule, { visitors, conversations, origins, client, guards });
-  await http.register(conversationsModule, { conversations, guards, realtime });
+  const inbox = new InboxService(db, conversations, messages, events);
+  await http.register(conversationsModule, { conversations, inbox, guards, realtime });
   await http.register(routingModule, { routing, guards, realtime });
   await http.register(sitesModule, { sites: sitesService, guards });
   // Jobs: each module registers its types; workers start once the app is ready, stop before the store closes.

@@ -8,6 +8,16 @@ import type { WidgetSettings } from '../protocol/settings-schemas';
 import type { Transfer } from '../protocol/transfer-schemas';
 import type { Availability } from '../protocol/offline-schemas';
 
+/**
+ * Who may hear of a conversation's messages and activity, as the conversation is: the agents who
+ * may see it (see conversations/visibility.ts), never the others.
+ */
+export interface ConversationAudience {
+  conversationId: string;
+  departmentId: string | null;
+  assigneeId: string | null;
+}
+
 export interface DomainEventMap {
   'conversation.created': { orgId: string; visitorId: string; conversation: Conversation };
   'conversation.updated': {
@@ -17,19 +27,65 @@ export interface DomainEventMap {
     /** True when only agents may hear of this change (a private note was added). */
     agentsOnly: boolean;
   };
-  'message.created': { orgId: string; visitorId: string; message: Message };
+  'message.created': {
+    orgId: string;
+    visitorId: string;
+    message: Message;
+    audience: ConversationAudience;
+  };
   /**
    * A send was retried and found its message already stored. The first attempt's announcement
    * may never have reached anyone (its node died between commit and fan-out), so the realtime
    * listeners push it again; clients ignore a seq they have. Nothing else must react to it.
    */
-  'message.resent': { orgId: string; visitorId: string; message: Message };
+  'message.resent': {
+    orgId: string;
+    visitorId: string;
+    message: Message;
+    audience: ConversationAudience;
+  };
   'typing.changed': {
     orgId: string;
     visitorId: string;
     conversationId: string;
-    by: { type: 'visitor' } | { type: 'agent'; name: string };
+    audience: ConversationAudience;
+    /** An agent's id is null for a bot or the system typing. */
+    by: { type: 'visitor' } | { type: 'agent'; id: string | null; name: string };
     typing: boolean;
+  };
+  /** A colleague opened or left a conversation (collision): agents who may see it hear it. */
+  'conversation.viewing': {
+    orgId: string;
+    audience: ConversationAudience;
+    agentId: string;
+    agentName: string;
+    viewing: boolean;
+  };
+  /**
+   * An agent is told of a note addressed to them: an @mention in a private note, or a
+   * supervisor's whisper.
+   */
+  'agent.notified': {
+    orgId: string;
+    agentId: string;
+    kind: 'mention' | 'whisper';
+    conversationId: string;
+    messageId: string;
+    by: string;
+  };
+  /**
+   * What an agent may see changed (their departments or role; with no `agentId`, the whole
+   * organization's, as when `agentsSeeAll` changes): their consoles reconnect, which rejoins the
+   * rooms (see realtime/audience.ts) and refreshes their lists.
+   */
+  'agent.visibility.changed': { orgId: string; agentId: string | null };
+  /** A supervisor joined a conversation silently: their sockets hear its events from now on. */
+  'conversation.joined': { orgId: string; conversationId: string; agentId: string };
+  /** The visitor's unsent text, on a site that allows a sneak peek; null once cleared. */
+  'draft.changed': {
+    orgId: string;
+    audience: ConversationAudience;
+    text: string;
   };
   'session.ended': { tokenHash: string };
   /** Agents blocked a visitor (and maybe its address): its live connections must end. */

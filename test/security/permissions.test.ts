@@ -111,6 +111,21 @@ const REST: RestCase[] = [
     body: () => ({ clientId: randomUUID(), body: 'Hello from REST' }),
     expect: byRole(201, 404),
   },
+  { method: 'GET', url: '/api/v1/inbox', path: () => '/api/v1/inbox', expect: byRole(200, 200) },
+  {
+    // Supervisors and up: a plain agent is refused before the conversation is looked up.
+    method: 'POST',
+    url: '/api/v1/conversations/:id/join',
+    path: (f) => `/api/v1/conversations/${f.conversationId}/join`,
+    expect: byRole(200, 404, 403),
+  },
+  {
+    method: 'POST',
+    url: '/api/v1/conversations/:id/whisper',
+    path: (f) => `/api/v1/conversations/${f.conversationId}/whisper`,
+    body: () => ({ clientId: randomUUID(), body: 'Psst' }),
+    expect: byRole(201, 404, 403),
+  },
   {
     method: 'POST',
     url: '/api/v1/conversations/:id/transfers',
@@ -483,6 +498,21 @@ const SOCKET: SocketCase[] = [
   {
     event: 'conversation:take-over',
     payload: (f) => ({ conversationId: f.toTakeOver.socket }),
+    expect: byRole('ok', 'not_found', 'forbidden', 'ok'),
+  },
+  {
+    event: 'conversation:viewing',
+    payload: (f) => ({ conversationId: f.conversationId, viewing: true }),
+    expect: byRole('ok', 'not_found'),
+  },
+  {
+    event: 'conversation:join',
+    payload: (f) => ({ conversationId: f.conversationId }),
+    expect: byRole('ok', 'not_found', 'forbidden', 'ok'),
+  },
+  {
+    event: 'message:whisper',
+    payload: (f) => ({ conversationId: f.conversationId, clientId: randomUUID(), body: 'Psst' }),
     expect: byRole('ok', 'not_found', 'forbidden', 'ok'),
   },
 ];

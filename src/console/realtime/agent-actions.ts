@@ -62,6 +62,31 @@ export function setOwnPresence(status: PresenceStatus): Promise<OwnPresence> {
   return settle(connectedSocket().emitWithAck('presence:set', { status }));
 }
 
+/** A supervisor joins silently, to monitor: its live events reach this agent from now on. */
+export async function joinConversation(conversationId: string): Promise<Conversation> {
+  const { conversation } = await settle(
+    connectedSocket().emitWithAck('conversation:join', { conversationId }),
+  );
+  return conversation;
+}
+
+/** A supervisor's whisper to the assigned agent; a retry with the same client id is one. */
+export async function whisperTo(
+  conversationId: string,
+  clientId: string,
+  body: string,
+): Promise<Message> {
+  const { message } = await settle(
+    connectedSocket().emitWithAck('message:whisper', { conversationId, clientId, body }),
+  );
+  return message;
+}
+
+/** Collision: colleagues see who has a conversation open. A hint, like typing. */
+export function signalViewing(conversationId: string, viewing: boolean): void {
+  currentSocket()?.volatile.emit('conversation:viewing', { conversationId, viewing });
+}
+
 /** Typing is a hint: dropped rather than queued while offline, and never acknowledged. */
 export function signalTyping(conversationId: string, typing: boolean): void {
   currentSocket()?.volatile.emit('typing', { conversationId, typing });

@@ -13,6 +13,7 @@ import { isErrorBody } from '../api/request-error';
 import { alertNewConversation, alertVisitorMessage } from '../notifications/alerts';
 import { leaveForSignIn, leaveForTwoFactorSetup } from '../session-exit';
 import { useConversationsStore } from '../stores/conversations';
+import { useInboxStore } from '../stores/inbox';
 import { useMessagesStore } from '../stores/messages';
 import { usePresenceStore } from '../stores/presence';
 import { reportActivity } from './activity';
@@ -62,6 +63,7 @@ export function connectRealtime(openConversation: (id: string) => void): void {
   const messages = useMessagesStore();
   const presence = usePresenceStore();
   const transfers = useTransfersStore();
+  const inbox = useInboxStore();
   const agentSocket: AgentSocket = io(AGENT_NAMESPACE, {
     withCredentials: true,
     transports: ['websocket', 'polling'],
@@ -79,6 +81,7 @@ export function connectRealtime(openConversation: (id: string) => void): void {
     presence.load().catch(reportBackgroundFailure);
     transfers.refresh().catch(reportBackgroundFailure);
     transfers.loadTargets().catch(reportBackgroundFailure);
+    inbox.load().catch(reportBackgroundFailure);
     const openId = conversations.selectedId;
     if (openId) messages.catchUp(openId).catch(reportBackgroundFailure);
   }
@@ -88,6 +91,7 @@ export function connectRealtime(openConversation: (id: string) => void): void {
     const known = conversations.get(message.conversationId);
     const isNew = known === undefined || message.seq > known.lastSeq;
     messages.ingest(message);
+    if (message.author.type === 'visitor') inbox.setDraft(message.conversationId, '');
     if (isNew && message.author.type === 'visitor' && document.hidden) {
       alertVisitorMessage(conversations.get(message.conversationId), message, openConversation);
     }
@@ -148,6 +152,11 @@ export function connectRealtime(openConversation: (id: string) => void): void {
   stopReportingActivity = reportActivity(agentSocket);
   agentSocket.on('transfer:requested', transfers.receive);
   agentSocket.on('transfer:updated', transfers.receive);
+  agentSocket.on('conversation:hidden', ({ conversationId }) =>
+    conversations.forget(conversationId),
+  );
+  agentSocket.on('colleague:activity', (activity) => inbox.report(activity));
+  agentSocket.on('draft', ({ conversationId, text }) => inbox.setDraft(conversationId, text));
 }
 
 /** Hangs up for a moment (signing out) without forgetting the connection. */

@@ -83,6 +83,13 @@ export const useConversationsStore = defineStore('conversations', () => {
     return true;
   }
 
+  /** A conversation left this agent's sight (a colleague took it); the open one stays. */
+  function forget(id: string): void {
+    if (id === selectedId.value) return;
+    delete byId.value[id];
+    writtenAt.delete(id);
+  }
+
   function markReadUpTo(id: string, seq: number): void {
     const current = byId.value[id];
     if (current) write(withReadUpTo(current, seq));
@@ -188,6 +195,7 @@ export const useConversationsStore = defineStore('conversations', () => {
     upsert,
     applyMessage,
     markReadUpTo,
+    forget,
     listRequestToken,
     replaceTab,
     loadTab,

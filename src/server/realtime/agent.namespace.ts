@@ -25,7 +25,7 @@ export type AgentNamespace = Namespace<
   AgentClientEvents,
   AgentServerEvents,
   object,
-  { agent: AgentIdentity }
+  { agent: AgentIdentity; rooms: string[] }
 >;
 
 /** The `/agent` events, each registered by its module; handlers act for the signed-in agent. */
@@ -40,6 +40,10 @@ export interface AgentNamespaceDeps {
   metrics: Metrics;
   inFlight: InFlight;
   log: FastifyBaseLogger;
+  /** The rooms of the conversations the agent may see (read at each handshake). */
+  visibilityRooms: (agent: AgentIdentity) => Promise<string[]>;
+  /** Told when an agent's socket is gone, e.g. to end what it was viewing. */
+  disconnected: (agent: AgentIdentity) => void;
 }
 
 /**
@@ -48,6 +52,7 @@ export interface AgentNamespaceDeps {
  */
 export function agentNamespace(io: Server, deps: AgentNamespaceDeps): AgentNamespace {
   const { auth, clientEvents, cookie, origins, parseCookies, metrics, inFlight, log } = deps;
+  const { visibilityRooms, disconnected } = deps;
   const observe = observeEvents(metrics, 'agent');
   const nsp: AgentNamespace = io.of(AGENT_NAMESPACE);
 
@@ -66,6 +71,9 @@ export function agentNamespace(io: Server, deps: AgentNamespaceDeps): AgentNames
       if (!agent) throw new AppError('unauthorized', 'Sign in first');
       checkTwoFactorPolicy(agent);
       socket.data.agent = agent;
+      // Read before the connection is acknowledged, so it hears its conversations from the start.
+      // Departments or settings changed later take effect on the next connection.
+      socket.data.rooms = await visibilityRooms(agent);
       next();
     } catch (error) {
       next(handshakeError(error));
@@ -79,7 +87,9 @@ export function agentNamespace(io: Server, deps: AgentNamespaceDeps): AgentNames
       orgAgentsRoom(agent.orgId),
       agentRoom(agent.id),
       sessionRoom(agent.sessionHash),
+      ...socket.data.rooms,
     ]);
+    socket.on('disconnect', () => disconnected(agent));
     // A socket outliving its session must not keep acting for it (the sweep catches the rest).
     const authorize = () =>
       auth.hasExpired(agent)

@@ -15,6 +15,8 @@ import {
   type AgentClientEvents,
   type VisitorClientEvents,
 } from '../../protocol/events';
+import type { ConversationVisibility } from '../modules/conversations/visibility';
+import { scopeRooms } from './audience';
 import { agentNamespace, type AgentEvents, type AgentNamespace } from './agent.namespace';
 import { guardBackpressure } from './backpressure';
 import { consoleConnections, type ConsoleConnections } from './console-connections';
@@ -42,6 +44,8 @@ export interface RealtimeDeps {
   /** Set when several nodes share a Redis: events then reach every node's sockets. */
   adapter?: ServerOptions['adapter'];
   log: FastifyBaseLogger;
+  /** Which conversations an agent may see, to join the rooms they are announced in. */
+  visibility: ConversationVisibility;
 }
 
 export interface Realtime {
@@ -52,6 +56,8 @@ export interface Realtime {
   visitorEvents: VisitorEvents;
   /** Which agents have a console open, cluster-wide, and when one connects or leaves. */
   consoles: ConsoleConnections;
+  /** Adds a listener told when an agent's socket (on this node) is gone. */
+  onAgentDisconnect(listener: (agent: AgentIdentity) => void): void;
   /** Fails the start when a client event of the protocol has no handler. */
   assertComplete(): void;
   /**
@@ -78,7 +84,16 @@ export function createRealtime(httpServer: HttpServer, deps: RealtimeDeps): Real
   const visitorEvents = new SocketEvents<VisitorClientEvents, VisitorIdentity>('/visitor');
   const inFlight = new InFlight();
   const visitors = visitorNamespace(io, { ...deps, clientEvents: visitorEvents, inFlight });
-  const agents = agentNamespace(io, { ...deps, clientEvents: agentEvents, inFlight });
+  const disconnectListeners: ((agent: AgentIdentity) => void)[] = [];
+  const agents = agentNamespace(io, {
+    ...deps,
+    clientEvents: agentEvents,
+    inFlight,
+    visibilityRooms: async (agent) => scopeRooms(agent.orgId, await deps.visibility.scopeOf(agent)),
+    disconnected: (agent) => {
+      for (const listener of disconnectListeners) listener(agent);
+    },
+  });
   listenForVisitors(deps.events, visitors);
   listenForAgents(deps.events, agents);
   const stopBackpressure = guardBackpressure(io, deps.limits, deps.log, () =>
@@ -100,6 +115,7 @@ export function createRealtime(httpServer: HttpServer, deps: RealtimeDeps): Real
     agentEvents,
     visitorEvents,
     consoles: consoleConnections(agents, deps.log),
+    onAgentDisconnect: (listener) => disconnectListeners.push(listener),
     assertComplete: () => {
       agentEvents.assertComplete(AGENT_CLIENT_EVENTS);
       visitorEvents.assertComplete(VISITOR_CLIENT_EVENTS);

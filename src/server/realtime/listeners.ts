@@ -1,9 +1,12 @@
-import type { DomainEvents } from '../domain-events';
+import type { ConversationAudience, DomainEvents } from '../domain-events';
 import type { Conversation, VisitorConversation } from '../../protocol/schemas';
 import type { AgentNamespace } from './agent.namespace';
 import type { VisitorNamespace } from './visitor.namespace';
+import { audienceRooms } from './audience';
 import {
   agentRoom,
+  conversationRoom,
+  departmentAgentsRoom,
   orgAgentsRoom,
   sessionRoom,
   siteVisitorsRoom,
@@ -11,22 +14,79 @@ import {
   visitorRoom,
 } from './rooms';
 
-/** Agents of the organization hear everything in it, private notes included. */
+/**
+ * Agents hear of a conversation, its messages (private notes included) and its activity only when
+ * they may see it: each event goes to the rooms of its audience (see audience.ts).
+ */
 export function listenForAgents(events: DomainEvents, nsp: AgentNamespace): void {
+  const toAudience = (orgId: string, audience: ConversationAudience) =>
+    nsp.to(audienceRooms(orgId, audience));
   events.on('conversation.created', (e) =>
-    nsp.to(orgAgentsRoom(e.orgId)).emit('conversation:created', e.conversation),
+    toAudience(e.orgId, audienceOfConversation(e.conversation)).emit(
+      'conversation:created',
+      e.conversation,
+    ),
   );
-  events.on('conversation.updated', (e) =>
-    nsp.to(orgAgentsRoom(e.orgId)).emit('conversation:updated', e.conversation),
-  );
-  for (const name of ['message.created', 'message.resent'] as const)
-    events.on(name, (e) => nsp.to(orgAgentsRoom(e.orgId)).emit('message:new', e.message));
-  events.on('typing.changed', (e) => {
-    if (e.by.type !== 'visitor') return;
-    nsp
-      .to(orgAgentsRoom(e.orgId))
-      .emit('typing', { conversationId: e.conversationId, typing: e.typing });
+  events.on('conversation.updated', (e) => {
+    const audience = audienceOfConversation(e.conversation);
+    toAudience(e.orgId, audience).emit('conversation:updated', e.conversation);
+    // Taken from the queue: the department's other agents drop it from their lists.
+    if (audience.departmentId !== null && audience.assigneeId !== null) {
+      nsp
+        .to(departmentAgentsRoom(e.orgId, audience.departmentId))
+        .except(audienceRooms(e.orgId, audience))
+        .emit('conversation:hidden', { conversationId: audience.conversationId });
+    }
   });
+  for (const name of ['message.created', 'message.resent'] as const)
+    events.on(name, (e) => toAudience(e.orgId, e.audience).emit('message:new', e.message));
+  events.on('typing.changed', (e) => {
+    if (e.by.type === 'visitor') {
+      toAudience(e.orgId, e.audience).emit('typing', {
+        conversationId: e.conversationId,
+        typing: e.typing,
+      });
+    } else if (e.by.id !== null) {
+      // A colleague typing (collision); the agent's own consoles need not hear it.
+      toAudience(e.orgId, e.audience).except(agentRoom(e.by.id)).emit('colleague:activity', {
+        conversationId: e.conversationId,
+        agentId: e.by.id,
+        agentName: e.by.name,
+        activity: 'typing',
+        active: e.typing,
+      });
+    }
+  });
+  events.on('conversation.viewing', (e) =>
+    toAudience(e.orgId, e.audience).except(agentRoom(e.agentId)).emit('colleague:activity', {
+      conversationId: e.audience.conversationId,
+      agentId: e.agentId,
+      agentName: e.agentName,
+      activity: 'viewing',
+      active: e.viewing,
+    }),
+  );
+  events.on('draft.changed', (e) =>
+    toAudience(e.orgId, e.audience).emit('draft', {
+      conversationId: e.audience.conversationId,
+      text: e.text,
+    }),
+  );
+  events.on('agent.notified', (e) =>
+    nsp.to(agentRoom(e.agentId)).emit(e.kind, {
+      conversationId: e.conversationId,
+      messageId: e.messageId,
+      by: e.by,
+    }),
+  );
+  events.on('conversation.joined', (e) =>
+    nsp.in(agentRoom(e.agentId)).socketsJoin(conversationRoom(e.conversationId)),
+  );
+  events.on('agent.visibility.changed', (e) =>
+    nsp
+      .in(e.agentId === null ? orgAgentsRoom(e.orgId) : agentRoom(e.agentId))
+      .disconnectSockets(false),
+  );
   events.on('session.ended', (e) => nsp.in(sessionRoom(e.tokenHash)).disconnectSockets(true));
   events.on('agent.deactivated', (e) => nsp.in(agentRoom(e.agentId)).disconnectSockets(true));
   events.on('agent.presence', (e) =>
@@ -47,6 +107,10 @@ export function listenForAgents(events: DomainEvents, nsp: AgentNamespace): void
   events.on('departments.changed', (e) =>
     nsp.to(orgAgentsRoom(e.orgId)).emit('departments:changed'),
   );
+}
+
+function audienceOfConversation(c: Conversation): ConversationAudience {
+  return { conversationId: c.id, departmentId: c.departmentId, assigneeId: c.assigneeId };
 }
 
 /** A visitor hears only its own conversation, and never a private note. */

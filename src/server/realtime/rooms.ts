@@ -12,3 +12,10 @@ export const siteVisitorsRoom = (siteId: string) => `site:${siteId}:visitors`;
 /** The visitor sockets of one organization from one address (an address key), for address blocks. */
 export const visitorAddressRoom = (orgId: string, address: string) =>
   `org:${orgId}:address:${address}`;
+/** The supervisors of one department: they see all of its conversations, assigned or not. */
+export const departmentSupervisorsRoom = (orgId: string, departmentId: string) =>
+  `org:${orgId}:department:${departmentId}:supervisors`;
+/** The agents who see every conversation of the organization (admins, or all when it allows). */
+export const orgAllConversationsRoom = (orgId: string) => `org:${orgId}:all-conversations`;
+/** Supervisors who joined one conversation to monitor it. */
+export const conversationRoom = (conversationId: string) => `conversation:${conversationId}`;

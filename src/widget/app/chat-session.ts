@@ -154,6 +154,11 @@ export class ChatSession implements ConnectionListener {
     if (this.socket?.connected) this.socket.emit('typing', { typing });
   }
 
+  /** The unsent text, for agents on a site with the sneak peek on; never queued while offline. */
+  reportDraft(text: string): void {
+    if (this.socket?.connected) this.socket.emit('draft', { text });
+  }
+
   /** Whether the visitor can see the messages: only then do they count as read. */
   setVisible(visible: boolean): void {
     this.visible = visible;

@@ -7,6 +7,7 @@ import { language, t } from '../i18n/chat';
 import { ChatSession } from './chat-session';
 import { connectToHost } from './host-bridge';
 import { openLocalStorage } from '../../client/storage';
+import { DraftReporter } from './draft-reporter';
 import { TypingReporter } from './typing-reporter';
 import { mountChatView } from './view/chat-view';
 import { element } from './view/dom';
@@ -77,6 +78,7 @@ function startChat(siteKey: string): void {
 
   const session = new ChatSession(storage, siteKey, changed);
   const typing = new TypingReporter((isTyping) => session.reportTyping(isTyping));
+  const drafts = new DraftReporter((text) => session.reportDraft(text));
 
   const updateVisibility = (): void =>
     session.setVisible(hostOpen && document.visibilityState === 'visible');
@@ -93,8 +95,14 @@ function startChat(siteKey: string): void {
 
   const view = mountChatView(document.body, {
     send: (body) => session.send(body),
-    typing: () => typing.input(),
-    stopTyping: () => typing.stop(),
+    typing: (text) => {
+      typing.input();
+      drafts.input(text);
+    },
+    stopTyping: () => {
+      typing.stop();
+      drafts.clear();
+    },
     close: () => host.close(),
     identify: async (contact) => {
       const failure = await session.identify(contact);
@@ -124,6 +132,8 @@ function startChat(siteKey: string): void {
     document.documentElement.style.setProperty('--accent', widget.accentColor);
     view.setTexts(widget.title, widget.greeting);
     view.setPreChat(preChatOf(widget), storage.getItem(answeredKey) !== null);
+    view.setSneakPeek(widget.sneakPeek);
+    drafts.setEnabled(widget.sneakPeek);
     changed();
   };
   void fetch(widgetConfigUrl('', siteKey))

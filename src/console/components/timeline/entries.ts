@@ -6,6 +6,7 @@ import AssignmentEntry from './AssignmentEntry.vue';
 import ClaimedEntry from './ClaimedEntry.vue';
 import AutoResolvedEntry from './AutoResolvedEntry.vue';
 import OfflineMessageEntry from './OfflineMessageEntry.vue';
+import WhisperEntry from './WhisperEntry.vue';
 
 /**
  * How the timeline shows each kind of structured entry (a message with `meta`): each routing
@@ -19,4 +20,5 @@ export const timelineEntries: Partial<Record<MessageMeta['kind'], Component>> = 
   claimed: ClaimedEntry,
   offline_message: OfflineMessageEntry,
   auto_resolved: AutoResolvedEntry,
+  whisper: WhisperEntry,
 };

@@ -4,6 +4,7 @@ import { engineOf, hasRowLocks } from '../../db/dialect';
 import type { ConversationsTable } from '../../db/schema';
 import type { ConversationStatus } from '../../../protocol/schemas';
 import type { ListCursor } from './list-cursor';
+import { visibleWhere, type ConversationScope } from './visibility';
 
 /**
  * What a new message does to the agents' unread count: a visitor's adds one, an agent's means
@@ -119,15 +120,28 @@ export class ConversationsRepository {
   /**
    * A page of the organization's conversations, most recently updated first (ties by id), after
    * `cursor` (the last row of the previous page). With `blocked`, only blocked visitors' ones,
-   * whatever their status; without, only the others' ones in `statuses`.
+   * whatever their status; without, only the others' ones in `statuses`. Only those `scope` may
+   * see, and with `assigneeId` only those assigned to that agent (null: to nobody).
    */
   listForOrg(
     orgId: string,
-    filter: { statuses: ConversationStatus[] } | { blocked: true },
+    filter: ({ statuses: ConversationStatus[] } | { blocked: true }) & {
+      scope: ConversationScope;
+      assigneeId?: string | null;
+    },
     cursor: ListCursor | undefined,
     limit: number,
   ): Promise<ConversationView[]> {
     let query = this.views().where('conversations.org_id', '=', orgId);
+    const visible = visibleWhere(filter.scope);
+    if (visible) query = query.where(visible);
+    if (filter.assigneeId !== undefined) {
+      query = query.where(
+        'conversations.assignee_id',
+        filter.assigneeId === null ? 'is' : '=',
+        filter.assigneeId,
+      );
+    }
     query =
       'blocked' in filter
         ? query.where('visitors.blocked_at', 'is not', null)
@@ -241,6 +255,17 @@ export class ConversationsRepository {
     };
     if (Object.keys(changes).length === 0) return;
     await this.db.updateTable('visitors').set(changes).where('id', '=', visitorId).execute();
+  }
+
+  /** The organization's active agents' names: assignees, @mentions, colleagues in collision. */
+  activeAgents(orgId: string): Promise<{ id: string; name: string }[]> {
+    return this.db
+      .selectFrom('agents')
+      .select(['id', 'name'])
+      .where('org_id', '=', orgId)
+      .where('deactivated_at', 'is', null)
+      .orderBy('name')
+      .execute();
   }
 
   /** Visitor messages an agent has not read: those after `seq`. */

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Actor, SystemActor, VisitorActor } from '../../core/actor';
+import { hasRole, type Actor, type SystemActor, type VisitorActor } from '../../core/actor';
 import { isoNow, systemClock, type Clock } from '../../core/clock';
 import { logEvents } from '../../core/event-log';
 import { authorize } from '../../core/policy';
@@ -13,6 +13,7 @@ import type {
   ConversationListQuery,
   ConversationPage,
   ConversationStatus,
+  InboxView,
   Message,
   SyncResult,
   VisitorContact,
@@ -20,16 +21,18 @@ import type {
 } from '../../../protocol/schemas';
 import type { MessageMeta } from '../../../protocol/routing-schemas';
 import { chooseDepartment } from '../departments/department-choice';
-import type { Appended, MessagesService } from '../messages/messages.service';
+import { audienceOf, type Appended, type MessagesService } from '../messages/messages.service';
 import { placeNewConversation } from '../routing/placement';
 import { SitesRepository } from '../sites/sites.repository';
 import type { VisitorIdentity } from '../visitors/visitors.service';
 import { ConversationsRepository, type ConversationView } from './conversations.repository';
 import { conversationPolicy } from './conversations.policy';
 import { decodeCursor, encodeCursor } from './list-cursor';
+import { findMentions } from './mentions';
 import { toConversation, toMessage, toVisitorConversation } from './presenters';
 import { TypingGate } from './typing-gate';
 import type { VisitorAdmission } from './visitor-admission';
+import { ConversationVisibility, mayView, type ConversationScope } from './visibility';
 
 /** What a client sends to write a message. */
 export interface SentMessage {
@@ -64,6 +67,7 @@ export interface VisitorMessageExtras {
  */
 export class ConversationsService {
   private readonly repo: ConversationsRepository;
+  readonly visibility: ConversationVisibility;
   /** Typing reports reach others coalesced: a few changes a second at most, per writer. */
   private readonly typing = new TypingGate();
 
@@ -78,6 +82,7 @@ export class ConversationsService {
     private readonly clock: Clock = systemClock,
   ) {
     this.repo = new ConversationsRepository(db);
+    this.visibility = new ConversationVisibility(db);
   }
 
   /**
@@ -98,7 +103,11 @@ export class ConversationsService {
         const at = isoNow(this.clock);
         await repo.lockVisitor(visitor.id, at);
         const existing = await this.messages.findVisitorRetry(trx, visitor.id, input.clientId);
-        if (existing) return { message: existing, queued: false };
+        if (existing) {
+          const stored = await repo.findForVisitor(visitor.id, existing.conversation_id);
+          // The message's conversation is there.
+          return { message: existing, stored: stored!, queued: false };
+        }
         if (extras.contact) await repo.setVisitorContact(visitor.id, extras.contact);
 
         const current = await this.visitorConversation(repo, visitor, input);
@@ -128,28 +137,58 @@ export class ConversationsService {
       { retryOnDuplicate: true },
     );
     if ('conversation' in outcome) this.messages.announce(outcome);
-    else this.messages.announceResent(visitor.orgId, visitor.id, outcome.message);
+    else this.messages.announceResent(outcome.stored, outcome.message);
     // The ack waits for routing's pass (which never rejects): the visitor's first status, an agent
     // or a place in line, is known by then, and the assignment entry comes right after its message.
     if (outcome.queued) await this.router.route(visitor.orgId);
     return toMessage(outcome.message);
   }
 
-  /** An agent (or bot, or API token) writes a reply or, with `internal`, a private note. */
-  sendAgentMessage(
+  /**
+   * An agent (or bot, or API token) writes a reply or, with `internal`, a private note. A note
+   * naming colleagues (`@Ana`) records them and tells each of them.
+   */
+  async sendAgentMessage(
     actor: Actor,
     conversationId: string,
     input: SentMessage & { internal: boolean },
   ): Promise<Message> {
-    return this.messages.append(actor, conversationId, input);
+    const mentioned = input.internal ? await this.mentionedIn(actor, input.body) : [];
+    const meta =
+      mentioned.length > 0 ? { kind: 'mentions' as const, agentIds: mentioned } : undefined;
+    const message = await this.messages.append(actor, conversationId, { ...input, meta });
+    for (const agentId of mentioned) {
+      this.events.emit('agent.notified', {
+        orgId: actor.orgId,
+        agentId,
+        kind: 'mention',
+        conversationId: message.conversationId,
+        messageId: message.id,
+        by: message.author.name ?? '',
+      });
+    }
+    return message;
+  }
+
+  /** The colleagues (never the writer) a note names. */
+  private async mentionedIn(actor: Actor, body: string): Promise<string[]> {
+    if (!body.includes('@')) return [];
+    const colleagues = await this.repo.activeAgents(actor.orgId);
+    const self = actor.kind === 'agent' ? actor.id : null;
+    return findMentions(body, colleagues).filter((id) => id !== self);
   }
 
   /** A page of the organization's conversations; `nextCursor` leads to the next one. */
   async listForAgent(actor: Actor, query: ConversationListQuery): Promise<ConversationPage> {
     authorize(conversationPolicy.read(actor), 'You may not see conversations');
+    const scope = await this.visibility.scopeOf(actor);
+    if (query.view === 'all') {
+      authorize(scope.all || hasRole(actor, 'supervisor'), 'The All tab is for supervisors');
+    }
     const statuses: ConversationStatus[] =
       query.status === 'open' ? ['open', 'pending'] : ['resolved'];
-    const filter = query.status === 'blocked' ? ({ blocked: true } as const) : { statuses };
+    const byStatus = query.status === 'blocked' ? ({ blocked: true } as const) : { statuses };
+    const filter = { ...byStatus, scope, ...assigneeFilter(actor, query.view) };
     const cursor = query.cursor === undefined ? undefined : decodeCursor(query.cursor);
     const rows = await this.repo.listForOrg(actor.orgId, filter, cursor, query.limit + 1);
     const page = rows.slice(0, query.limit);
@@ -229,9 +268,10 @@ export class ConversationsService {
    */
   async resolve(actor: Actor, conversationId: string): Promise<Conversation> {
     authorize(conversationPolicy.resolve(actor), 'You may not resolve conversations');
+    const scope = await this.visibility.scopeOf(actor);
     const changed = await this.writer.write(async (trx) => {
       const repo = this.repo.withTransaction(trx);
-      const conversation = await this.locked(repo, actor, conversationId);
+      const conversation = await this.locked(repo, actor, scope, conversationId);
       if (conversation.status === 'resolved') return false;
       await this.markResolved(trx, actor, conversation, isoNow(this.clock));
       return true;
@@ -316,9 +356,10 @@ export class ConversationsService {
    */
   async markReadByAgent(actor: Actor, conversationId: string, seq: number): Promise<void> {
     authorize(conversationPolicy.write(actor), 'You may not mark conversations read');
+    const scope = await this.visibility.scopeOf(actor);
     const changed = await this.writer.write(async (trx) => {
       const repo = this.repo.withTransaction(trx);
-      const conversation = await this.locked(repo, actor, conversationId);
+      const conversation = await this.locked(repo, actor, scope, conversationId);
       const readSeq = Math.min(seq, conversation.last_seq);
       if (readSeq <= conversation.agent_read_seq) return false;
       const unread = await repo.countVisitorMessagesAfter(conversation.id, readSeq);
@@ -360,6 +401,7 @@ export class ConversationsService {
           orgId: visitor.orgId,
           visitorId: visitor.id,
           conversationId: conversation.id,
+          audience: audienceOf(conversation),
           by: { type: 'visitor' },
           typing,
         }),
@@ -372,6 +414,7 @@ export class ConversationsService {
     const ticket = this.typing.ticket();
     const conversation = await this.readable(actor, conversationId);
     const name = actor.kind === 'agent' || actor.kind === 'bot' ? actor.name : null;
+    const id = actor.kind === 'agent' ? actor.id : null;
     this.typing.report(
       `${actor.kind}:${actor.kind === 'system' ? '' : actor.id}:${conversation.id}`,
       typing,
@@ -380,7 +423,8 @@ export class ConversationsService {
           orgId: actor.orgId,
           visitorId: conversation.visitor_id,
           conversationId: conversation.id,
-          by: { type: 'agent', name: name ?? '' },
+          audience: audienceOf(conversation),
+          by: { type: 'agent', id, name: name ?? '' },
           typing: state,
         }),
       ticket,
@@ -392,6 +436,10 @@ export class ConversationsService {
   }
 
   /** The named conversation if it is the visitor's own, else its current one (maybe none yet). */
+  visitorConversationOf(visitor: VisitorIdentity, target: VisitorTarget) {
+    return this.visitorConversation(this.repo, visitor, target);
+  }
+
   private async visitorConversation(
     repo: ConversationsRepository,
     visitor: VisitorIdentity,
@@ -403,22 +451,30 @@ export class ConversationsService {
     return conversation;
   }
 
-  /** A conversation of the actor's organization that the actor may read. */
-  private async readable(actor: Actor, conversationId: string): Promise<ConversationView> {
+  /**
+   * A conversation of the actor's organization that the actor may see. One they may not see is
+   * `not_found`, exactly like another organization's: an agent learns nothing of it.
+   */
+  async readable(actor: Actor, conversationId: string): Promise<ConversationView> {
     authorize(conversationPolicy.read(actor), 'You may not see conversations');
-    const conversation = await this.repo.findForOrg(actor.orgId, conversationId);
-    if (!conversation) throw notFound('Conversation');
-    return conversation;
+    const [conversation, scope] = await Promise.all([
+      this.repo.findForOrg(actor.orgId, conversationId),
+      this.visibility.scopeOf(actor),
+    ]);
+    return visibleOrNotFound(scope, conversation);
   }
 
+  /**
+   * The conversation under its row lock, if `scope` (read before the transaction: on SQLite the
+   * transaction holds the only connection) may see it.
+   */
   private async locked(
     repo: ConversationsRepository,
     actor: Actor,
+    scope: ConversationScope,
     conversationId: string,
   ): Promise<ConversationsTable> {
-    const conversation = await repo.lockForOrg(actor.orgId, conversationId);
-    if (!conversation) throw notFound('Conversation');
-    return conversation;
+    return visibleOrNotFound(scope, await repo.lockForOrg(actor.orgId, conversationId));
   }
 
   /**
@@ -496,6 +552,23 @@ export class ConversationsService {
     this.events.emit('conversation.updated', { orgId, visitorId, conversation, agentsOnly: false });
     return conversation;
   }
+}
+
+/** The conversation if the scope may see it; otherwise `not_found`, as if it did not exist. */
+export function visibleOrNotFound<C extends ConversationsTable>(
+  scope: ConversationScope,
+  conversation: C | undefined,
+): C {
+  if (!conversation || !mayView(scope, conversation)) throw notFound('Conversation');
+  return conversation;
+}
+
+/** The assignee a tab of the inbox lists: mine, nobody's, or anyone's. */
+function assigneeFilter(actor: Actor, view: InboxView | undefined) {
+  if (view === 'unassigned') return { assigneeId: null };
+  // Only agents have an inbox (the routes and events are theirs); '' is nobody's id.
+  if (view === 'mine') return { assigneeId: actor.kind === 'agent' ? actor.id : '' };
+  return {};
 }
 
 function visitorActor(visitor: VisitorIdentity): VisitorActor {

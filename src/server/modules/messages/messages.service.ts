@@ -6,7 +6,7 @@ import { authorize } from '../../core/policy';
 import type { Db } from '../../db/database';
 import type { MessagesTable } from '../../db/schema';
 import type { Writer } from '../../db/writer';
-import type { DomainEvents } from '../../domain-events';
+import type { ConversationAudience, DomainEvents } from '../../domain-events';
 import { notFound } from '../../errors';
 import { SYNC_PAGE_CHARS, SYNC_PAGE_SIZE } from '../../../protocol/limits';
 import type { MessageMeta } from '../../../protocol/routing-schemas';
@@ -17,6 +17,7 @@ import {
   type UnreadEffect,
 } from '../conversations/conversations.repository';
 import { conversationPolicy } from '../conversations/conversations.policy';
+import { ConversationVisibility, mayView } from '../conversations/visibility';
 import { preview, toConversation, toMessage } from '../conversations/presenters';
 import { backToQueue } from '../routing/placement';
 import { authorIdOf, authorOf, type Author } from './message-author';
@@ -53,6 +54,7 @@ export interface Appended {
 export class MessagesService {
   private readonly messages: MessagesRepository;
   private readonly conversations: ConversationsRepository;
+  private readonly visibility: ConversationVisibility;
 
   constructor(
     db: Db,
@@ -63,21 +65,23 @@ export class MessagesService {
   ) {
     this.messages = new MessagesRepository(db);
     this.conversations = new ConversationsRepository(db);
+    this.visibility = new ConversationVisibility(db);
   }
 
   /**
    * A message of an agent, bot, API token or the system in a conversation of its organization, in
    * one call from any module. A client id the author used before in this conversation returns
-   * the stored message and changes nothing.
+   * the stored message and changes nothing. A conversation the actor may not see is `not_found`.
    */
   async append(actor: Actor, conversationId: string, input: NewMessage): Promise<Message> {
     authorize(conversationPolicy.write(actor), 'You may not write in conversations');
     const author = authorOf(actor);
+    const scope = await this.visibility.scopeOf(actor);
     const outcome = await this.writer.write(
       async (trx) => {
         const conversations = this.conversations.withTransaction(trx);
         const found = await conversations.findForOrg(actor.orgId, conversationId);
-        if (!found) throw notFound('Conversation');
+        if (!found || !mayView(scope, found)) throw notFound('Conversation');
         // The status a reply changes is read under the row lock: a resolve committed a moment
         // ago must not be undone by a reply that read the conversation as open.
         const conversation = await conversations.relock(found);
@@ -87,13 +91,13 @@ export class MessagesService {
             : await this.messages
                 .withTransaction(trx)
                 .findByClientId(conversation.id, authorIdOf(author), input.clientId);
-        if (existing) return { message: existing, visitorId: conversation.visitor_id };
+        if (existing) return { message: existing, stored: conversation };
         return this.appendWithin(trx, conversation, actor, input, isoNow(this.clock));
       },
       { retryOnDuplicate: true },
     );
     if ('conversation' in outcome) this.announce(outcome);
-    else this.announceResent(actor.orgId, outcome.visitorId, outcome.message);
+    else this.announceResent(outcome.stored, outcome.message);
     return toMessage(outcome.message);
   }
 
@@ -189,7 +193,13 @@ export class MessagesService {
     const orgId = view.org_id;
     const visitorId = view.visitor_id;
     if (opened) this.events.emit('conversation.created', { orgId, visitorId, conversation });
-    this.events.emit('message.created', { orgId, visitorId, message: toMessage(message) });
+    const audience = audienceOf(view);
+    this.events.emit('message.created', {
+      orgId,
+      visitorId,
+      message: toMessage(message),
+      audience,
+    });
     if (opened) return;
     // A private note changes the conversation for agents only; the visitor must not learn of it.
     const agentsOnly = message.internal === 1;
@@ -197,8 +207,19 @@ export class MessagesService {
   }
 
   /** A retry found `message` stored: push it again (see the `message.resent` event). */
-  announceResent(orgId: string, visitorId: string, message: MessagesTable): void {
-    this.events.emit('message.resent', { orgId, visitorId, message: toMessage(message) });
+  announceResent(
+    conversation: Pick<
+      ConversationView,
+      'id' | 'org_id' | 'visitor_id' | 'department_id' | 'assignee_id'
+    >,
+    message: MessagesTable,
+  ): void {
+    this.events.emit('message.resent', {
+      orgId: conversation.org_id,
+      visitorId: conversation.visitor_id,
+      message: toMessage(message),
+      audience: audienceOf(conversation),
+    });
   }
 
   /** Messages after `afterSeq`: at most SYNC_PAGE_SIZE, and about SYNC_PAGE_CHARS of text. */
@@ -238,6 +259,17 @@ function statusAfter(
   if (author.type === 'visitor') return 'open';
   if (author.type === 'agent' && !internal && status === 'open') return 'pending';
   return status;
+}
+
+/** Who may hear of what happens in a conversation, as the conversation is now. */
+export function audienceOf(
+  conversation: Pick<ConversationView, 'id' | 'department_id' | 'assignee_id'>,
+): ConversationAudience {
+  return {
+    conversationId: conversation.id,
+    departmentId: conversation.department_id,
+    assigneeId: conversation.assignee_id,
+  };
 }
 
 function unreadEffectOf(author: Author): UnreadEffect {

@@ -100,6 +100,7 @@ describe('Settings → Sites', () => {
       greeting: 'Hello!',
       launcherLabel: '',
       preChat: { name: 'required', email: 'optional', departments: [] },
+      sneakPeek: false,
     });
     expect((await demoSite()).widget).toEqual(res.body.site.widget);
   });

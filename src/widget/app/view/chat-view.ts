@@ -27,6 +27,8 @@ interface ChatView {
    * replaces the composer while something is asked, unanswered, and no conversation started.
    */
   setPreChat(preChat: PreChat, answered: boolean): void;
+  /** The site shows agents what the visitor types: say so above the message box. */
+  setSneakPeek(on: boolean): void;
 }
 
 const BANNER_TEXT = {
@@ -86,6 +88,9 @@ export function mountChatView(root: HTMLElement, actions: ChatViewActions): Chat
   );
   const typing = element('div', { class: 'typing', 'aria-live': 'polite' });
   const composer = createComposer(actions);
+  const sneakPeekNotice = element('p', { class: 'sneak-peek' });
+  setText(sneakPeekNotice, t('sneakPeekNotice'));
+  sneakPeekNotice.hidden = true;
   const preChatForm = createPreChatForm((contact) => actions.identify(contact));
   const offlineForm = createOfflineForm(
     async (message) => {
@@ -111,6 +116,7 @@ export function mountChatView(root: HTMLElement, actions: ChatViewActions): Chat
       typing,
       preChatForm.root,
       offlineForm.root,
+      sneakPeekNotice,
       composer.root,
     ),
   );
@@ -157,6 +163,9 @@ export function mountChatView(root: HTMLElement, actions: ChatViewActions): Chat
       if (!offlineForm.root.hidden) offlineForm.focus();
       else if (!preChatForm.root.hidden) preChatForm.focus();
       else composer.focus();
+    },
+    setSneakPeek(on) {
+      sneakPeekNotice.hidden = !on;
     },
     setPreChat(preChat, answered) {
       preChatForm.setFields(preChat);

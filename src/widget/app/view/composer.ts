@@ -5,7 +5,8 @@ import { element, setText } from './dom';
 
 export interface ComposerActions {
   send(body: string): void;
-  typing(): void;
+  /** The visitor changed the text (not blank): shows them typing, and is their draft. */
+  typing(text: string): void;
   stopTyping(): void;
 }
 
@@ -82,7 +83,7 @@ export function createComposer(actions: ComposerActions): Composer {
   });
   textarea.addEventListener('input', () => {
     refresh();
-    if (!isBlankText(textarea.value)) actions.typing();
+    if (!isBlankText(textarea.value)) actions.typing(textarea.value);
     else actions.stopTyping();
   });
 

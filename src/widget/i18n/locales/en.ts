@@ -31,6 +31,7 @@ export const chat = {
   unavailable: 'Chat is not available on this page.',
   agentTyping: '{name} is typing…',
   someoneTyping: 'Agent is typing…',
+  sneakPeekNotice: 'The agent can see what you type',
   agentFallbackName: 'Support',
   botFallbackName: 'Assistant',
   you: 'You',
