@@ -3,7 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { MAX_MESSAGE_LENGTH } from '../src/protocol/limits';
 import type { Message, SyncResult, VisitorConversation } from '../src/protocol/schemas';
 import {
-  connectAgent,
+  connectAwayAgent,
   connectVisitor,
   createVisitor,
   login,
@@ -23,7 +23,7 @@ let conversationId: string;
 beforeEach(async () => {
   server = await startServer();
   widget = await connectVisitor(server, await createVisitor(server));
-  agent = await connectAgent(server);
+  agent = await connectAwayAgent(server);
   const first = await requestOk<{ message: Message }>(widget, 'message:send', {
     clientId: 'first',
     body: 'hello',

@@ -8,7 +8,7 @@ import type {
 } from '../src/protocol/schemas';
 import {
   collect,
-  connectAgent,
+  connectAwayAgent,
   connectVisitor,
   createVisitor,
   login,
@@ -29,7 +29,7 @@ beforeEach(async () => {
   server = await startServer();
   visitor = await createVisitor(server);
   widget = await connectVisitor(server, visitor);
-  agent = await connectAgent(server);
+  agent = await connectAwayAgent(server);
 });
 
 afterEach(async () => {
@@ -137,7 +137,7 @@ describe('delivery between a visitor and the agents', () => {
     agent.close();
     const clientId: string = randomUUID();
     const first = await send(widget, 'did anyone hear me?', clientId);
-    agent = await connectAgent(server);
+    agent = await connectAwayAgent(server);
 
     const heard = nextEvent<Message>(agent, 'message:new');
     const again = await send(widget, 'did anyone hear me?', clientId);

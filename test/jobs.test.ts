@@ -12,7 +12,7 @@ import {
 } from '../src/server/modules/messages/messages.jobs';
 import {
   collect,
-  connectAgent,
+  connectAwayAgent,
   connectVisitor,
   createVisitor,
   login,
@@ -61,7 +61,7 @@ describe('system messages from jobs', () => {
 
   it('interleave with a visitor and an agent writing: every client sees one gap-free sequence, each message once', async () => {
     widget = await connectVisitor(server, await createVisitor(server));
-    agent = await connectAgent(server);
+    agent = await connectAwayAgent(server);
     const { message: first } = await requestOk<{ message: Message }>(widget, 'message:send', {
       clientId: randomUUID(),
       body: 'Hello',

@@ -10,7 +10,7 @@ import { eventsOf } from '../src/server/core/event-log';
 import type { Message } from '../src/protocol/schemas';
 import {
   collect,
-  connectAgent,
+  connectAwayAgent,
   connectVisitor,
   createVisitor,
   requestOk,
@@ -31,7 +31,7 @@ let orgId: string;
 beforeEach(async () => {
   server = await startServer();
   widget = await connectVisitor(server, await createVisitor(server));
-  agent = await connectAgent(server);
+  agent = await connectAwayAgent(server);
   const { message } = await requestOk<{ message: Message }>(widget, 'message:send', {
     clientId: randomUUID(),
     body: 'Hello',

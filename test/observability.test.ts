@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Message } from '../src/protocol/schemas';
 import {
-  connectAgent,
+  connectAwayAgent,
   connectVisitor,
   createVisitor,
   login,
@@ -46,7 +46,7 @@ describe('/metrics', () => {
     server = await startServer(undefined, { metricsToken: TOKEN });
     const before = (await scrape()).text;
     const widget = await connectVisitor(server, await createVisitor(server));
-    const agent = await connectAgent(server);
+    const agent = await connectAwayAgent(server);
     for (let i = 0; i < 3; i++) {
       await requestOk(widget, 'message:send', { clientId: randomUUID(), body: `hi ${i}` });
     }
@@ -80,7 +80,7 @@ describe('after-commit listeners', () => {
     });
     server.parley.events.on('message.created', () => Promise.reject(new Error('one that rejects')));
     const widget = await connectVisitor(server, await createVisitor(server));
-    const agent = await connectAgent(server);
+    const agent = await connectAwayAgent(server);
     const heard = nextEvent<Message>(agent, 'message:new');
 
     const { message } = await requestOk<{ message: Message }>(widget, 'message:send', {
@@ -110,7 +110,7 @@ describe('the log of a whole chat, at trace level', () => {
       const cookie = await login(endpoint);
       const visitor = await createVisitor(endpoint);
       const widget = await connectVisitor(endpoint, visitor);
-      const agent = await connectAgent(endpoint, cookie);
+      const agent = await connectAwayAgent(endpoint, cookie);
       const { message } = await requestOk<{ message: Message }>(widget, 'message:send', {
         clientId: randomUUID(),
         body: 'my card number is 4242 4242 4242 4242',

@@ -10,7 +10,7 @@ import { summarizeTable } from '../../src/cli/transfer/checksum';
 import { createDb, type Db } from '../../src/server/db/database';
 import { PARLEY_TABLES } from '../../src/server/db/tables';
 import {
-  connectAgent,
+  connectAwayAgent,
   connected,
   connectVisitor,
   createVisitor,
@@ -41,7 +41,7 @@ beforeAll(async () => {
   const server = await startServer(source, { trustProxy: 1 });
   visitor = await createVisitor(server);
   const widget = await connectVisitor(server, visitor);
-  const agent = await connectAgent(server);
+  const agent = await connectAwayAgent(server);
   let conversationId = '';
   for (const body of BODIES) {
     const sent = await requestOk<{ message: Message }>(widget, 'message:send', {

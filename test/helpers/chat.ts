@@ -1,6 +1,6 @@
-/** A server with one visitor and one signed-in agent connected: the start of most chat tests. */
+/** A server with one visitor and one signed-in agent connected (away: routing assigns nothing). */
 import {
-  connectAgent,
+  connectAwayAgent,
   connectVisitor,
   createVisitor,
   type AgentSocket,
@@ -21,7 +21,7 @@ export async function startChat(): Promise<Chat> {
   const server = await startServer();
   const visitor = await createVisitor(server);
   const widget = await connectVisitor(server, visitor);
-  const agent = await connectAgent(server);
+  const agent = await connectAwayAgent(server);
   return {
     server,
     visitor,

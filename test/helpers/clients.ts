@@ -91,6 +91,19 @@ export async function connectAgent(server: ServerEndpoint, cookie?: string): Pro
   return connected(agentSocket(server, cookie ?? (await login(server))));
 }
 
+/**
+ * An agent at the console who has set themselves away: routing gives them no new conversation,
+ * so a conversation holds only what the test writes (routing's own tests make agents online).
+ */
+export async function connectAwayAgent(
+  server: ServerEndpoint,
+  cookie?: string,
+): Promise<AgentSocket> {
+  const agent = await connectAgent(server, cookie);
+  await requestOk(agent, 'presence:set', { status: 'away' });
+  return agent;
+}
+
 export function connected<S extends Socket>(socket: S): Promise<S> {
   return new Promise((resolve, reject) => {
     socket.once('connect', () => resolve(socket));

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import {
-  connectAgent,
+  connectAwayAgent,
   connectVisitor,
   createVisitor,
   eventually,
@@ -51,8 +51,9 @@ async function newWidget(): Promise<VisitorSocket> {
   return socket;
 }
 
+/** A console open but away: nobody can chat, so the widget offers the form. */
 async function agentConsole(): Promise<AgentSocket> {
-  const socket = await connectAgent(server, await login(server));
+  const socket = await connectAwayAgent(server, await login(server));
   sockets.push(socket);
   return socket;
 }
