@@ -104,6 +104,13 @@ describe('an inbox flooded by 520 visitors', () => {
     expect(new Set(overRest).size).toBe(521);
     expect(overRest).toContain(real.data.message.conversationId);
 
+    // Away before the console connects: routing hands out nothing while the two lists are read.
+    const away = await fetch(`${server.url}/api/v1/presence`, {
+      method: 'PUT',
+      headers: { cookie, origin: server.url, 'content-type': 'application/json' },
+      body: JSON.stringify({ status: 'away' }),
+    });
+    expect(away.status).toBe(200);
     const agent = await connected(agentSocket(server, cookie, server.url));
     sockets.push(agent);
     const overSocket = await allPages((cursor) =>

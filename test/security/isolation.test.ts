@@ -5,6 +5,7 @@ import {
   agentSocket,
   collect,
   connectAgent,
+  connectAwayAgent,
   connectVisitor,
   connected,
   createVisitor,
@@ -231,8 +232,8 @@ describe('one organization and another', () => {
     const other = { email: 'agent@other.test', password: 'another long password' };
     await createOrganization(server.parley.db, 'other', other, 'https://other.test');
     const widget = await connectVisitor(server, await createVisitor(server));
-    const ours = await connectAgent(server);
-    const theirs = await connectAgent(server, await login(server, other));
+    const ours = await connectAwayAgent(server);
+    const theirs = await connectAwayAgent(server, await login(server, other));
     const theyHear = collect(theirs, 'message:new');
     const weHear = nextEvent<Message>(ours, 'message:new');
 
