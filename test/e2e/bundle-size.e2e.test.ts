@@ -36,10 +36,11 @@ describe('bundle size budgets (gzip)', () => {
   });
 
   // 120 KiB until Settings (sites, team, organization, profile with two-factor setup, the join
-  // and reset pages) came, each a route loaded on first visit: 127 KiB with them.
-  it('keeps the whole console under 140 KiB', () => {
+  // and reset pages) came, each a route loaded on first visit: 127 KiB with them. Routing
+  // (presence, departments, transfers, inbox views, timeline entries) made it 141 KiB.
+  it('keeps the whole console under 155 KiB', () => {
     expect(
       gzippedKiB([...assetsOf('console', '.js'), ...assetsOf('console', '.css')]),
-    ).toBeLessThan(140);
+    ).toBeLessThan(155);
   });
 });

@@ -171,10 +171,19 @@ describe('Settings, as a new owner uses them', () => {
     await (await visible(agent.getByRole('link', { name: 'Sign in' }))).click();
     await signIn(agent, 'nadia@shop.test', 'nadia’s long password');
 
-    await (await visible(agent.getByText('Owner here!').first())).click();
-    await (await visible(agent.getByRole('textbox', { name: 'Reply' }))).fill('Nadia here, too.');
+    // The owner steps away: Nadia is the one online, and routing gives her the next chat.
+    await owner.getByRole('combobox', { name: 'Status', exact: true }).selectOption('away');
+    const newcomer = await browser.newPage();
+    await newcomer.goto(shopUrl());
+    await (await visible(newcomer.getByRole('button', { name: /open chat/i }))).click();
+    const frame = chatFrame(newcomer);
+    await (await visible(frame.getByRole('textbox', { name: 'Message' }))).fill('Anyone there?');
+    await frame.getByRole('button', { name: 'Send' }).click();
+    await (await visible(agent.getByText('Anyone there?').first())).click();
+    await (await visible(agent.getByRole('textbox', { name: 'Reply' }))).fill('Nadia here.');
     await agent.getByRole('button', { name: 'Send' }).click();
-    await visible(chatFrame(visitorPage).getByText('Nadia here, too.'));
+    await visible(frame.getByText('Nadia here.'));
+    await newcomer.close();
 
     expect(await agent.getByRole('link', { name: 'Settings' }).count()).toBe(0);
     await agent.goto(`${parley.url}/console/settings/sites`);

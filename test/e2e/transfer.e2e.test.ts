@@ -7,11 +7,13 @@ import { createTestDatabase, type TestDatabase } from '../helpers/database';
 import { chatFrame, launchBrowser, signInToConsole, visible } from './browser';
 
 /**
- * A transfer end to end, in three browsers: Ana has the chat, hands it to Bo with a note, Bo
- * accepts and replies; the visitor sees Bo join and answer, and never the note.
+ * A transfer end to end, in four browsers: routing gives Ana the chat (its reason on her
+ * timeline), she hands it to Bo with a note, Bo accepts and replies, a supervisor whispers to Bo;
+ * the visitor sees Bo join and answer, and never the note or the whisper.
  */
 const PASSWORD = 'a long enough password';
 const NOTE = 'Lost parcel, order 1042: please call the courier';
+const WHISPER = 'Offer free shipping on the next order';
 
 let database: TestDatabase;
 let server: ServerProcess;
@@ -22,10 +24,13 @@ let ana: Page;
 let bo: Page;
 let boId: string;
 
-async function agent(name: string): Promise<{ id: string; page: Page }> {
+async function agent(
+  name: string,
+  role: 'agent' | 'supervisor' = 'agent',
+): Promise<{ id: string; page: Page }> {
   const org = await db.selectFrom('organizations').select('id').executeTakeFirstOrThrow();
   const email = `${name.toLowerCase()}@shop.test`;
-  const id = await createAgent(db, org.id, { email, password: PASSWORD, role: 'agent' });
+  const id = await createAgent(db, org.id, { email, password: PASSWORD, role });
   await db.updateTable('agents').set({ name }).where('id', '=', id).execute();
   const page = await (
     await browser.newContext({ viewport: { width: 1280, height: 800 } })
@@ -48,6 +53,8 @@ beforeAll(async () => {
   visitor = await (await browser.newContext({ viewport: { width: 1280, height: 800 } })).newPage();
   ana = (await agent('Ana')).page;
   ({ id: boId, page: bo } = await agent('Bo'));
+  // Bo steps away for a moment, so routing gives the next chat to Ana.
+  await bo.getByRole('combobox', { name: 'Status', exact: true }).selectOption('away');
 });
 
 afterAll(async () => {
@@ -68,13 +75,9 @@ describe('a transfer between two agents', () => {
     ).fill('My parcel is lost');
     await frame.getByRole('button', { name: 'Send' }).click();
     await visible(ana.getByText('My parcel is lost').first());
-    // Until routing assigns chats, Ana gets this one by hand.
-    const anaId = (
-      await db.selectFrom('agents').select('id').where('name', '=', 'Ana').executeTakeFirstOrThrow()
-    ).id;
-    await db.updateTable('conversations').set({ assignee_id: anaId }).execute();
-
     await ana.getByText('My parcel is lost').first().click();
+    // Why Ana: routing's reason is on her timeline.
+    await visible(ana.getByRole('log').getByText(/Assigned to Ana by round-robin/));
     await (await visible(ana.getByRole('button', { name: 'Transfer', exact: true }))).click();
     const dialog = ana.getByRole('dialog', { name: 'Transfer this conversation' });
     // The targets load as the dialog opens.
@@ -103,12 +106,26 @@ describe('a transfer between two agents', () => {
     await visible(ana.getByRole('log').getByText('Hi, I am Bo: calling the courier now.'));
   });
 
-  it('the visitor sees Bo join and answer, and never the note', async () => {
+  it('a supervisor whispers to Bo', async () => {
+    // Sue signs in once the chat is Bo's: routing has nothing new to give her.
+    const sue = (await agent('Sue', 'supervisor')).page;
+    await (await visible(sue.getByText('Hi, I am Bo: calling the courier now.').first())).click();
+    const whisper = sue.getByRole('textbox', { name: 'Whisper to the assigned agent' });
+    await (await visible(whisper)).fill(WHISPER);
+    await sue.getByRole('button', { name: 'Whisper', exact: true }).click();
+    await visible(bo.getByRole('log').getByText(WHISPER));
+    await bo.getByRole('textbox', { name: 'Reply' }).fill('Courier booked for tomorrow.');
+    await bo.getByRole('button', { name: 'Send' }).click();
+  });
+
+  it('the visitor sees Bo join and answer, and never the note or the whisper', async () => {
     const frame = chatFrame(visitor);
     await visible(frame.getByText('Bo joined the chat'));
     await visible(frame.getByText('Hi, I am Bo: calling the courier now.'));
-    // Bo's reply came after the note: had the note been sent, it would be here by now.
+    // Bo's last reply came after the whisper: had either been sent, it would be here by now.
+    await visible(frame.getByText('Courier booked for tomorrow.'));
     expect(await frame.getByText(NOTE).count()).toBe(0);
+    expect(await frame.getByText(WHISPER).count()).toBe(0);
     expect(await frame.getByText(/transferred/).count()).toBe(0);
   });
 });

@@ -13,16 +13,16 @@ beforeEach(() => {
 });
 
 describe('inbox tabs', () => {
-  it('shows All where the agent has it, else Unassigned, and filters by assignee', async () => {
+  it('shows All where the agent has it, else Mine, and filters by assignee', async () => {
     const inbox = useInboxStore();
     fetchMock.mockResolvedValue({ views: ['mine', 'unassigned'], agents: [] });
     await inbox.load();
-    expect(inbox.view).toBe('unassigned');
+    expect(inbox.view).toBe('mine');
     const mine = aConversation({ id: 'a', assigneeId: 'me' });
     const queued = aConversation({ id: 'b', assigneeId: null });
-    expect([mine, queued].filter((c) => inbox.inView(c, 'me')).map((c) => c.id)).toEqual(['b']);
-    inbox.activeView = 'mine';
     expect([mine, queued].filter((c) => inbox.inView(c, 'me')).map((c) => c.id)).toEqual(['a']);
+    inbox.activeView = 'unassigned';
+    expect([mine, queued].filter((c) => inbox.inView(c, 'me')).map((c) => c.id)).toEqual(['b']);
 
     fetchMock.mockResolvedValue({ views: ['mine', 'unassigned', 'all'], agents: [] });
     inbox.activeView = null;

@@ -34,9 +34,12 @@ export const useInboxStore = defineStore('inbox', () => {
   const activity = ref<Record<string, Record<string, Colleague>>>({});
   const drafts = ref<Record<string, string>>({});
 
-  /** The tab shown: the one picked, else All where there is one (everything, as before), else Mine. */
+  /**
+   * The tab shown: the one picked, else All where there is one (everything, as before), else
+   * Mine: what routing gave the agent (a chat waiting in Unassigned soon moves there).
+   */
   const view = computed<InboxView>(
-    () => activeView.value ?? (views.value.includes('all') ? 'all' : 'unassigned'),
+    () => activeView.value ?? (views.value.includes('all') ? 'all' : 'mine'),
   );
 
   async function load(): Promise<void> {
