@@ -42,6 +42,8 @@ describe.each(CLUSTER_ENGINES)('transfers on two nodes on %s and Redis', (engine
   async function agentOn(node: number, name: string, orgId: string) {
     const email = `${name}-${randomUUID().slice(0, 8)}@shop.test`;
     const id = await createAgent(db, orgId, { email, password: PASSWORD, role: 'agent' });
+    // Away: routing leaves the chat unassigned, so any agent may transfer it.
+    await db.updateTable('agents').set({ chosen_status: 'away' }).where('id', '=', id).execute();
     const endpoint = cluster.endpoints[node]!;
     const socket: AgentSocket = await connectAgent(
       endpoint,
