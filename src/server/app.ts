@@ -125,6 +125,9 @@ export async function buildApp(
     // Slowloris and half-open connections: headers must arrive in time, idle keep-alives end.
     http: { headersTimeout: config.headersTimeoutMs, connectionsCheckingInterval: 1000 },
     keepAliveTimeout: 10_000,
+    // Modules start with the store (routing, presence and job schedules read it): on a busy
+    // PostgreSQL or MariaDB that can pass Fastify's default 10 s, which would abort the start.
+    pluginTimeout: 120_000,
     requestTimeout: 30_000,
   });
   const db = await createDb(config.database.url, {
