@@ -27,11 +27,16 @@ let boId: string;
 async function agent(
   name: string,
   role: 'agent' | 'supervisor' = 'agent',
+  status: 'online' | 'away' = 'online',
 ): Promise<{ id: string; page: Page }> {
   const org = await db.selectFrom('organizations').select('id').executeTakeFirstOrThrow();
   const email = `${name.toLowerCase()}@shop.test`;
   const id = await createAgent(db, org.id, { email, password: PASSWORD, role });
-  await db.updateTable('agents').set({ name }).where('id', '=', id).execute();
+  await db
+    .updateTable('agents')
+    .set({ name, chosen_status: status })
+    .where('id', '=', id)
+    .execute();
   const page = await (
     await browser.newContext({ viewport: { width: 1280, height: 800 } })
   ).newPage();
@@ -52,9 +57,10 @@ beforeAll(async () => {
   browser = await launchBrowser();
   visitor = await (await browser.newContext({ viewport: { width: 1280, height: 800 } })).newPage();
   ana = (await agent('Ana')).page;
-  ({ id: boId, page: bo } = await agent('Bo'));
-  // Bo steps away for a moment, so routing gives the next chat to Ana.
-  await bo.getByRole('combobox', { name: 'Status', exact: true }).selectOption('away');
+  ({ id: boId, page: bo } = await agent('Bo', 'agent', 'away'));
+  // Bo stepped away for a moment, so routing gives the next chat to Ana.
+  const boStatus = bo.getByRole('combobox', { name: 'Status', exact: true });
+  await boStatus.locator('option[value="away"]:checked').waitFor({ state: 'attached' });
 });
 
 afterAll(async () => {
