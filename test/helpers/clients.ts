@@ -92,16 +92,22 @@ export async function connectAgent(server: ServerEndpoint, cookie?: string): Pro
 }
 
 /**
- * An agent at the console who has set themselves away: routing gives them no new conversation,
- * so a conversation holds only what the test writes (routing's own tests make agents online).
+ * An agent at the console who is away: routing gives them no new conversation, so a conversation
+ * holds only what the test writes (routing's own tests make agents online). Away is chosen before
+ * the console connects, so there is no moment online for routing to use.
  */
 export async function connectAwayAgent(
   server: ServerEndpoint,
   cookie?: string,
 ): Promise<AgentSocket> {
-  const agent = await connectAgent(server, cookie);
-  await requestOk(agent, 'presence:set', { status: 'away' });
-  return agent;
+  const session = cookie ?? (await login(server));
+  const res = await fetch(`${server.url}/api/v1/presence`, {
+    method: 'PUT',
+    headers: { cookie: session, origin: server.url, 'content-type': 'application/json' },
+    body: JSON.stringify({ status: 'away' }),
+  });
+  if (!res.ok) throw new Error(`PUT /api/v1/presence: ${res.status}`);
+  return connectAgent(server, session);
 }
 
 export function connected<S extends Socket>(socket: S): Promise<S> {
