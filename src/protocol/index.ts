@@ -7,3 +7,4 @@ export * from './settings';
 export type * from './settings-schemas';
 export type * from './transfer-schemas';
 export type * from './inbox-schemas';
+export type * from './visitor-schemas';
