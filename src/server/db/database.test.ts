@@ -50,11 +50,13 @@ describe('migrations', () => {
       'conversations',
       'departments',
       'events',
+      'invitations',
       'invites',
       'jobs',
       'messages',
       'org_routing',
       'organizations',
+      'page_views',
       'password_resets',
       'recovery_codes',
       'refused_origins',
@@ -62,7 +64,10 @@ describe('migrations', () => {
       'sessions',
       'sites',
       'transfers',
+      'visitor_events',
+      'visitor_tokens',
       'visitors',
+      'visits',
     ]);
 
     await migrateTo(db, undefined);

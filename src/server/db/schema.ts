@@ -2,6 +2,7 @@
  * Table types for Kysely. Portable across SQLite, PostgreSQL and MySQL: ids are text (UUIDs),
  * times are ISO 8601 UTC text (sortable, same in every dialect), booleans are 0/1 integers.
  */
+import type { Generated } from 'kysely';
 import type { PresenceStatus, RoutingStrategy } from '../../protocol/routing-schemas';
 import type { AgentRole, AuthorType, ConversationStatus } from '../../protocol/schemas';
 import type { TransferStatus } from '../../protocol/transfer-schemas';
@@ -37,6 +38,13 @@ export interface SitesTable {
   deleted_at: string | null;
   /** Where its new conversations are routed; null: the whole team. */
   default_department_id: string | null;
+  /** JSON TrackingSettings; null for the defaults. */
+  tracking_settings: string | null;
+  /** The HMAC-SHA256 key for identify hashes; null until the owner makes one. */
+  identity_secret: string | null;
+  identity_secret_at: string | null;
+  /** JSON array of automatic invitation rules; null for none. */
+  invitation_rules: string | null;
 }
 
 export interface AgentsTable {
@@ -157,6 +165,101 @@ export interface VisitorsTable {
   language: string | null;
   /** The department picked in the pre-chat form; a new conversation goes there when still offered. */
   chosen_department_id: string | null;
+  /** The customer's user id, set only by an identify call whose hash was right. */
+  external_id: string | null;
+  /** An id claimed by identify without a right hash: shown as unverified, never linked. */
+  claimed_id: string | null;
+  /** JSON object of string attributes from identify. */
+  attributes: string | null;
+  /** The agents' notes about this visitor. */
+  notes: string | null;
+  time_zone: string | null;
+  browser: string | null;
+  os: string | null;
+  device: string | null;
+  /** ISO 3166-1 alpha-2, from the offline IP database. */
+  country: string | null;
+  city: string | null;
+  /** The visit going on now, or the last one. */
+  current_visit_id: string | null;
+  visit_count: Generated<number>;
+}
+
+export interface VisitsTable {
+  id: string;
+  org_id: string;
+  site_id: string;
+  visitor_id: string;
+  started_at: string;
+  last_seen_at: string;
+  /** Set by the sweep once the visitor has been gone long enough. */
+  ended_at: string | null;
+  page_count: Generated<number>;
+  referrer: string | null;
+  landing_url: string | null;
+  current_url: string | null;
+  current_title: string | null;
+  utm_source: string | null;
+  utm_medium: string | null;
+  utm_campaign: string | null;
+  utm_term: string | null;
+  utm_content: string | null;
+  /** Whole, truncated or null, as the site's tracking settings keep it. */
+  address: string | null;
+  /** Events over the cap, counted and dropped. */
+  events_dropped: Generated<number>;
+}
+
+export interface PageViewsTable {
+  id: string;
+  org_id: string;
+  visit_id: string;
+  visitor_id: string;
+  url: string;
+  title: string;
+  referrer: string | null;
+  /** 1 for a History API navigation inside a single-page app. */
+  spa: Generated<number>;
+  viewed_at: string;
+  /** Seconds on the page while it was visible, as last reported. */
+  seconds: Generated<number>;
+}
+
+export interface VisitorEventsTable {
+  id: string;
+  org_id: string;
+  visit_id: string;
+  visitor_id: string;
+  name: string;
+  /** JSON. */
+  data: string | null;
+  at: string;
+}
+
+/** More tokens for one visitor: a verified identity on another device. */
+export interface VisitorTokensTable {
+  token_hash: string;
+  org_id: string;
+  visitor_id: string;
+  created_at: string;
+  last_seen_at: string;
+}
+
+export interface InvitationsTable {
+  id: string;
+  org_id: string;
+  site_id: string;
+  visitor_id: string;
+  visit_id: string | null;
+  /** Null for an automatic invitation; then rule_id names the site's rule. */
+  agent_id: string | null;
+  rule_id: string | null;
+  message: string;
+  created_at: string;
+  shown_at: string | null;
+  dismissed_at: string | null;
+  answered_at: string | null;
+  conversation_id: string | null;
 }
 
 export interface BlockedAddressesTable {
@@ -298,6 +401,11 @@ export interface Database {
   password_resets: PasswordResetsTable;
   sessions: SessionsTable;
   visitors: VisitorsTable;
+  visits: VisitsTable;
+  page_views: PageViewsTable;
+  visitor_events: VisitorEventsTable;
+  visitor_tokens: VisitorTokensTable;
+  invitations: InvitationsTable;
   blocked_addresses: BlockedAddressesTable;
   refused_origins: RefusedOriginsTable;
   conversations: ConversationsTable;

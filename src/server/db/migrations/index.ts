@@ -13,6 +13,7 @@ import * as presence from './0011-presence';
 import * as transfers from './0013-transfers';
 import * as departmentChoice from './0015-department-choice';
 import * as routingQueue from './0012-routing-queue';
+import * as visitors from './0016-visitors';
 
 /** Every migration, by name; names sort in the order they run. Add new ones at the end. */
 export const migrations: Record<string, Migration> = {
@@ -30,4 +31,5 @@ export const migrations: Record<string, Migration> = {
   '0013-transfers': transfers,
   '0015-department-choice': departmentChoice,
   '0012-routing-queue': routingQueue,
+  '0016-visitors': visitors,
 };

@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
+import type { Insertable, Selectable } from 'kysely';
 import type { Db } from '../../db/database';
 import type { VisitorsTable } from '../../db/schema';
 
-export type VisitorRow = VisitorsTable;
+export type VisitorRow = Selectable<VisitorsTable>;
 
 export class VisitorsRepository {
   constructor(private readonly db: Db) {}
@@ -11,7 +12,7 @@ export class VisitorsRepository {
     return new VisitorsRepository(trx);
   }
 
-  async insert(row: VisitorRow): Promise<void> {
+  async insert(row: Insertable<VisitorsTable>): Promise<void> {
     await this.db.insertInto('visitors').values(row).execute();
   }
 
