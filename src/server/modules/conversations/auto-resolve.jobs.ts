@@ -1,9 +1,8 @@
 import { z } from 'zod';
-import { routingSettingsSchema, type RoutingSettings } from '../../../protocol/routing-schemas';
-import { ROUTING_DEFAULTS } from '../../../protocol/settings';
 import type { Clock } from '../../core/clock';
 import type { JobQueue } from '../../core/jobs/job-queue';
 import type { Db } from '../../db/database';
+import { routingSettingsFrom } from '../departments/routing-settings';
 import type { ConversationsService } from './conversations.service';
 
 /** The periodic job that resolves conversations left idle longer than their organization allows. */
@@ -30,7 +29,7 @@ export function registerAutoResolve(
   jobs.register(AUTO_RESOLVE_JOB, z.object({}), async () => {
     const orgs = await db.selectFrom('organizations').select(['id', 'routing_settings']).execute();
     for (const org of orgs) {
-      const hours = routingSettingsOf(org.routing_settings).autoResolveHours;
+      const hours = routingSettingsFrom(org.routing_settings).autoResolveHours;
       if (hours === 0) continue;
       const idleBefore = new Date(clock.now() - hours * 3_600_000).toISOString();
       for (let batch = 0; batch < MAX_BATCHES; batch += 1) {
@@ -41,17 +40,4 @@ export function registerAutoResolve(
     }
   });
   jobs.schedule(AUTO_RESOLVE_JOB, AUTO_RESOLVE_EVERY_MS, AUTO_RESOLVE_JOB, {});
-}
-
-/** An organization's stored routing settings over the defaults; unreadable ones are the defaults. */
-function routingSettingsOf(stored: string | null): RoutingSettings {
-  if (stored === null) return ROUTING_DEFAULTS;
-  let value: unknown;
-  try {
-    value = JSON.parse(stored);
-  } catch {
-    return ROUTING_DEFAULTS;
-  }
-  const parsed = routingSettingsSchema.partial().safeParse(value);
-  return { ...ROUTING_DEFAULTS, ...(parsed.success ? parsed.data : {}) };
 }

@@ -2,8 +2,7 @@ import type { ExpressionBuilder, ExpressionWrapper, SqlBool } from 'kysely';
 import { hasRole, type Actor } from '../../core/actor';
 import type { Db } from '../../db/database';
 import type { ConversationsTable, Database } from '../../db/schema';
-import type { RoutingSettings } from '../../../protocol/routing-schemas';
-import { ROUTING_DEFAULTS } from '../../../protocol/settings';
+import { routingSettings } from '../departments/routing-settings';
 
 /**
  * Which conversations an actor may see. Admins, owners, the system, bots and API tokens see all
@@ -24,7 +23,7 @@ export class ConversationVisibility {
   async scopeOf(actor: Actor): Promise<ConversationScope> {
     if (actor.kind !== 'agent' || hasRole(actor, 'admin')) return { all: true };
     const [settings, departmentIds] = await Promise.all([
-      this.routingSettings(actor.orgId),
+      routingSettings(this.db, actor.orgId),
       this.departmentsOf(actor.orgId, actor.id),
     ]);
     if (settings.agentsSeeAll) return { all: true };
@@ -34,19 +33,6 @@ export class ConversationVisibility {
       departmentIds,
       supervisor: hasRole(actor, 'supervisor'),
     };
-  }
-
-  /** The organization's routing settings, each missing field at its default. */
-  async routingSettings(orgId: string): Promise<RoutingSettings> {
-    const row = await this.db
-      .selectFrom('organizations')
-      .select('routing_settings')
-      .where('id', '=', orgId)
-      .executeTakeFirst();
-    const stored = row?.routing_settings
-      ? (JSON.parse(row.routing_settings) as Partial<RoutingSettings>)
-      : {};
-    return { ...ROUTING_DEFAULTS, ...stored };
   }
 
   /** The (not deleted) departments an agent belongs to. */

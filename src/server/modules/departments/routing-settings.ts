@@ -10,8 +10,7 @@ import { departmentPolicy } from './departments.policy';
 
 /**
  * An organization's routing settings, with the defaults filled in: what presence, transfer,
- * visibility and the auto-resolve job read. A stored value that no longer parses (a setting
- * renamed since) gives way to the defaults field by field.
+ * visibility and the auto-resolve job read.
  */
 export async function routingSettings(db: Db, orgId: string): Promise<RoutingSettings> {
   const row = await db
@@ -19,17 +18,32 @@ export async function routingSettings(db: Db, orgId: string): Promise<RoutingSet
     .select('routing_settings')
     .where('id', '=', orgId)
     .executeTakeFirst();
-  return withDefaults(row?.routing_settings ?? null);
+  return routingSettingsFrom(row?.routing_settings ?? null);
 }
 
-function withDefaults(stored: string | null): RoutingSettings {
-  const saved = (stored === null ? {} : JSON.parse(stored)) as Record<string, unknown>;
+/**
+ * Stored routing settings over the defaults. A stored value that no longer parses (a setting
+ * renamed since, a hand edit) gives way to its default field by field; unreadable JSON is all
+ * defaults, never an error: a bad row must not stop routing or the console.
+ */
+export function routingSettingsFrom(stored: string | null): RoutingSettings {
+  const saved = parsedObject(stored);
   const settings: Record<string, unknown> = { ...ROUTING_DEFAULTS };
   for (const [key, field] of Object.entries(routingSettingsSchema.shape)) {
     const parsed = field.safeParse(saved[key]);
     if (parsed.success) settings[key] = parsed.data;
   }
   return settings as RoutingSettings;
+}
+
+function parsedObject(stored: string | null): Record<string, unknown> {
+  if (stored === null) return {};
+  try {
+    const value: unknown = JSON.parse(stored);
+    return typeof value === 'object' && value !== null ? (value as Record<string, unknown>) : {};
+  } catch {
+    return {};
+  }
 }
 
 /** Settings → Departments, "Routing": every agent reads them; owners and admins change them. */

@@ -1,7 +1,6 @@
 import type { Db } from '../../db/database';
 import type { PresenceStatus } from '../../../protocol/routing-schemas';
-import { routingSettingsSchema } from '../../../protocol/routing-schemas';
-import { ROUTING_DEFAULTS } from '../../../protocol/settings';
+import { routingSettings } from '../departments/routing-settings';
 
 export interface PresenceRow {
   id: string;
@@ -106,24 +105,6 @@ export class PresenceRepository {
 
   /** The organization's `awayAfterMinutes` in ms; a missing or unreadable setting is the default. */
   async awayAfterMs(orgId: string): Promise<number> {
-    const row = await this.db
-      .selectFrom('organizations')
-      .select('routing_settings')
-      .where('id', '=', orgId)
-      .executeTakeFirst();
-    return awayAfterMinutes(row?.routing_settings ?? null) * 60_000;
-  }
-}
-
-function awayAfterMinutes(stored: string | null): number {
-  if (stored === null) return ROUTING_DEFAULTS.awayAfterMinutes;
-  try {
-    const parsed = routingSettingsSchema.partial().safeParse(JSON.parse(stored));
-    return (
-      (parsed.success ? parsed.data.awayAfterMinutes : undefined) ??
-      ROUTING_DEFAULTS.awayAfterMinutes
-    );
-  } catch {
-    return ROUTING_DEFAULTS.awayAfterMinutes;
+    return (await routingSettings(this.db, orgId)).awayAfterMinutes * 60_000;
   }
 }

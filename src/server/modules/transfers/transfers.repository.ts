@@ -1,8 +1,6 @@
 import type { Updateable } from 'kysely';
 import type { Db } from '../../db/database';
 import type { AgentsTable, TransfersTable } from '../../db/schema';
-import { routingSettingsSchema, type RoutingSettings } from '../../../protocol/routing-schemas';
-import { ROUTING_DEFAULTS } from '../../../protocol/settings';
 import type { TransferStatus } from '../../../protocol/transfer-schemas';
 
 /** A department a transfer may target: of the organization, and not deleted. */
@@ -152,25 +150,5 @@ export class TransfersRepository {
         .execute(),
     ]);
     return { agents, departments };
-  }
-
-  /**
-   * The organization's routing settings: what is stored over the defaults. A stored value that no
-   * longer passes the schema (a later version's, a hand edit) falls back to its default.
-   */
-  async routingSettings(orgId: string): Promise<RoutingSettings> {
-    const row = await this.db
-      .selectFrom('organizations')
-      .select('routing_settings')
-      .where('id', '=', orgId)
-      .executeTakeFirst();
-    if (!row?.routing_settings) return ROUTING_DEFAULTS;
-    const settings = { ...ROUTING_DEFAULTS };
-    const stored = JSON.parse(row.routing_settings) as Record<string, unknown>;
-    for (const [key, field] of Object.entries(routingSettingsSchema.shape)) {
-      const parsed = field.safeParse(stored[key]);
-      if (parsed.success) Object.assign(settings, { [key]: parsed.data });
-    }
-    return settings;
   }
 }

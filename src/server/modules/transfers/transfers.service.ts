@@ -16,6 +16,7 @@ import {
   type ConversationView,
 } from '../conversations/conversations.repository';
 import { toConversation } from '../conversations/presenters';
+import { routingSettings } from '../departments/routing-settings';
 import type { Appended, MessagesService } from '../messages/messages.service';
 import { enqueueTransferExpiry } from './transfers.jobs';
 import { transferPolicy } from './transfers.policy';
@@ -75,7 +76,7 @@ export class TransfersService {
       const conversation = await this.lockConversation(trx, actor.orgId, conversationId);
       await this.checkMayTransfer(repo, actor, conversation);
       await this.checkTarget(repo, actor, conversation, body);
-      const settings = await repo.routingSettings(actor.orgId);
+      const settings = await routingSettings(trx, actor.orgId);
       const now = this.clock.now();
       const at = new Date(now).toISOString();
       const cancelled = await this.cancelWaiting(repo, conversation.id, at);
