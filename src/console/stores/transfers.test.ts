@@ -51,4 +51,15 @@ describe('the transfers waiting for this agent', () => {
     await expect(transfers.accept('t1')).rejects.toMatchObject({ code: 'transfer_not_pending' });
     expect(transfers.pending).toEqual([]);
   });
+
+  it.each(['offline', 'timeout', 'network', 'rate_limited'] as const)(
+    'keep one whose Accept failed with %s, so it can be tried again',
+    async (code) => {
+      const transfers = useTransfersStore();
+      transfers.receive(aTransfer('t1'));
+      acceptMock.mockRejectedValue(new RequestError(code, 'not now'));
+      await expect(transfers.accept('t1')).rejects.toMatchObject({ code });
+      expect(transfers.pending.map((t) => t.id)).toEqual(['t1']);
+    },
+  );
 });

@@ -1,9 +1,13 @@
 import { defineStore } from 'pinia';
 import { computed, ref } from 'vue';
 import type { Transfer, TransferTargets } from '../../protocol/transfer-schemas';
+import { failureCodeOf, type FailureCode } from '../api/request-error';
 import { fetchPendingTransfers, fetchTransferTargets } from '../api/transfers';
 import { acceptTransfer } from '../realtime/agent-actions';
 import { useConversationsStore } from './conversations';
+
+/** The server's answers that say a transfer can no longer be accepted. */
+const OVER: readonly FailureCode[] = ['transfer_not_pending', 'not_found', 'conversation_resolved'];
 
 /**
  * Transfers waiting for this agent (pushed by `transfer:requested`, dropped once decided), and
@@ -40,8 +44,11 @@ export const useTransfersStore = defineStore('transfers', () => {
       useConversationsStore().upsert(conversation);
       receive(transfer);
     } catch (error) {
-      // Over already (someone else was first, or it expired): it waits no more.
-      pending.value = pending.value.filter((t) => t.id !== transferId);
+      // Over already (someone else was first, it expired, the chat ended): it waits no more.
+      // Otherwise (offline, no answer, a passing refusal) it still waits: they may try again.
+      if (OVER.includes(failureCodeOf(error))) {
+        pending.value = pending.value.filter((t) => t.id !== transferId);
+      }
       throw error;
     }
   }
