@@ -293,7 +293,7 @@ export async function buildApp(
   });
   await http.register(departmentsModule, {
     departments: new DepartmentsService(db, events),
-    routing: new RoutingSettingsService(db),
+    routing: new RoutingSettingsService(db, events),
     guards,
   });
   const profile = new ProfileService(

@@ -15,6 +15,8 @@ import type {
   VisitorConversation,
 } from '../../../protocol/schemas';
 import type { ColleagueActivity } from '../../../protocol/inbox-schemas';
+import type { Department } from '../../../protocol/department-schemas';
+import { ROUTING_DEFAULTS } from '../../../protocol/settings';
 import { api, codeOf } from '../../../../test/helpers/api';
 import {
   collect,
@@ -311,6 +313,84 @@ describe('a change of what an agent may see', () => {
       await connectAll();
     }
     queued.widget.close();
+  });
+});
+
+describe('a change made in Settings', () => {
+  /** `change` hangs up `person`'s console; it connects again, as the console does. */
+  async function reconnectsAfter(person: Person, change: () => Promise<unknown>): Promise<void> {
+    const dropped = nextEvent<string>(sockets[person], 'disconnect');
+    await change();
+    expect(await dropped).toBe('io server disconnect');
+    sockets[person] = await connectAgent(server, cookies[person]);
+  }
+
+  /** Whether `person`'s console hears a new message of `c` (shown) or not (hidden). */
+  async function hears(person: Person, c: Chat): Promise<boolean> {
+    const heard = collect<Message>(sockets[person], 'message:new');
+    const body = `visible? ${randomUUID()}`;
+    await requestOk(c.widget, 'message:send', { clientId: randomUUID(), body });
+    await drained(person);
+    return heard.some((m) => m.body === body);
+  }
+
+  const admin = (method: string, path: string, body?: unknown) =>
+    api(server, cookies.admin, method, path, body).then((reply) => {
+      expect(reply.status).toBeLessThan(300);
+      return reply;
+    });
+
+  it('shows a member added the department queue, and hides it once they are removed', async () => {
+    const queued = await chat(departments.support, null);
+    const member = `/api/v1/departments/${departments.support}/members/${ids.carl}`;
+    expect(await hears('carl', queued)).toBe(false);
+    await reconnectsAfter('carl', () => admin('PUT', member));
+    expect(await hears('carl', queued)).toBe(true);
+    await reconnectsAfter('carl', () => admin('DELETE', member));
+    expect(await hears('carl', queued)).toBe(false);
+    queued.widget.close();
+  });
+
+  it('hides a deleted department’s queue from its members', async () => {
+    const created = await admin('POST', '/api/v1/departments', { name: `Returns ${randomUUID()}` });
+    const departmentId = (created.body as { department: Department }).department.id;
+    await reconnectsAfter('carl', () =>
+      admin('PUT', `/api/v1/departments/${departmentId}/members/${ids.carl}`),
+    );
+    const queued = await chat(departmentId, null);
+    expect(await hears('carl', queued)).toBe(true);
+    await reconnectsAfter('carl', () => admin('DELETE', `/api/v1/departments/${departmentId}`));
+    expect(await hears('carl', queued)).toBe(false);
+    queued.widget.close();
+  });
+
+  it('shows a new supervisor their department’s assigned conversations, and hides them again', async () => {
+    const anas = await chat(departments.support, 'ana');
+    const role = (to: string) => () =>
+      admin('PATCH', `/api/v1/team/agents/${ids.bo}`, { role: to });
+    expect(await hears('bo', anas)).toBe(false);
+    await reconnectsAfter('bo', role('supervisor'));
+    expect(await hears('bo', anas)).toBe(true);
+    await reconnectsAfter('bo', role('agent'));
+    expect(await hears('bo', anas)).toBe(false);
+    anas.widget.close();
+  });
+
+  it('hangs up every agent of the organization when agents-see-all changes', async () => {
+    const anas = await chat(departments.sales, 'ana');
+    const routing = (agentsSeeAll: boolean) => async () => {
+      const agents: Person[] = ['ana', 'carl', 'bo', 'sue'];
+      const dropped = agents.map((p) => nextEvent<string>(sockets[p], 'disconnect'));
+      await admin('PUT', '/api/v1/organization/routing', { ...ROUTING_DEFAULTS, agentsSeeAll });
+      expect(await Promise.all(dropped)).toEqual(agents.map(() => 'io server disconnect'));
+      await connectAll();
+    };
+    expect(await hears('bo', anas)).toBe(false);
+    await routing(true)();
+    expect(await hears('bo', anas)).toBe(true);
+    await routing(false)();
+    expect(await hears('bo', anas)).toBe(false);
+    anas.widget.close();
   });
 });
 

@@ -21,6 +21,12 @@ import { DepartmentsRepository } from './departments.repository';
 
 type Change = Omit<UpdateDepartmentBody, 'name'> & { name?: string };
 
+/**
+ * One change's work in its transaction: `seeOtherwise` collects the agents whose view of
+ * conversations it changes (members added or removed), who are told after the commit.
+ */
+type Work<T> = (departments: DepartmentsRepository, trx: Db, seeOtherwise: string[]) => Promise<T>;
+
 /** Settings → Departments: the teams conversations are routed to, their strategy and members. */
 export class DepartmentsService {
   private readonly departments: DepartmentsRepository;
@@ -81,8 +87,9 @@ export class DepartmentsService {
    */
   async remove(actor: Actor, id: string): Promise<void> {
     authorize(departmentPolicy.manage(actor), 'Only owners and admins can delete a department');
-    await this.change(actor, 'department.deleted', id, async (departments, trx) => {
+    await this.change(actor, 'department.deleted', id, async (departments, trx, seeOtherwise) => {
       await this.liveDepartment(departments, actor.orgId, id);
+      seeOtherwise.push(...((await departments.memberIds(actor.orgId, [id])).get(id) ?? []));
       await departments.markDeleted(actor.orgId, id, now());
       await new SitesRepository(trx).forgetDepartment(actor.orgId, id);
     });
@@ -95,14 +102,16 @@ export class DepartmentsService {
       actor,
       'department.member_added',
       id,
-      async (departments, trx) => {
+      async (departments, trx, seeOtherwise) => {
         await this.liveDepartment(departments, actor.orgId, id);
         const agent = await new AgentsRepository(trx).findForOrg(actor.orgId, agentId);
         if (!agent) throw notFound('Agent');
         if (agent.deactivated_at !== null) {
           throw new AppError('agent_deactivated', `${agent.name} is deactivated`);
         }
-        await departments.addMember(actor.orgId, id, agentId, randomUUID(), now());
+        if (await departments.addMember(actor.orgId, id, agentId, randomUUID(), now())) {
+          seeOtherwise.push(agentId);
+        }
         return this.present(departments, actor.orgId, id);
       },
       { agentId },
@@ -115,9 +124,10 @@ export class DepartmentsService {
       actor,
       'department.member_removed',
       id,
-      async (departments) => {
+      async (departments, _trx, seeOtherwise) => {
         await this.liveDepartment(departments, actor.orgId, id);
         if (!(await departments.removeMember(actor.orgId, id, agentId))) throw notFound('Member');
+        seeOtherwise.push(agentId);
         return this.present(departments, actor.orgId, id);
       },
       { agentId },
@@ -126,32 +136,36 @@ export class DepartmentsService {
 
   /**
    * One change in a transaction, logged with it; then every console hears that departments
-   * changed. The organization's row is held first where the engine has row locks, so changes of
+   * changed, and each agent whose view of conversations changed that it did. The organization's row is held first where the engine has row locks, so changes of
    * one organization's departments (a name checked, then written) come one after the other.
    */
   private async change<T>(
     actor: Actor,
     type: EventType,
     departmentId: string,
-    work: (departments: DepartmentsRepository, trx: Db) => Promise<T>,
+    work: Work<T>,
     data: Record<string, string> = {},
   ): Promise<T> {
-    const result = await inTransaction(
+    const { value, seeOtherwise } = await inTransaction(
       this.db,
       async (trx) => {
         const departments = new DepartmentsRepository(trx);
         if (hasRowLocks(trx)) await departments.lockOrganization(actor.orgId);
-        const value = await work(departments, trx);
+        const changed: string[] = [];
+        const result = await work(departments, trx, changed);
         await logEvents(trx, [
           { type, orgId: actor.orgId, actor, data: { departmentId, ...data }, at: now() },
         ]);
-        return value;
+        return { value: result, seeOtherwise: changed };
       },
       // Two admins adding the same member at once: the second try finds it there.
       { retryOnDuplicate: true },
     );
     this.events.emit('departments.changed', { orgId: actor.orgId });
-    return result;
+    for (const agentId of seeOtherwise) {
+      this.events.emit('agent.visibility.changed', { orgId: actor.orgId, agentId });
+    }
+    return value;
   }
 
   private async refuseTakenName(

@@ -3,6 +3,7 @@ import { logEvents } from '../../core/event-log';
 import { authorize } from '../../core/policy';
 import type { Db } from '../../db/database';
 import { inTransaction } from '../../db/transaction';
+import type { DomainEvents } from '../../domain-events';
 import { now } from '../../tokens';
 import { routingSettingsSchema, type RoutingSettings } from '../../../protocol/routing-schemas';
 import { ROUTING_DEFAULTS } from '../../../protocol/settings';
@@ -48,7 +49,10 @@ function parsedObject(stored: string | null): Record<string, unknown> {
 
 /** Settings → Departments, "Routing": every agent reads them; owners and admins change them. */
 export class RoutingSettingsService {
-  constructor(private readonly db: Db) {}
+  constructor(
+    private readonly db: Db,
+    private readonly events: DomainEvents,
+  ) {}
 
   async get(actor: Actor): Promise<RoutingSettings> {
     authorize(departmentPolicy.list(actor), 'Only agents can see routing settings');
@@ -57,7 +61,8 @@ export class RoutingSettingsService {
 
   async replace(actor: Actor, settings: RoutingSettings): Promise<RoutingSettings> {
     authorize(departmentPolicy.manage(actor), 'Only owners and admins can change routing');
-    await inTransaction(this.db, async (trx) => {
+    const before = await inTransaction(this.db, async (trx) => {
+      const stored = await routingSettings(trx, actor.orgId);
       await trx
         .updateTable('organizations')
         .set({ routing_settings: JSON.stringify(settings) })
@@ -66,7 +71,12 @@ export class RoutingSettingsService {
       await logEvents(trx, [
         { type: 'organization.routing_changed', orgId: actor.orgId, actor, at: now() },
       ]);
+      return stored;
     });
+    // Whether agents see all changes what every agent of the organization may see.
+    if (before.agentsSeeAll !== settings.agentsSeeAll) {
+      this.events.emit('agent.visibility.changed', { orgId: actor.orgId, agentId: null });
+    }
     return routingSettings(this.db, actor.orgId);
   }
 }

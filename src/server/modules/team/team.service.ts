@@ -161,9 +161,11 @@ export class TeamService {
     return toMember(row);
   }
 
+  /** A new role changes what the agent may see: their consoles hear it and reconnect. */
   async changeRole(actor: Actor, agentId: string, role: AgentRole): Promise<TeamMember> {
     authorize(teamPolicy.manage(actor), 'Only owners and admins can change roles');
-    return this.changeMember(
+    let changed = false;
+    const member = await this.changeMember(
       actor,
       agentId,
       async (agents, agent) => {
@@ -174,10 +176,13 @@ export class TeamService {
         if (agent.role === role) return agent;
         if (agent.role === 'owner') await this.keepAnOwner(agents, actor.orgId, agentId, 'demote');
         await agents.setRole(actor.orgId, agentId, role);
+        changed = true;
         return { ...agent, role };
       },
       'agent.role_changed',
     );
+    if (changed) this.events.emit('agent.visibility.changed', { orgId: actor.orgId, agentId });
+    return member;
   }
 
   /** What routing weighs of an agent: how many chats at once, and the languages they speak. */
