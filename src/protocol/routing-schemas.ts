@@ -3,6 +3,7 @@
  * schemas.ts so that each routing feature adds its payloads here without touching the core's.
  */
 import { z } from 'zod';
+import { ROUTING_LIMITS } from './settings';
 
 export const presenceStatus = z.enum(['online', 'away', 'offline']);
 export type PresenceStatus = z.infer<typeof presenceStatus>;
@@ -67,17 +68,19 @@ export const messageMeta = z.discriminatedUnion('kind', [
 ]);
 export type MessageMeta = z.infer<typeof messageMeta>;
 
+const bounded = ({ min, max }: { min: number; max: number }) => z.number().int().min(min).max(max);
+
 /** An organization's routing choices; every field has a default (ROUTING_DEFAULTS). */
 export const routingSettingsSchema = z
   .object({
     /** A transfer's target takes it at once, without pressing Accept. */
     autoAcceptTransfers: z.boolean(),
     /** A transfer nobody accepts within this returns to the queue. */
-    transferTimeoutSeconds: z.number().int().min(10).max(3_600),
+    transferTimeoutSeconds: bounded(ROUTING_LIMITS.transferTimeoutSeconds),
     /** An online agent with no activity in the console for this long shows as away. */
-    awayAfterMinutes: z.number().int().min(1).max(1_440),
+    awayAfterMinutes: bounded(ROUTING_LIMITS.awayAfterMinutes),
     /** An open or pending conversation without activity this long is resolved; 0: never. */
-    autoResolveHours: z.number().int().min(0).max(8_760),
+    autoResolveHours: bounded(ROUTING_LIMITS.autoResolveHours),
     /** Every agent may see the "All" tab, not only supervisors and up. */
     agentsSeeAll: z.boolean(),
   })

@@ -50,6 +50,17 @@ export const WCAG_AA_CONTRAST = 4.5;
 /** How an invitation link lasts before it expires. */
 export const INVITE_TTL_MS = 7 * 24 * 3600 * 1000;
 
+/**
+ * The bounds of the routing settings' numbers: the schema refuses what is outside, and the
+ * console's form offers the same range.
+ */
+export const ROUTING_LIMITS = {
+  transferTimeoutSeconds: { min: 10, max: 3_600 },
+  awayAfterMinutes: { min: 1, max: 1_440 },
+  /** 0: never. */
+  autoResolveHours: { min: 0, max: 8_760 },
+} as const satisfies Record<string, { min: number; max: number }>;
+
 /** An organization's routing settings until an admin changes them. */
 export const ROUTING_DEFAULTS: RoutingSettings = {
   autoAcceptTransfers: false,
