@@ -40,10 +40,22 @@ export interface SentMessage {
   body: string;
 }
 
+/** A conversation waiting in line, and whose it is. */
+export interface WaitingConversation {
+  conversationId: string;
+  visitorId: string;
+}
+
+/**
+ * What changed the line before a pass: a conversation joined its end, or the line moved without
+ * an assignment (one left it unassigned, or came back to it).
+ */
+export type QueueChange = { joined: WaitingConversation } | { moved: true };
+
 /** What routes conversations: a pass over the organization's queue, run after a commit. */
 export interface ConversationRouter {
   /** Never rejects. */
-  route(orgId: string): Promise<void>;
+  route(orgId: string, change?: QueueChange): Promise<void>;
 }
 
 /** A visitor request names its conversation, or means its current one. */
@@ -140,7 +152,10 @@ export class ConversationsService {
     else this.messages.announceResent(outcome.stored, outcome.message);
     // The ack waits for routing's pass (which never rejects): the visitor's first status, an agent
     // or a place in line, is known by then, and the assignment entry comes right after its message.
-    if (outcome.queued) await this.router.route(visitor.orgId);
+    if (outcome.queued && 'conversation' in outcome) {
+      const joined = { conversationId: outcome.conversation.id, visitorId: visitor.id };
+      await this.router.route(visitor.orgId, { joined });
+    }
     return toMessage(outcome.message);
   }
 
@@ -274,10 +289,11 @@ export class ConversationsService {
       const conversation = await this.locked(repo, actor, scope, conversationId);
       if (conversation.status === 'resolved') return false;
       await this.markResolved(trx, actor, conversation, isoNow(this.clock));
-      return true;
+      return { leftLine: conversation.queued_at !== null && conversation.assignee_id === null };
     });
     if (!changed) return this.getForAgent(actor, conversationId);
-    void this.router.route(actor.orgId); // its agent has room for another one now
+    // Its agent has room for another one now; or it waited, and those behind it move up.
+    void this.router.route(actor.orgId, changed.leftLine ? { moved: true } : undefined);
     return this.announceUpdate(actor.orgId, conversationId);
   }
 

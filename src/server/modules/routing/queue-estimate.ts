@@ -18,26 +18,59 @@ export async function estimateWaits(
   orgId: string,
   entries: QueuedEntry[],
 ): Promise<VisitorPosition[]> {
+  const estimate = await waitEstimator(repo, orgId);
+  const seen = new Map<string, number>();
+  return entries.map((entry) => {
+    const queue = estimate.queueOf(entry) ?? '';
+    const position = (seen.get(queue) ?? 0) + 1;
+    seen.set(queue, position);
+    return {
+      conversationId: entry.id,
+      visitorId: entry.visitor_id,
+      position,
+      estimatedWaitSeconds: estimate.waitAt(queue, position),
+    };
+  });
+}
+
+/** One waiting conversation's place and wait, counted in the store rather than listing its queue. */
+export async function positionOf(
+  repo: RoutingRepository,
+  orgId: string,
+  entry: QueuedEntry,
+): Promise<QueuePosition> {
+  const estimate = await waitEstimator(repo, orgId);
+  const department = estimate.queueOf(entry);
+  const position = (await repo.waitingAhead(orgId, entry, department)) + 1;
+  return {
+    conversationId: entry.id,
+    position,
+    estimatedWaitSeconds: estimate.waitAt(department ?? '', position),
+  };
+}
+
+interface WaitEstimator {
+  /** The live department whose queue the entry is in; null: the whole team's. */
+  queueOf(entry: QueuedEntry): string | null;
+  /** The estimated wait at `position` of a queue (a department's id, or '' for the team's). */
+  waitAt(queue: string, position: number): number | null;
+}
+
+/** What estimates read once, whatever the length of the queue: history, departments, slots. */
+async function waitEstimator(repo: RoutingRepository, orgId: string): Promise<WaitEstimator> {
   const handling = medianSeconds(await repo.recentHandling(orgId, HANDLING_SAMPLE));
   const live = new Set(
     (await repo.departments(orgId)).filter((d) => d.deleted_at === null).map((d) => d.id),
   );
   const slots = await slotsByQueue(repo, orgId, live);
-  const seen = new Map<string, number>();
-  return entries.map((entry) => {
-    const queue =
-      entry.department_id !== null && live.has(entry.department_id) ? entry.department_id : '';
-    const position = (seen.get(queue) ?? 0) + 1;
-    seen.set(queue, position);
-    const free = slots.get(queue) ?? 0;
-    return {
-      conversationId: entry.id,
-      visitorId: entry.visitor_id,
-      position,
-      estimatedWaitSeconds:
-        handling === null || free === 0 ? null : Math.ceil((position * handling) / free),
-    };
-  });
+  return {
+    queueOf: (entry) =>
+      entry.department_id !== null && live.has(entry.department_id) ? entry.department_id : null,
+    waitAt: (queue, position) => {
+      const free = slots.get(queue) ?? 0;
+      return handling === null || free === 0 ? null : Math.ceil((position * handling) / free);
+    },
+  };
 }
 
 /** Chat slots of the online agents of each live department, and of everyone (key ''). */

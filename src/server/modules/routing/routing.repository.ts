@@ -156,6 +156,61 @@ export class RoutingRepository {
       .execute() as Promise<QueuedEntry[]>;
   }
 
+  /** The conversation as it waits in line; undefined when it does not wait. */
+  queueEntry(orgId: string, conversationId: string): Promise<QueuedEntry | undefined> {
+    return this.db
+      .selectFrom('conversations')
+      .select(['id', 'visitor_id', 'department_id', 'queued_at'])
+      .where('org_id', '=', orgId)
+      .where('id', '=', conversationId)
+      .where('queued_at', 'is not', null)
+      .where('assignee_id', 'is', null)
+      .where('status', 'in', LIVE)
+      .executeTakeFirst() as Promise<QueuedEntry | undefined>;
+  }
+
+  /**
+   * How many wait before `entry` in its queue, in the order of `queueEntries`: the live
+   * department's (`departmentId`), or with null the whole team's (no department, or a deleted one).
+   */
+  async waitingAhead(
+    orgId: string,
+    entry: QueuedEntry,
+    departmentId: string | null,
+  ): Promise<number> {
+    const row = await this.db
+      .selectFrom('conversations')
+      .select((eb) => eb.fn.countAll<number | string>().as('n'))
+      .where('org_id', '=', orgId)
+      .where('queued_at', 'is not', null)
+      .where('assignee_id', 'is', null)
+      .where('status', 'in', LIVE)
+      .where((eb) =>
+        eb.or([
+          eb('queued_at', '<', entry.queued_at),
+          eb.and([eb('queued_at', '=', entry.queued_at), eb('id', '<', entry.id)]),
+        ]),
+      )
+      .where((eb) =>
+        departmentId !== null
+          ? eb('department_id', '=', departmentId)
+          : eb.or([
+              eb('department_id', 'is', null),
+              eb(
+                'department_id',
+                'not in',
+                eb
+                  .selectFrom('departments')
+                  .select('departments.id')
+                  .where('departments.org_id', '=', orgId)
+                  .where('departments.deleted_at', 'is', null),
+              ),
+            ]),
+      )
+      .executeTakeFirstOrThrow();
+    return Number(row.n);
+  }
+
   /** Organizations with someone waiting: what the periodic drain visits. */
   async organizationsWithQueue(): Promise<string[]> {
     const rows = await this.db

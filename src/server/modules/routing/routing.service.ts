@@ -17,9 +17,10 @@ import {
   type ConversationView,
 } from '../conversations/conversations.repository';
 import { toConversation } from '../conversations/presenters';
+import type { QueueChange, WaitingConversation } from '../conversations/conversations.service';
 import type { Appended, MessagesService } from '../messages/messages.service';
 import type { VisitorIdentity } from '../visitors/visitors.service';
-import { estimateWaits, type VisitorPosition } from './queue-estimate';
+import { estimateWaits, positionOf, type VisitorPosition } from './queue-estimate';
 import { pickAgent, speaks, type Candidate } from './pick-agent';
 import { RoutingRepository, type OnlineAgent, type RoutingDepartment } from './routing.repository';
 import { routingPolicy } from './routing.policy';
@@ -46,9 +47,14 @@ interface Lane {
 export class RoutingService {
   private readonly repo: RoutingRepository;
   private readonly conversations: ConversationsRepository;
-  /** Per organization: the pass waiting to start (callers join it) and the one running. */
-  private readonly waiting = new Map<string, Promise<void>>();
-  private readonly running = new Map<string, Promise<void>>();
+  /**
+   * Per organization: the pass waiting to start (callers join it) and the one running; each
+   * resolves to whether it told every waiting visitor where they are.
+   */
+  private readonly waiting = new Map<string, Promise<boolean>>();
+  private readonly running = new Map<string, Promise<boolean>>();
+  /** Organizations whose line changed without an assignment; their next pass tells everyone. */
+  private readonly lineMoved = new Set<string>();
 
   constructor(
     db: Db,
@@ -68,14 +74,29 @@ export class RoutingService {
    * the periodic pass tries again). Calls that come while a pass waits to start join it; passes
    * of one organization on this node run one after another. Across nodes the lock on the
    * organization's routing row serializes them.
+   *
+   * Waiting visitors hear where they are only when the line moved: the pass assigned some, or
+   * `change` says one left or came back. A conversation that just `joined` the end of the line
+   * moves nobody: only its own visitor is told, unless the pass told everyone.
    */
-  route(orgId: string): Promise<void> {
+  async route(orgId: string, change?: QueueChange): Promise<void> {
+    if (change && 'moved' in change) this.lineMoved.add(orgId);
+    const toldEveryone = await this.passFor(orgId);
+    if (change && 'joined' in change && !toldEveryone) {
+      await this.announceOne(orgId, change.joined).catch(this.onError);
+    }
+  }
+
+  private passFor(orgId: string): Promise<boolean> {
     const waiting = this.waiting.get(orgId);
     if (waiting) return waiting;
-    const previous = this.running.get(orgId) ?? Promise.resolve();
+    const previous = this.running.get(orgId) ?? Promise.resolve(false);
     const pass = previous.then(async () => {
       this.waiting.delete(orgId);
-      await this.pass(orgId).catch(this.onError);
+      return this.pass(orgId).catch((error: unknown) => {
+        this.onError(error);
+        return false;
+      });
     });
     this.waiting.set(orgId, pass);
     this.running.set(orgId, pass);
@@ -92,7 +113,7 @@ export class RoutingService {
    * of the organization.
    */
   requeue(orgId: string, _departmentId?: string | null): Promise<void> {
-    return this.route(orgId);
+    return this.route(orgId, { moved: true });
   }
 
   /** Every organization with someone waiting gets a pass (the periodic safety net). */
@@ -133,12 +154,8 @@ export class RoutingService {
       if (named) throw notFound('Conversation');
       return null;
     }
-    const found = (await this.positions(visitor.orgId)).find(
-      (p) => p.conversationId === conversation.id,
-    );
-    if (!found) return notWaiting(conversation.id);
-    const { conversationId, position, estimatedWaitSeconds } = found;
-    return { conversationId, position, estimatedWaitSeconds };
+    const entry = await this.repo.queueEntry(visitor.orgId, conversation.id);
+    return entry ? positionOf(this.repo, visitor.orgId, entry) : notWaiting(conversation.id);
   }
 
   private async takeBy(
@@ -196,11 +213,14 @@ export class RoutingService {
     );
   }
 
-  /** One routing pass, committed, then announced. */
-  private async pass(orgId: string): Promise<void> {
+  /** One routing pass, committed, then announced; true when every waiting visitor was told. */
+  private async pass(orgId: string): Promise<boolean> {
+    const moved = this.lineMoved.delete(orgId);
     const assigned = await this.writer.write((trx) => this.assignWaiting(trx, orgId));
     for (const appended of assigned) this.messages.announce(appended);
+    if (assigned.length === 0 && !moved) return false;
     await this.announcePositions(orgId, assigned);
+    return true;
   }
 
   /**
@@ -345,10 +365,19 @@ export class RoutingService {
     return estimateWaits(this.repo, orgId, entries);
   }
 
+  /** Tells a visitor whose conversation just joined the line where it is. */
+  private async announceOne(orgId: string, joined: WaitingConversation): Promise<void> {
+    const entry = await this.repo.queueEntry(orgId, joined.conversationId);
+    const position = entry
+      ? await positionOf(this.repo, orgId, entry)
+      : notWaiting(joined.conversationId);
+    this.events.emit('queue.position', { orgId, visitorId: joined.visitorId, position });
+  }
+
   /**
    * Tells waiting visitors where they are now, and those whose conversation an agent just took
-   * that they no longer wait. Sent to every waiting visitor of the organization after a pass:
-   * simple, and the widget shows only what changed.
+   * that they no longer wait. Sent to every waiting visitor of the organization once the line
+   * moved: simple, and the widget shows only what changed.
    */
   private async announcePositions(orgId: string, left: Appended[]): Promise<void> {
     for (const { conversation } of left) {

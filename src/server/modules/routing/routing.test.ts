@@ -268,6 +268,66 @@ describe('auto-assignment', () => {
   });
 });
 
+describe('the queue', () => {
+  /** What the organization's waiting visitors are told, in order, from now on. */
+  function positionsTold(orgId: string): { visitorId: string; position: QueuePosition }[] {
+    const told: { visitorId: string; position: QueuePosition }[] = [];
+    server.parley.events.on('queue.position', (e) => {
+      if (e.orgId === orgId) told.push({ visitorId: e.visitorId, position: e.position });
+    });
+    return told;
+  }
+
+  async function visitorOf(conversationId: string): Promise<string> {
+    const row = await server.parley.db
+      .selectFrom('conversations')
+      .select('visitor_id')
+      .where('id', '=', conversationId)
+      .executeTakeFirstOrThrow();
+    return row.visitor_id;
+  }
+
+  it('tells only a newcomer its place while nobody is assigned, counting its own queue', async () => {
+    const team = await newTeam(); // nobody online: everyone waits
+    const told = positionsTold(team.orgId);
+    const inTeam = [await openConversation(team), await openConversation(team)];
+    const sales = await createDepartment(server.parley, team.orgId, {
+      strategy: 'round_robin',
+      members: [],
+      siteDefault: true,
+    });
+    const inSales = [await openConversation(team), await openConversation(team)];
+    const opened = [...inTeam, ...inSales];
+    // The ack comes after the pass and its announcements: one each, to its own visitor.
+    const expected = [];
+    for (const [i, o] of opened.entries()) {
+      const { conversationId } = o;
+      const position = { conversationId, position: (i % 2) + 1, estimatedWaitSeconds: null };
+      expected.push({ visitorId: await visitorOf(conversationId), position });
+    }
+    expect(told).toEqual(expected);
+    // The department deleted, its waiting conversations join the team's line behind the others.
+    await server.parley.db
+      .updateTable('departments')
+      .set({ deleted_at: new Date().toISOString() })
+      .where('id', '=', sales)
+      .execute();
+    const places = await Promise.all(
+      opened.map((o) => requestOk<QueuePosition>(o.widget, 'queue:position', {})),
+    );
+    expect(places.map((p) => p.position)).toEqual([1, 2, 3, 4]);
+  });
+
+  it('tells everyone behind a waiting conversation that is resolved that they moved up', async () => {
+    const team = await newTeam();
+    const first = await openConversation(team);
+    const second = await openConversation(team);
+    const pushes = collect<QueuePosition>(second.widget, 'queue:position');
+    await resolveAs(team.ownerEmail, first.conversationId);
+    await eventually(() => expect(pushes.at(-1)?.position).toBe(1));
+  });
+});
+
 describe('claim and take over', () => {
   async function signIn(agentId: string) {
     return login(server, { email: await emailOf(agentId), password: AGENT_PASSWORD });
