@@ -8,8 +8,9 @@ import { chatFrame, launchBrowser, signInToConsole, visible } from './browser';
 
 /**
  * A transfer end to end, in four browsers: routing gives Ana the chat (its reason on her
- * timeline), she hands it to Bo with a note, Bo accepts and replies, a supervisor whispers to Bo;
- * the visitor sees Bo join and answer, and never the note or the whisper.
+ * timeline), she hands it to Bo with a note, Bo accepts (after a first try offline) and replies,
+ * a supervisor whispers to Bo; the visitor sees Bo join and answer, and never the note or the
+ * whisper.
  */
 const PASSWORD = 'a long enough password';
 const NOTE = 'Lost parcel, order 1042: please call the courier';
@@ -104,7 +105,18 @@ describe('a transfer between two agents', () => {
     await visible(timeline.getByText(NOTE));
     await visible(timeline.getByText('My parcel is lost'));
 
-    await bo.getByRole('button', { name: 'Accept', exact: true }).click();
+    // Offline, Accept fails: the offer stays, saying why, and is accepted once back online.
+    const accept = bo.getByRole('button', { name: 'Accept', exact: true });
+    await bo.context().setOffline(true);
+    await bo.getByText('Connection lost. Reconnecting…').waitFor();
+    await accept.click();
+    await visible(
+      bo.getByRole('alert').getByText('You are offline; the connection is being restored.'),
+    );
+    await visible(accept);
+    await bo.context().setOffline(false);
+    await bo.getByText('Connection lost. Reconnecting…').waitFor({ state: 'hidden' });
+    await accept.click();
     await visible(timeline.getByText('Bo joined the chat'));
     await bo.getByRole('button', { name: 'Accept', exact: true }).waitFor({ state: 'hidden' });
     await bo.getByRole('textbox', { name: 'Reply' }).fill('Hi, I am Bo: calling the courier now.');
