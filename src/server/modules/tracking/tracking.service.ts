@@ -141,9 +141,11 @@ export class TrackingService {
         events.find((e) => e.type === 'page'),
       ));
     const latest = events.at(-1)?.at ?? 0;
-    // Pages keep the browser's order, timed by the server's clock (browsers' clocks differ).
+    // Pages keep the browser's order, timed by the server's clock (browsers' clocks differ), and
+    // never before what this visit already has from an earlier beacon.
+    const floor = started ? 0 : Date.parse(visit.last_seen_at) + 1;
     const timeOf = (e: TrackEvent) =>
-      new Date(at - Math.min(Math.max(latest - e.at, 0), 120_000)).toISOString();
+      new Date(Math.max(floor, at - Math.min(Math.max(latest - e.at, 0), 120_000))).toISOString();
     let shown = started;
     let seconds = 0;
     const changes: Updateable<VisitRow> = { last_seen_at: new Date(at).toISOString() };

@@ -6,6 +6,8 @@ import {
   nextEvent,
   type VisitorCredentials,
 } from '../../../../test/helpers/clients';
+import { api, codeOf } from '../../../../test/helpers/api';
+import { createAgent } from '../../../../test/helpers/factories';
 import { SITE_ORIGIN, startServer, type TestServer } from '../../../../test/helpers/server';
 import type { LiveVisitor } from '../../../protocol/visitor-schemas';
 import { TRACKING_LIMITS } from '../../../protocol/visitor-schemas';
@@ -290,6 +292,60 @@ describe('what an attacker tries on the track route', () => {
     });
     expect(res.status).toBeGreaterThanOrEqual(400);
     expect(res.headers.get('access-control-allow-origin')).toBeNull();
+  });
+});
+
+describe('tracking settings of a site', () => {
+  it('an owner changes them, the loader is told, and addresses are kept as chosen', async () => {
+    const owner = await login(server);
+    const site = await db().selectFrom('sites').select('id').executeTakeFirstOrThrow();
+    const saved = await api<{ site: { tracking: unknown } }>(
+      server,
+      owner,
+      'PATCH',
+      `/api/v1/sites/${site.id}`,
+      {
+        tracking: { requireConsent: true, addresses: 'none' },
+      },
+    );
+    expect(saved.status).toBe(200);
+    expect(saved.body.site.tracking).toEqual({
+      enabled: true,
+      requireConsent: true,
+      honorDoNotTrack: true,
+      addresses: 'none',
+    });
+    const config = await fetch(`${server.url}/api/v1/widget/config?site=${server.widgetKey}`, {
+      headers: { origin: SITE_ORIGIN },
+    });
+    expect(((await config.json()) as { tracking: unknown }).tracking).toEqual({
+      enabled: true,
+      requireConsent: true,
+      honorDoNotTrack: true,
+    });
+    const visitor = await createVisitor(server);
+    await beacon({ visitor, events: [page('http://shop.test/', 1)] });
+    const visit = await db().selectFrom('visits').select('address').executeTakeFirstOrThrow();
+    expect(visit.address).toBeNull();
+  });
+
+  it('an agent may not change them, and a bad value is refused', async () => {
+    const site = await db().selectFrom('sites').select('id').executeTakeFirstOrThrow();
+    await createAgent(db(), await orgId(), {
+      email: 'agent@shop.test',
+      password: 'a long enough password',
+      role: 'agent',
+    });
+    const agent = await login(server, {
+      email: 'agent@shop.test',
+      password: 'a long enough password',
+    });
+    const path = `/api/v1/sites/${site.id}`;
+    const refused = await api(server, agent, 'PATCH', path, { tracking: { enabled: false } });
+    expect(refused.status).toBe(403);
+    const owner = await login(server);
+    const bad = await api(server, owner, 'PATCH', path, { tracking: { addresses: 'all' } });
+    expect(codeOf(bad)).toBe('invalid_payload');
   });
 });
 
