@@ -280,7 +280,12 @@ export async function buildApp(
     clock: () => clock.now(),
   });
   registerTrackingJobs(jobs, tracking);
-  await http.register(trackingModule, { tracking, origins, client });
+  await http.register(trackingModule, {
+    tracking,
+    origins,
+    client,
+    beaconsPerAddressPerMinute: config.limits.addressBeaconsPerMinute,
+  });
   jobs.pruneFinished({ doneMs: 7 * 86_400_000, failedMs: 30 * 86_400_000 }); // a week, a month
   await http.register(jobsModule, { jobs: new JobsService(jobs), guards });
   const presence = new PresenceService(db, events, realtime.consoles, {

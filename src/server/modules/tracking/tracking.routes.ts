@@ -9,6 +9,7 @@ export interface TrackingRouteDeps {
   tracking: TrackingService;
   origins: OriginPolicy;
   client: ClientResolver;
+  beaconsPerAddressPerMinute: number;
 }
 
 /** Routes the loader calls from the host page, cross-origin and without credentials. */
@@ -31,7 +32,7 @@ export function trackingRoutes(app: TypedApp, deps: TrackingRouteDeps): void {
         response: { 200: trackReply, ...refusals },
       },
       // Per address, so an office behind one NAT still fits; each visitor has its own cap too.
-      config: { rateLimit: { max: 600, timeWindow: '1 minute' } },
+      config: { rateLimit: { max: deps.beaconsPerAddressPerMinute, timeWindow: '1 minute' } },
     },
     async (request) => {
       const origin = request.headers.origin;
