@@ -25,6 +25,7 @@ import {
 import type { ChatTarget } from './target';
 import { startParley } from './targets/parley';
 import { startRelay } from './targets/relay';
+import { renderIdleTracked, runIdleTracked } from './scenarios/idle-tracked';
 
 const RESULTS_DIR = path.join(import.meta.dirname, 'results');
 const RESULTS_FILE = path.join(RESULTS_DIR, 'latest.md');
@@ -80,8 +81,10 @@ async function main(): Promise<void> {
     runtimeFloorKiB,
     diagnostics,
   });
+  progress('idle tracked visitors: 5,000');
+  const tracked = renderIdleTracked(await runIdleTracked(5000));
   // Aligned tables read better in a terminal, and `prettier --check .` then passes on the file.
-  const markdown = await format(report, {
+  const markdown = await format(`${report}\n${tracked}`, {
     ...(await resolveConfig(RESULTS_FILE)),
     parser: 'markdown',
   });

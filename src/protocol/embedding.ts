@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { plainText } from './schemas';
 import { widgetSettingsSchema } from './settings-schemas';
+import { loaderTracking } from './visitor-schemas';
 
 /** Why the loader may not run: the key is unknown, or the page's origin is not on the list. */
 export const EMBED_REFUSALS = ['unknown_site', 'origin_not_allowed'] as const;
@@ -19,6 +20,9 @@ export const widgetConfigSchema = z
     widget: widgetSettingsSchema
       .optional()
       .meta({ description: "When allowed: the site's widget settings, so the loader asks once" }),
+    tracking: loaderTracking
+      .optional()
+      .meta({ description: 'When allowed: what the loader may track, and when to ask first' }),
   })
   .meta({ id: 'WidgetConfig' });
 export type WidgetConfig = z.infer<typeof widgetConfigSchema>;

@@ -33,6 +33,7 @@ import type { Transfer, transferAcceptPayload, transferRequestPayload } from './
 import type { QueuePosition } from './routing-schemas';
 import type { agentClaimPayload, visitorQueuePayload } from './queue-schemas';
 import type { Availability, offlineMessagePayload } from './offline-schemas';
+import type { LiveVisitor } from './visitor-schemas';
 import type {
   ColleagueActivity,
   agentViewingPayload,
@@ -163,6 +164,10 @@ export interface AgentServerEvents {
   whisper: (p: AgentNotice) => void;
   /** The visitor's unsent text (sneak peek); empty once cleared or sent. */
   draft: (p: { conversationId: string; text: string }) => void;
+  /** A visitor arrived or moved on one of the organization's sites (the live visitors view). */
+  'visitors:update': (visitor: LiveVisitor) => void;
+  /** A visitor left the organization's sites. */
+  'visitors:left': (p: { visitorId: string }) => void;
 }
 
 /** A note addressed to one agent: where it is, and who wrote it. */

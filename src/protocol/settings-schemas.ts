@@ -1,4 +1,5 @@
 /** The REST bodies and replies of the Settings pages: sites, team, organization. */
+import { trackingSettings } from './visitor-schemas';
 import { z } from 'zod';
 import { agentRole, entityId, plainText } from './schemas';
 import { COLOR_PATTERN, MAX_ALLOWED_ORIGINS, parseAllowedOrigin } from './settings';
@@ -108,6 +109,7 @@ export const siteSettingsSchema = z
     defaultDepartmentId: z.string().nullable().meta({
       description: 'Where conversations go when the visitor picked no department',
     }),
+    tracking: trackingSettings,
   })
   .meta({ id: 'SiteSettings' });
 export type SiteSettings = z.infer<typeof siteSettingsSchema>;
@@ -125,6 +127,8 @@ export const updateSiteBody = z.object({
   widget: widgetSettingsChanges.optional(),
   visitorMessagesPerMinute: z.number().int().min(1).max(100_000).nullable().optional(),
   defaultDepartmentId: entityId.nullable().optional(),
+  /** What the loader tracks; a change keeps what it leaves out. */
+  tracking: trackingSettings.partial().optional(),
 });
 export type UpdateSiteBody = z.input<typeof updateSiteBody>;
 export type UpdateSiteChanges = z.output<typeof updateSiteBody>;

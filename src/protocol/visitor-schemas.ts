@@ -142,3 +142,43 @@ export const visitorProfile = z.object({
   ),
 });
 export type VisitorProfile = z.infer<typeof visitorProfile>;
+
+// ---- Lane A: tracking settings, the loader's part of the embed check, the track body ----
+
+/** A site's privacy choices for tracking (Settings → Sites). */
+export const trackingSettings = z.object({
+  /** Off: the loader sends nothing and the server stores nothing. */
+  enabled: z.boolean(),
+  /** Nothing is sent until the host page calls `Parley.consent(true)`. */
+  requireConsent: z.boolean(),
+  /** When the browser sends Do-Not-Track or Global Privacy Control, nothing is sent. */
+  honorDoNotTrack: z.boolean(),
+  /** How a visit keeps the visitor's address: IPv4 /24 and IPv6 /48, whole, or not at all. */
+  addresses: z.enum(['truncated', 'full', 'none']),
+});
+export type TrackingSettings = z.infer<typeof trackingSettings>;
+
+export const DEFAULT_TRACKING_SETTINGS: TrackingSettings = {
+  enabled: true,
+  requireConsent: false,
+  honorDoNotTrack: true,
+  addresses: 'truncated',
+};
+
+/** What the loader needs of the settings, in the embed check's reply. */
+export const loaderTracking = trackingSettings.omit({ addresses: true }).extend({
+  /** Seconds on a page at which a site's invitation rules want a `time` beacon (lane D). */
+  trackAt: z.array(z.number()).optional(),
+});
+export type LoaderTracking = z.infer<typeof loaderTracking>;
+
+/** Events one request may carry at all; beyond `eventsPerBatch` they are counted, not stored. */
+export const MAX_EVENTS_PER_REQUEST = 1000;
+
+/**
+ * The track route's body: `trackBatch` whose events are checked one by one, so one bad or
+ * surplus event is counted as dropped instead of refusing the others.
+ */
+export const trackBody = trackBatch.extend({
+  events: z.array(z.unknown()).max(MAX_EVENTS_PER_REQUEST),
+});

@@ -50,6 +50,12 @@ import { RefusedOriginsRepository } from './modules/sites/refused-origins.reposi
 import { RefusedOriginsService } from './modules/sites/refused-origins.service';
 import { SitesService } from './modules/sites/sites.service';
 import { visitorsModule } from './modules/visitors/visitors.module';
+import { trackingModule } from './modules/tracking/tracking.module';
+import { registerTrackingJobs } from './modules/tracking/tracking.jobs';
+import { TrackingRepository } from './modules/tracking/tracking.repository';
+import { TrackingService } from './modules/tracking/tracking.service';
+import { IpLocator } from './modules/tracking/enrichment';
+import { noInvitations } from './modules/invitations/invitation-source';
 import { presenceModule } from './modules/presence/presence.module';
 import { PresenceService } from './modules/presence/presence.service';
 import { organizationModule } from './modules/organization/organization.module';
@@ -262,6 +268,24 @@ export async function buildApp(
   await http.register(transfersModule, { transfers, guards, realtime });
   registerRoutingJobs(jobs, routing);
   registerAutoResolve(jobs, db, conversations, clock);
+  const tracking = new TrackingService({
+    visitors,
+    sites,
+    tracking: new TrackingRepository(db),
+    writer,
+    events,
+    limiter,
+    locator: new IpLocator(),
+    invitations: noInvitations,
+    clock: () => clock.now(),
+  });
+  registerTrackingJobs(jobs, tracking);
+  await http.register(trackingModule, {
+    tracking,
+    origins,
+    client,
+    beaconsPerAddressPerMinute: config.limits.addressBeaconsPerMinute,
+  });
   jobs.pruneFinished({ doneMs: 7 * 86_400_000, failedMs: 30 * 86_400_000 }); // a week, a month
   await http.register(jobsModule, { jobs: new JobsService(jobs), guards });
   const presence = new PresenceService(db, events, realtime.consoles, {

@@ -7,6 +7,7 @@ import type { Conversation, Message } from '../protocol/schemas';
 import type { WidgetSettings } from '../protocol/settings-schemas';
 import type { Transfer } from '../protocol/transfer-schemas';
 import type { Availability } from '../protocol/offline-schemas';
+import type { LiveVisitor } from '../protocol/visitor-schemas';
 
 /**
  * Who may hear of a conversation's messages and activity, as the conversation is: the agents who
@@ -108,6 +109,10 @@ export interface DomainEventMap {
   'queue.position': { orgId: string; visitorId: string; position: QueuePosition };
   /** Whether someone can chat on a site, worked out again after a presence change. */
   'site.availability': { orgId: string; siteId: string; availability: Availability };
+  /** A beacon changed what the live visitors view shows of a visitor (a page, a new visit). */
+  'visitor.tracked': { orgId: string; visitor: LiveVisitor };
+  /** A visitor's visit ended: nobody has seen it for a while. */
+  'visitor.left': { orgId: string; visitorId: string };
 }
 
 export type DomainEventName = keyof DomainEventMap;

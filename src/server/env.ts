@@ -23,6 +23,8 @@ export interface Limits {
   visitorConnections: number;
   /** Visitor connections from one client address at once. */
   addressConnections: number;
+  /** Tracking beacons from one client address (many visitors behind one NAT share it). */
+  addressBeaconsPerMinute: number;
   /** Data the server holds for one socket that is not reading it; past this the socket is closed. */
   socketBufferBytes: number;
   /** A socket with unsent data that has not drained for this long is closed. */
@@ -36,6 +38,7 @@ export const DEFAULT_LIMITS: Limits = {
   addressConversationsPerHour: 20,
   visitorConnections: 10,
   addressConnections: 100,
+  addressBeaconsPerMinute: 600,
   socketBufferBytes: 1024 * 1024,
   socketStallMs: 30_000,
 };

@@ -13,11 +13,20 @@ export type FrameMessage =
   /** Agent messages the visitor has not seen, for a badge on the launcher while the chat is closed. */
   | { type: 'parley:unread'; count: number }
   /** The site's widget settings changed while the chat was open: the launcher redraws. */
-  | { type: 'parley:look'; look: LauncherLook };
+  | { type: 'parley:look'; look: LauncherLook }
+  /** The frame made or replaced the visitor's identity: the loader keeps it (host storage). */
+  | { type: 'parley:identity'; identity: HandedIdentity };
+
+/** The visitor's credential as the loader and the frame hand it to each other. */
+export interface HandedIdentity {
+  visitorId: string;
+  token: string;
+}
 
 /** Loader → frame, posted with the Parley origin as target origin. */
 export type HostMessage =
-  | { type: 'parley:init'; siteKey: string }
+  /** `identity`: the visitor the loader keeps for this site, which the frame then uses. */
+  | { type: 'parley:init'; siteKey: string; identity?: HandedIdentity }
   /**
    * Whether the panel is shown: the frame reports messages as read only while it is. `focus` is
    * set when the visitor opened it just now, and only then does the frame move focus into the
@@ -31,16 +40,29 @@ export function isFrameMessage(data: unknown): data is FrameMessage {
     data.type === 'parley:ready' ||
     data.type === 'parley:close' ||
     (data.type === 'parley:unread' && typeof data.count === 'number') ||
-    (data.type === 'parley:look' && isLauncherLook(data.look))
+    (data.type === 'parley:look' && isLauncherLook(data.look)) ||
+    (data.type === 'parley:identity' && isHandedIdentity(data.identity))
   );
 }
 
 export function isHostMessage(data: unknown): data is HostMessage {
   if (!isRecord(data)) return false;
   return (
-    (data.type === 'parley:init' && typeof data.siteKey === 'string') ||
+    (data.type === 'parley:init' &&
+      typeof data.siteKey === 'string' &&
+      (data.identity === undefined || isHandedIdentity(data.identity))) ||
     (data.type === 'parley:visibility' &&
       typeof data.open === 'boolean' &&
       (data.focus === undefined || typeof data.focus === 'boolean'))
+  );
+}
+
+export function isHandedIdentity(value: unknown): value is HandedIdentity {
+  return (
+    isRecord(value) &&
+    typeof value.visitorId === 'string' &&
+    typeof value.token === 'string' &&
+    value.token.length > 0 &&
+    value.token.length <= 128
   );
 }

@@ -25,9 +25,17 @@ function assetsOf(dir: string, extension: string): string[] {
 
 describe('bundle size budgets (gzip)', () => {
   // 2.5 KiB until the loader took the site's look (colour, side, offsets, label) and the embed
-  // check that explains a refused origin in the page's console: 2.7 KiB with both.
-  it('keeps the loader under 3 KiB', () => {
-    expect(gzippedKiB([path.join(DIST, 'loader', 'widget.js')])).toBeLessThan(3);
+  // check that explains a refused origin in the page's console: 2.7 KiB with both. Tracking
+  // (page views, SPA navigation, time on page, consent, the identity the loader now keeps) made
+  // it 3.9 KiB; the JavaScript API and the invitation bubble come on top.
+  it('keeps the loader under 6 KiB', () => {
+    expect(gzippedKiB([path.join(DIST, 'loader', 'widget.js')])).toBeLessThan(6);
+  });
+
+  // Issue 11's budget: all a page loads before the visitor does anything. That is the loader
+  // alone: the frame loads on the first open, and the embed check and beacons are small JSON.
+  it('keeps what a page loads before any interaction under 25 KiB', () => {
+    expect(gzippedKiB([path.join(DIST, 'loader', 'widget.js')])).toBeLessThan(25);
   });
 
   it('keeps the chat frame under 25 KiB of script and 3 KiB of CSS', () => {

@@ -40,6 +40,7 @@ export const GENEROUS_LIMIT_ENV = {
   PARLEY_LIMIT_ADDRESS_CONVERSATIONS_PER_HOUR: '100000',
   PARLEY_LIMIT_VISITOR_CONNECTIONS: '1000',
   PARLEY_LIMIT_ADDRESS_CONNECTIONS: '10000',
+  PARLEY_LIMIT_ADDRESS_BEACONS_PER_MINUTE: '1000000',
 };
 
 /** Starts `src/server/main.ts` on `database`, which outlives the process (tests restart on it). */

@@ -269,6 +269,18 @@ const en = {
     sneakPeek: 'Sneak peek',
     sneakPeekHint:
       'Agents see what visitors type before they send it; the widget tells visitors so.',
+    tracking: 'Visitor tracking',
+    trackingEnabled: 'Track pages visitors see',
+    trackingEnabledHint:
+      'Page views, time on page and where visitors came from, before any chat; agents see them live.',
+    trackingConsent: 'Track only after consent',
+    trackingConsentHint:
+      'Nothing is recorded until your cookie banner calls Parley.consent(true) on the page.',
+    trackingDoNotTrack: 'Honour Do Not Track and Global Privacy Control',
+    trackingAddresses: 'Visitor addresses',
+    addressesTruncated: 'Keep shortened (IPv4 /24, IPv6 /48)',
+    addressesFull: 'Keep whole',
+    addressesNone: 'Do not keep',
     fieldOff: 'Do not ask',
     fieldOptional: 'Optional',
     fieldRequired: 'Required',
@@ -469,6 +481,7 @@ const en = {
     department_name_taken: 'Another department already has this name.',
     already_assigned: 'Someone else has this conversation already.',
     not_in_department: 'This conversation belongs to a department you are not in.',
+    bot_dropped: 'Automated browsers are not tracked.',
     internal: 'Something went wrong on the server.',
     network: 'The server cannot be reached. Check your connection.',
     timeout: 'The server did not answer in time.',

@@ -57,6 +57,13 @@ export function listenForAgents(events: DomainEvents, nsp: AgentNamespace): void
       });
     }
   });
+  // Every agent of the organization may see who is on its sites (the live visitors view).
+  events.on('visitor.tracked', (e) =>
+    nsp.to(orgAgentsRoom(e.orgId)).emit('visitors:update', e.visitor),
+  );
+  events.on('visitor.left', (e) =>
+    nsp.to(orgAgentsRoom(e.orgId)).emit('visitors:left', { visitorId: e.visitorId }),
+  );
   events.on('conversation.viewing', (e) =>
     toAudience(e.orgId, e.audience).except(agentRoom(e.agentId)).emit('colleague:activity', {
       conversationId: e.audience.conversationId,

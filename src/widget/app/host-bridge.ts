@@ -1,9 +1,12 @@
-import { isHostMessage, type FrameMessage } from '../host-messages';
+import { isHostMessage, type FrameMessage, type HandedIdentity } from '../host-messages';
 import type { LauncherLook } from '../launcher-look';
 
 interface HostBridge {
   /** The embedding page's origin, as the browser reported it on the loader's `parley:init`. */
   pageOrigin: Promise<string>;
+  /** The visitor the loader keeps for this site, as `parley:init` handed it; null if none. */
+  handedIdentity(): HandedIdentity | null;
+  reportIdentity(identity: HandedIdentity): void;
   close(): void;
   reportUnread(count: number): void;
   reportLook(look: LauncherLook): void;
@@ -19,6 +22,7 @@ export function connectToHost(
 ): HostBridge {
   const host = window.parent;
   let origin: string | null = null;
+  let handed: HandedIdentity | null = null;
   let resolveOrigin: (origin: string) => void = () => undefined;
   const pageOrigin = new Promise<string>((resolve) => (resolveOrigin = resolve));
 
@@ -28,6 +32,7 @@ export function connectToHost(
     if (message.type === 'parley:init') {
       if (origin !== null || message.siteKey !== siteKey) return;
       origin = event.origin;
+      handed = message.identity ?? null;
       resolveOrigin(origin);
     } else if (event.origin === origin) {
       onVisibility(message.open, message.focus === true);
@@ -40,6 +45,8 @@ export function connectToHost(
 
   return {
     pageOrigin,
+    handedIdentity: () => handed,
+    reportIdentity: (identity) => post({ type: 'parley:identity', identity }),
     close: () => post({ type: 'parley:close' }),
     reportUnread: (count) => post({ type: 'parley:unread', count }),
     reportLook: (look) => post({ type: 'parley:look', look }),

@@ -12,6 +12,12 @@ import { TypingReporter } from './typing-reporter';
 import { mountChatView } from './view/chat-view';
 import { element } from './view/dom';
 import { connectVisitor } from './visitor-connection';
+import {
+  loadIdentity,
+  reportingIdentity,
+  saveIdentity,
+  type VisitorIdentity,
+} from './visitor-identity';
 import type { WidgetConfig, WidgetSettings } from '../../protocol/settings-schemas';
 import type { PreChat } from './view/prechat-form';
 import { widgetConfigUrl } from '../launcher-look';
@@ -34,7 +40,11 @@ if (siteKey) startChat(siteKey);
 else document.body.append(element('p', { class: 'fatal' }, t('unavailable')));
 
 function startChat(siteKey: string): void {
-  const storage = openLocalStorage();
+  // Every identity the frame saves goes to the loader too (once the page said who it is).
+  let reportIdentity = (_identity: VisitorIdentity): void => undefined;
+  const storage = reportingIdentity(openLocalStorage(), siteKey, (identity) =>
+    reportIdentity(identity),
+  );
   let renderQueued = false;
   let reportedUnread = 0;
   let hostOpen = false;
@@ -145,7 +155,23 @@ function startChat(siteKey: string): void {
     })
     .catch(() => undefined);
 
+  /**
+   * The loader keeps the identity all of the site's pages share (first-party storage): the frame
+   * takes the one it hands over, and hands back the one it had when the loader has none.
+   */
+  const adoptHandedIdentity = (handed: VisitorIdentity | null): void => {
+    const own = loadIdentity(storage, siteKey);
+    if (!handed) {
+      if (own) host.reportIdentity(own);
+    } else if (own?.token !== handed.token) {
+      saveIdentity(storage, siteKey, handed);
+      if (own) session.identityReplaced();
+    }
+  };
+
   void host.pageOrigin.then((pageOrigin) => {
+    adoptHandedIdentity(host.handedIdentity());
+    reportIdentity = (identity) => host.reportIdentity(identity);
     const socket = connectVisitor({ siteKey, pageOrigin, storage }, session);
     session.attach(socket);
     // Settings → Sites changed this site: redraw here, and tell the launcher on the page.

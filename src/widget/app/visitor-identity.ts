@@ -32,3 +32,24 @@ export function isVisitorIdentity(value: unknown): value is VisitorIdentity {
     value.token.length > 0
   );
 }
+
+/**
+ * The frame's storage, telling the loader of every identity the frame saves (a new visitor, or
+ * one replacing a token the server forgot): the loader keeps the one the next page hands over.
+ */
+export function reportingIdentity(
+  storage: KeyValueStorage,
+  siteKey: string,
+  report: (identity: VisitorIdentity) => void,
+): KeyValueStorage {
+  const key = storageKey(siteKey);
+  return {
+    getItem: (name) => storage.getItem(name),
+    removeItem: (name) => storage.removeItem(name),
+    setItem: (name, value) => {
+      storage.setItem(name, value);
+      const identity = name === key ? loadIdentity(storage, siteKey) : null;
+      if (identity) report({ visitorId: identity.visitorId, token: identity.token });
+    },
+  };
+}

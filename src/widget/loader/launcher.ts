@@ -4,13 +4,19 @@ import { ICON_CHAT, ICON_CLOSE, createIcon } from '../icons';
 import { isLauncherLook, type LauncherLook } from '../launcher-look';
 import launcherStyles from './launcher.css?inline';
 import { rememberOpen, wasOpen } from './open-state';
+import type { IdentityStore } from './visitor-identity';
 
 /**
  * The launcher button and, from the first open on, the chat iframe, in a shadow root.
  * `parleyOrigin` is where the frame lives; it is the only origin the loader talks to. `settings`
  * are the site's widget settings as the embed check returned them, if it could.
  */
-export function mountLauncher(siteKey: string, parleyOrigin: string, settings?: unknown): void {
+export function mountLauncher(
+  siteKey: string,
+  parleyOrigin: string,
+  identity: IdentityStore,
+  settings?: unknown,
+): void {
   const host = document.createElement('parley-widget');
   const root = host.attachShadow({ mode: 'open' });
   // A constructed sheet is not subject to the host page's CSP `style-src`, unlike a <style>.
@@ -97,12 +103,14 @@ export function mountLauncher(siteKey: string, parleyOrigin: string, settings?: 
     if (!isFrameMessage(message)) return;
     if (message.type === 'parley:ready') {
       frameReady = true;
-      post({ type: 'parley:init', siteKey });
+      post({ type: 'parley:init', siteKey, identity: identity.current() ?? undefined });
       showVisibility();
     } else if (message.type === 'parley:close') {
       setOpen(false, true);
     } else if (message.type === 'parley:look') {
       applyLook(message.look);
+    } else if (message.type === 'parley:identity') {
+      identity.save(message.identity);
     } else {
       unread = message.count;
       render();

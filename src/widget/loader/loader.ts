@@ -5,6 +5,8 @@
  */
 import { embedCheck } from './embed-check';
 import { mountLauncher } from './launcher';
+import { createTracker, type Tracker } from './tracker';
+import { identityStore } from './visitor-identity';
 
 function findEmbedScript(): HTMLScriptElement | null {
   const current = document.currentScript;
@@ -21,6 +23,8 @@ declare global {
   interface Window {
     /** Set by the first embed snippet to run: one pasted twice must not draw two launchers. */
     parleyLoaded?: boolean;
+    /** Internal: the tracker that `Parley.consent` and `Parley.track` call. */
+    parleyTracker?: Tracker;
   }
 }
 
@@ -30,7 +34,11 @@ const siteKey = script?.dataset.site;
 if (script && siteKey && !window.parleyLoaded) {
   window.parleyLoaded = true;
   const parleyOrigin = new URL(script.src).origin;
-  void embedCheck(siteKey, parleyOrigin).then(({ allowed, widget }) => {
-    if (allowed) mountLauncher(siteKey, parleyOrigin, widget);
+  const identity = identityStore(siteKey, parleyOrigin);
+  void embedCheck(siteKey, parleyOrigin).then(({ allowed, widget, tracking }) => {
+    if (!allowed) return;
+    mountLauncher(siteKey, parleyOrigin, identity, widget);
+    // The JavaScript API (window.Parley) reaches consent and track through this.
+    window.parleyTracker = createTracker(siteKey, parleyOrigin, identity, tracking);
   });
 }

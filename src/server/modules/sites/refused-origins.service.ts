@@ -42,7 +42,12 @@ export class RefusedOriginsService {
     if (!site) return { allowed: false, code: 'unknown_site' };
     // Browsers send origins as the allowlist keeps them: lower case, without a default port.
     if (origin !== undefined && site.allowedOrigins.includes(origin)) {
-      return { allowed: true, widget: site.widget };
+      const { enabled, requireConsent, honorDoNotTrack } = site.tracking;
+      return {
+        allowed: true,
+        widget: site.widget,
+        tracking: { enabled, requireConsent, honorDoNotTrack },
+      };
     }
     // A missing, opaque ("null") or odd origin is refused but not worth showing to the owner.
     if (origin && isExactOrigin(origin)) await this.noteRefusal(site.orgId, site.id, origin);

@@ -1,6 +1,10 @@
 import type { Db } from '../../db/database';
 import type { SitesTable } from '../../db/schema';
 import { DEFAULT_WIDGET_SETTINGS, type WidgetSettings } from '../../../protocol/settings-schemas';
+import {
+  DEFAULT_TRACKING_SETTINGS,
+  type TrackingSettings,
+} from '../../../protocol/visitor-schemas';
 
 export interface Site {
   id: string;
@@ -14,6 +18,8 @@ export interface Site {
   widget: WidgetSettings;
   /** Where its conversations go when the visitor picked no department. */
   defaultDepartmentId: string | null;
+  /** What the loader tracks and how addresses are kept, with the defaults filled in. */
+  tracking: TrackingSettings;
 }
 
 function toSite(row: SitesTable): Site {
@@ -34,6 +40,12 @@ function toSite(row: SitesTable): Site {
       preChat: { ...DEFAULT_WIDGET_SETTINGS.preChat, ...stored.preChat },
     },
     defaultDepartmentId: row.default_department_id,
+    tracking: {
+      ...DEFAULT_TRACKING_SETTINGS,
+      ...(row.tracking_settings
+        ? (JSON.parse(row.tracking_settings) as Partial<TrackingSettings>)
+        : {}),
+    },
   };
 }
 
@@ -44,6 +56,7 @@ export interface SiteChanges {
   visitorMessagesPerMinute?: number | null;
   widget?: WidgetSettings;
   defaultDepartmentId?: string | null;
+  tracking?: TrackingSettings;
 }
 
 /** Sites that are not deleted; a deleted site is gone for everyone but its conversations. */
@@ -100,6 +113,9 @@ export class SitesRepository {
         ...(changes.defaultDepartmentId === undefined
           ? {}
           : { default_department_id: changes.defaultDepartmentId }),
+        ...(changes.tracking === undefined
+          ? {}
+          : { tracking_settings: JSON.stringify(changes.tracking) }),
       })
       .where('org_id', '=', orgId)
       .where('id', '=', id)
@@ -139,7 +155,7 @@ export class SitesRepository {
   }
 
   async insert(
-    site: Omit<Site, 'visitorMessagesPerMinute' | 'widget' | 'defaultDepartmentId'>,
+    site: Omit<Site, 'visitorMessagesPerMinute' | 'widget' | 'defaultDepartmentId' | 'tracking'>,
     createdAt: string,
   ): Promise<void> {
     await this.db

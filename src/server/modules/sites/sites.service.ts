@@ -79,6 +79,9 @@ export class SitesService {
     authorize(sitePolicy.write(actor), 'Only owners and admins can change a site');
     const site = await this.siteOf(actor, siteId);
     const widget = changes.widget ? mergeWidget(site.widget, changes.widget) : undefined;
+    const tracking = changes.tracking
+      ? { ...site.tracking, ...definedFields(changes.tracking) }
+      : undefined;
     await this.refuseUnknownDepartments(actor.orgId, [
       ...(changes.defaultDepartmentId ? [changes.defaultDepartmentId] : []),
       ...(changes.widget?.preChat?.departments ?? []),
@@ -91,6 +94,7 @@ export class SitesService {
         visitorMessagesPerMinute: changes.visitorMessagesPerMinute,
         widget,
         defaultDepartmentId: changes.defaultDepartmentId,
+        tracking,
       });
       await logEvents(trx, [
         {
@@ -103,7 +107,12 @@ export class SitesService {
       ]);
     });
     if (widget) this.events.emit('site.updated', { orgId: actor.orgId, siteId, widget });
-    const updated = { ...site, ...definedOf(changes), widget: widget ?? site.widget };
+    const updated = {
+      ...site,
+      ...definedOf(changes),
+      widget: widget ?? site.widget,
+      tracking: tracking ?? site.tracking,
+    };
     return toSiteSettings(updated);
   }
 
@@ -155,7 +164,7 @@ function definedFields<T extends object>(value: T): Partial<T> {
 }
 
 function definedOf(changes: UpdateSiteChanges): Partial<Site> {
-  const { widget: _widget, ...rest } = changes;
+  const { widget: _widget, tracking: _tracking, ...rest } = changes;
   return definedFields(rest);
 }
 
@@ -168,5 +177,6 @@ function toSiteSettings(site: Site): SiteSettings {
     visitorMessagesPerMinute: site.visitorMessagesPerMinute,
     widget: site.widget,
     defaultDepartmentId: site.defaultDepartmentId,
+    tracking: site.tracking,
   };
 }
