@@ -3,6 +3,7 @@
  * event or a wrong payload is a compile error in server, widget and console alike.
  */
 import type { ErrorBody } from './errors';
+import type { LiveVisitor } from './visitor-schemas';
 import type { z } from 'zod';
 import type {
   Conversation,
@@ -163,6 +164,10 @@ export interface AgentServerEvents {
   whisper: (p: AgentNotice) => void;
   /** The visitor's unsent text (sneak peek); empty once cleared or sent. */
   draft: (p: { conversationId: string; text: string }) => void;
+  /** A visitor arrived on a site, moved to another page, or started or ended chatting. */
+  'visitors:update': (visitor: LiveVisitor) => void;
+  /** A visitor left every site of the organization (its visit ended). */
+  'visitors:left': (p: { visitorId: string }) => void;
 }
 
 /** A note addressed to one agent: where it is, and who wrote it. */
