@@ -149,8 +149,14 @@ export type VisitorProfile = z.infer<typeof visitorProfile>;
 // Lane B (console): the live list's reply, the profile's pre-chat answers, agents' edits.
 // ---------------------------------------------------------------------------------------------
 
-/** GET /api/v1/visitors/live's reply: at most LIVE_VISITORS_MAX rows, the latest seen first. */
-export const liveVisitorsReply = z.object({ visitors: z.array(liveVisitor) });
+/**
+ * GET /api/v1/visitors/live's reply: at most LIVE_VISITORS_MAX rows, the latest seen first, and
+ * the organization's sites by name (for the site filter; every agent may read the names).
+ */
+export const liveVisitorsReply = z.object({
+  visitors: z.array(liveVisitor),
+  sites: z.array(z.object({ id: z.string(), name: z.string() })),
+});
 export type LiveVisitorsReply = z.infer<typeof liveVisitorsReply>;
 export const LIVE_VISITORS_MAX = 500;
 

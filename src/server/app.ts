@@ -246,6 +246,7 @@ export async function buildApp(
     new VisitorProfilesRepository(db),
     conversations.visibility,
     writer,
+    events,
     clock,
   );
   await http.register(visitorsModule, {

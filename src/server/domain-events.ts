@@ -7,6 +7,7 @@ import type { Conversation, Message } from '../protocol/schemas';
 import type { WidgetSettings } from '../protocol/settings-schemas';
 import type { Transfer } from '../protocol/transfer-schemas';
 import type { Availability } from '../protocol/offline-schemas';
+import type { LiveVisitor } from '../protocol/visitor-schemas';
 
 /**
  * Who may hear of a conversation's messages and activity, as the conversation is: the agents who
@@ -90,6 +91,8 @@ export interface DomainEventMap {
   'session.ended': { tokenHash: string };
   /** Agents blocked a visitor (and maybe its address): its live connections must end. */
   'visitor.blocked': { orgId: string; visitorId: string; address: string | null };
+  /** An agent changed a visitor on a site now (its name, email): the live views redraw its row. */
+  'visitor.profile_changed': { orgId: string; visitor: LiveVisitor };
   /** A site's widget settings changed: its open widgets redraw. */
   'site.updated': { orgId: string; siteId: string; widget: WidgetSettings };
   /** A site was deleted: its widgets' connections end, and their next handshake is refused. */

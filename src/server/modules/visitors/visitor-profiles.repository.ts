@@ -72,6 +72,17 @@ export class VisitorProfilesRepository {
     return query.orderBy('visits.last_seen_at', 'desc').limit(limit).execute();
   }
 
+  /** The organization's sites by name. */
+  siteNames(orgId: string): Promise<{ id: string; name: string }[]> {
+    return this.db
+      .selectFrom('sites')
+      .select(['id', 'name'])
+      .where('org_id', '=', orgId)
+      .where('deleted_at', 'is', null)
+      .orderBy('name')
+      .execute();
+  }
+
   /** One visitor with its current (or last) visit, if any; undefined when not of this organization. */
   findLive(orgId: string, visitorId: string): Promise<LiveVisitorRow | undefined> {
     return this.liveRows()

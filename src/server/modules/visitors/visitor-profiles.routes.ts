@@ -36,7 +36,7 @@ export function visitorProfileRoutes(app: TypedApp, deps: VisitorProfileRouteDep
       },
       preHandler: guards.agent,
     },
-    async (request) => ({ visitors: await profiles.live(agentOf(request), request.query) }),
+    async (request) => profiles.live(agentOf(request), request.query),
   );
 
   app.get(

@@ -3,12 +3,15 @@ import type { Actor } from '../../core/actor';
 import { logEvents } from '../../core/event-log';
 import { authorize } from '../../core/policy';
 import type { Writer } from '../../db/writer';
+import type { DomainEvents } from '../../domain-events';
 import { notFound } from '../../errors';
 import {
   LIVE_VISITORS_MAX,
+  liveVisitor,
   type DeviceInfo,
   type LiveVisitor,
   type LiveVisitorsQuery,
+  type LiveVisitorsReply,
   type VisitorProfileChanges,
   type VisitorProfileReply,
 } from '../../../protocol/visitor-schemas';
@@ -40,6 +43,7 @@ export class VisitorProfilesService {
     private readonly repo: VisitorProfilesRepository,
     private readonly visibility: ConversationVisibility,
     private readonly writer: Writer,
+    private readonly events: DomainEvents,
     private readonly clock: Clock,
   ) {}
 
@@ -47,8 +51,16 @@ export class VisitorProfilesService {
    * Everyone on the organization's sites now. Site and country are filtered by the store; the
    * page substring and chatting here, on at most LIVE_VISITORS_MAX rows (the latest seen).
    */
-  async live(actor: Actor, query: LiveVisitorsQuery): Promise<LiveVisitor[]> {
+  async live(actor: Actor, query: LiveVisitorsQuery): Promise<LiveVisitorsReply> {
     authorize(visitorPolicy.read(actor), 'You may not see visitors');
+    const [visitors, sites] = await Promise.all([
+      this.liveVisitors(actor, query),
+      this.repo.siteNames(actor.orgId),
+    ]);
+    return { visitors, sites };
+  }
+
+  private async liveVisitors(actor: Actor, query: LiveVisitorsQuery): Promise<LiveVisitor[]> {
     const rows = await this.repo.listLive(
       actor.orgId,
       this.liveCutoff(),
@@ -147,7 +159,13 @@ export class VisitorProfilesService {
         ]);
       });
     }
-    return this.profile(actor, visitorId);
+    const profile = await this.profile(actor, visitorId);
+    if (profile.visitor.online && (changes.name !== undefined || changes.email !== undefined)) {
+      // The live row is the profile's visitor without the profile's own fields.
+      const visitor = liveVisitor.parse(profile.visitor);
+      this.events.emit('visitor.profile_changed', { orgId: actor.orgId, visitor });
+    }
+    return profile;
   }
 
   private liveCutoff(): string {

@@ -2,7 +2,10 @@ import { randomUUID } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { api, codeOf } from '../../../../test/helpers/api';
 import {
+  collect,
+  connectAgent,
   connectVisitor,
+  eventually,
   createVisitor,
   login,
   requestOk,
@@ -11,7 +14,11 @@ import {
 import { createAgent, createOrganization } from '../../../../test/helpers/factories';
 import { startServer, type TestServer } from '../../../../test/helpers/server';
 import { seedVisit } from '../../../../test/helpers/visits';
-import type { LiveVisitor, VisitorProfileReply } from '../../../protocol/visitor-schemas';
+import type {
+  LiveVisitor,
+  LiveVisitorsReply,
+  VisitorProfileReply,
+} from '../../../protocol/visitor-schemas';
 
 const SCRIPT = '<img src=x onerror="alert(1)"><script>alert(2)</script>';
 
@@ -32,7 +39,7 @@ afterEach(async () => {
 });
 
 async function live(query = '', cookie = owner): Promise<LiveVisitor[]> {
-  const reply = await api<{ visitors: LiveVisitor[] }>(
+  const reply = await api<LiveVisitorsReply>(
     server,
     cookie,
     'GET',
@@ -232,6 +239,38 @@ describe('the visitor profile', () => {
     expect(logged.map((e) => e.data).join()).not.toContain('blue');
   });
 
+  it("redraws a live visitor's row in every console of the organization, and no other", async () => {
+    const { visitorId } = await visitorOnPages(['https://shop.test/']);
+    await createOrganization(
+      server.parley.db,
+      'other',
+      { email: 'mallory@other.test', password: 'a long enough password' },
+      'https://other.test',
+    );
+    const mallory = await login(server, {
+      email: 'mallory@other.test',
+      password: 'a long enough password',
+    });
+    const ours = await connectAgent(server, owner);
+    const theirs = await connectAgent(server, mallory);
+    try {
+      const heard = collect<LiveVisitor>(ours, 'visitors:update');
+      const overheard = collect<LiveVisitor>(theirs, 'visitors:update');
+      await api(server, owner, 'PATCH', `/api/v1/visitors/${visitorId}`, { name: SCRIPT });
+      await eventually(() => expect(heard).toHaveLength(1));
+      expect(heard[0]).toMatchObject({ visitorId, name: SCRIPT, currentUrl: 'https://shop.test/' });
+      expect(heard[0]).not.toHaveProperty('notes');
+      // Notes are not on the live row: no redraw for them.
+      await api(server, owner, 'PATCH', `/api/v1/visitors/${visitorId}`, { notes: 'VIP' });
+      await api(server, owner, 'PATCH', `/api/v1/visitors/${visitorId}`, { email: 'a@b.co' });
+      await eventually(() => expect(heard).toHaveLength(2));
+      expect(overheard).toEqual([]);
+    } finally {
+      ours.close();
+      theirs.close();
+    }
+  });
+
   it('refuses bad edits with a clear code and changes nothing', async () => {
     const { visitorId } = await visitorOnPages(['https://shop.test/']);
     const path = `/api/v1/visitors/${visitorId}`;
@@ -286,6 +325,8 @@ describe('another organization', () => {
     });
 
     expect(await live('', mallory)).toEqual([]);
+    const sites = await api<LiveVisitorsReply>(server, mallory, 'GET', '/api/v1/visitors/live');
+    expect(sites.body.sites.map((site) => site.name)).toEqual(['other']);
     expect(await live(`?siteId=${siteId}`, mallory)).toEqual([]);
     const read = await api(server, mallory, 'GET', `/api/v1/visitors/${ana.visitorId}`);
     expect([read.status, codeOf(read)]).toEqual([404, 'not_found']);
