@@ -167,6 +167,79 @@ describe('the visitor profile', () => {
     expect(profile.preChat).toEqual({ department: null });
   });
 
+  it('names the department the pre-chat form picked', async () => {
+    const { visitorId } = await visitorOnPages(['https://shop.test/']);
+    const departmentId = randomUUID();
+    await server.parley.db
+      .insertInto('departments')
+      .values({
+        id: departmentId,
+        org_id: await orgId(),
+        name: 'Billing',
+        strategy: 'round_robin',
+        last_assigned_agent_id: null,
+        created_at: new Date().toISOString(),
+        deleted_at: null,
+      })
+      .execute();
+    await server.parley.db
+      .updateTable('visitors')
+      .set({ chosen_department_id: departmentId })
+      .where('id', '=', visitorId)
+      .execute();
+    const reply = await api<VisitorProfileReply>(
+      server,
+      owner,
+      'GET',
+      `/api/v1/visitors/${visitorId}`,
+    );
+    expect(reply.body.preChat).toEqual({ department: 'Billing' });
+  });
+
+  it('lists only the conversations the agent may see when agents do not see all', async () => {
+    const visitor = await visitorOnPages(['https://shop.test/']);
+    const conversationId = await chat(visitor);
+    const departmentId = randomUUID();
+    const db = server.parley.db;
+    await db
+      .insertInto('departments')
+      .values({
+        id: departmentId,
+        org_id: await orgId(),
+        name: 'Billing',
+        strategy: 'round_robin',
+        last_assigned_agent_id: null,
+        created_at: new Date().toISOString(),
+        deleted_at: null,
+      })
+      .execute();
+    await db
+      .updateTable('conversations')
+      .set({ department_id: departmentId, assignee_id: null })
+      .where('id', '=', conversationId)
+      .execute();
+    await db
+      .updateTable('organizations')
+      .set({ routing_settings: JSON.stringify({ agentsSeeAll: false }) })
+      .execute();
+    await createAgent(db, await orgId(), {
+      email: 'nadia@shop.test',
+      password: 'a long enough password',
+      role: 'agent',
+    });
+    const nadia = await login(server, {
+      email: 'nadia@shop.test',
+      password: 'a long enough password',
+    });
+
+    const path = `/api/v1/visitors/${visitor.visitorId}`;
+    const hers = await api<VisitorProfileReply>(server, nadia, 'GET', path);
+    expect(hers.status).toBe(200);
+    expect(hers.body.conversations).toEqual([]);
+    const owners = await api<VisitorProfileReply>(server, owner, 'GET', path);
+    expect(owners.body.conversations.map((c) => c.id)).toEqual([conversationId]);
+  });
+
   it('is there for a visitor who chatted without ever being tracked', async () => {
     const visitor = await createVisitor(server);
     const reply = await api<VisitorProfileReply>(
