@@ -244,6 +244,19 @@ describe('the visitor profile beside a conversation', () => {
       .executeTakeFirstOrThrow();
     expect(stored).toEqual({ email: 'bo@example.com', notes: 'Asked about the blue one.' });
 
+    // A colleague renames Bo: the profile follows the push.
+    const boId = (
+      await db
+        .selectFrom('visitors')
+        .select('id')
+        .where('name', '=', 'Bo Berg')
+        .executeTakeFirstOrThrow()
+    ).id;
+    await api(server, await login(server), 'PATCH', `/api/v1/visitors/${boId}`, {
+      name: 'Bo B. Berg',
+    });
+    await expect.poll(() => profile.innerText(), POLL).toContain('Bo B. Berg');
+
     await profile.getByRole('textbox', { name: 'Email' }).fill('not an email');
     await profile.getByRole('button', { name: 'Save visitor details' }).click();
     await expect

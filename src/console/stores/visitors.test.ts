@@ -90,10 +90,16 @@ describe('the live visitors store', () => {
     expect(fetchMock).toHaveBeenLastCalledWith({ chatting: 'no', page: 'SHOP.test' });
   });
 
-  it('ignores pushes while the page is closed', async () => {
+  it('ignores pushes while the page is closed, but for the visitor whose profile is open', () => {
     const store = useVisitorsStore();
+    store.follow('bo');
     store.receive(aVisitor('ana'));
+    store.receive(aVisitor('bo', { currentUrl: 'https://shop.test/cart' }));
     expect(store.list).toEqual([]);
+    expect(store.followed?.update?.currentUrl).toBe('https://shop.test/cart');
+    store.follow(null);
+    store.receive(aVisitor('bo'));
+    expect(store.followed).toBeNull();
   });
 
   it('matches country without regard to case, and a missing country matches no country filter', () => {

@@ -19,6 +19,8 @@ export const useVisitorsStore = defineStore('visitors', () => {
   const watching = ref(false);
   const loaded = ref(false);
   const list = computed(() => sortLive(byId.value));
+  /** The visitor whose profile is open beside a conversation, and its latest pushed row. */
+  const followed = ref<{ visitorId: string; update: LiveVisitor | null } | null>(null);
 
   let pushedDuringLoad: Pushed | null = null;
 
@@ -40,6 +42,8 @@ export const useVisitorsStore = defineStore('visitors', () => {
   }
 
   function receive(update: LiveVisitor): void {
+    if (followed.value?.visitorId === update.visitorId)
+      followed.value = { ...followed.value, update };
     if (!watching.value) return;
     pushedDuringLoad?.set(update.visitorId, update);
     byId.value = applyLiveUpdate(byId.value, update, filters.value);
@@ -67,7 +71,14 @@ export const useVisitorsStore = defineStore('visitors', () => {
     pushedDuringLoad = null;
   }
 
+  /** Keeps the latest push about one visitor (the profile beside a conversation), or none. */
+  function follow(visitorId: string | null): void {
+    followed.value = visitorId === null ? null : { visitorId, update: null };
+  }
+
   return {
+    followed,
+    follow,
     list,
     sites,
     filters,
