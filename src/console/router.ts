@@ -65,6 +65,11 @@ export const router = createRouter({
       ],
     },
     {
+      path: '/visitors',
+      name: 'visitors',
+      component: () => import('./views/VisitorsView.vue'),
+    },
+    {
       path: '/',
       component: () => import('./views/InboxView.vue'),
       children: [

@@ -3,6 +3,7 @@
  * event or a wrong payload is a compile error in server, widget and console alike.
  */
 import type { ErrorBody } from './errors';
+import type { LiveVisitor } from './visitor-schemas';
 import type { z } from 'zod';
 import type {
   Conversation,
@@ -33,7 +34,6 @@ import type { Transfer, transferAcceptPayload, transferRequestPayload } from './
 import type { QueuePosition } from './routing-schemas';
 import type { agentClaimPayload, visitorQueuePayload } from './queue-schemas';
 import type { Availability, offlineMessagePayload } from './offline-schemas';
-import type { LiveVisitor } from './visitor-schemas';
 import type {
   ColleagueActivity,
   agentViewingPayload,
@@ -164,9 +164,9 @@ export interface AgentServerEvents {
   whisper: (p: AgentNotice) => void;
   /** The visitor's unsent text (sneak peek); empty once cleared or sent. */
   draft: (p: { conversationId: string; text: string }) => void;
-  /** A visitor arrived or moved on one of the organization's sites (the live visitors view). */
+  /** A visitor arrived on a site, moved to another page, or started or ended chatting. */
   'visitors:update': (visitor: LiveVisitor) => void;
-  /** A visitor left the organization's sites. */
+  /** A visitor left every site of the organization (its visit ended). */
   'visitors:left': (p: { visitorId: string }) => void;
 }
 

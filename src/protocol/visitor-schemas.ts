@@ -4,6 +4,8 @@
  * this feature's payloads merge without touching the core's.
  */
 import { z } from 'zod';
+import { EMAIL_PATTERN, MAX_VISITOR_EMAIL, MAX_VISITOR_NAME } from './limits';
+import { plainText } from './schemas';
 
 /** Limits on what a browsing visitor may send; longer text is cut, not refused. */
 export const TRACKING_LIMITS = {
@@ -182,3 +184,58 @@ export const MAX_EVENTS_PER_REQUEST = 1000;
 export const trackBody = trackBatch.extend({
   events: z.array(z.unknown()).max(MAX_EVENTS_PER_REQUEST),
 });
+
+// ---------------------------------------------------------------------------------------------
+// Lane B (console): the live list's reply, the profile's pre-chat answers, agents' edits.
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * GET /api/v1/visitors/live's reply: at most LIVE_VISITORS_MAX rows, the latest seen first, and
+ * the organization's sites by name (for the site filter; every agent may read the names).
+ */
+export const liveVisitorsReply = z.object({
+  visitors: z.array(liveVisitor),
+  sites: z.array(z.object({ id: z.string(), name: z.string() })),
+});
+export type LiveVisitorsReply = z.infer<typeof liveVisitorsReply>;
+export const LIVE_VISITORS_MAX = 500;
+
+/** What the visitor answered in the widget's pre-chat form (name and email are the profile's). */
+export const preChatAnswers = z.object({
+  /** The department picked in the form, by name; null when none was offered or picked. */
+  department: z.string().nullable(),
+});
+
+/** GET /api/v1/visitors/:id's reply: the profile and the pre-chat form's answers. */
+export const visitorProfileReply = visitorProfile.extend({ preChat: preChatAnswers });
+export type VisitorProfileReply = z.infer<typeof visitorProfileReply>;
+
+/** Longest agents' notes about one visitor. */
+export const MAX_VISITOR_NOTES = 4000;
+
+/** PATCH /api/v1/visitors/:id — an agent corrects the name or email, or writes notes; '' clears. */
+export const visitorProfileChanges = z
+  .object({
+    name: plainText(MAX_VISITOR_NAME)
+      .transform((s) => s.trim())
+      .refine((s) => s.isWellFormed(), {
+        message: 'must be well-formed UTF-16 text',
+        params: { code: 'invalid_text' },
+      })
+      .optional(),
+    email: plainText(MAX_VISITOR_EMAIL)
+      .transform((s) => s.trim())
+      .refine((s) => s === '' || EMAIL_PATTERN.test(s), {
+        message: 'must be an email address',
+        params: { code: 'invalid_email' },
+      })
+      .optional(),
+    notes: plainText(MAX_VISITOR_NOTES)
+      .refine((s) => s.isWellFormed(), {
+        message: 'must be well-formed UTF-16 text',
+        params: { code: 'invalid_text' },
+      })
+      .optional(),
+  })
+  .strict();
+export type VisitorProfileChanges = z.infer<typeof visitorProfileChanges>;

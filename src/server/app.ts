@@ -74,6 +74,8 @@ import { ProfileService } from './modules/auth/profile.service';
 import { TwoFactor } from './modules/auth/two-factor';
 import { PasswordReset } from './modules/auth/password-reset';
 import { passwordResetModule } from './modules/auth/password-reset.module';
+import { VisitorProfilesRepository } from './modules/visitors/visitor-profiles.repository';
+import { VisitorProfilesService } from './modules/visitors/visitor-profiles.service';
 import { VisitorsRepository } from './modules/visitors/visitors.repository';
 import { VisitorsService } from './modules/visitors/visitors.service';
 import { agentRouteGuards } from './plugins/agent-auth';
@@ -246,7 +248,21 @@ export async function buildApp(
   });
   const sitesService = new SitesService(db, sites, writer, events);
   await http.register(authModule, { auth, cookie, origins, client });
-  await http.register(visitorsModule, { visitors, conversations, origins, client, guards });
+  const profiles = new VisitorProfilesService(
+    new VisitorProfilesRepository(db),
+    conversations.visibility,
+    writer,
+    events,
+    clock,
+  );
+  await http.register(visitorsModule, {
+    visitors,
+    profiles,
+    conversations,
+    origins,
+    client,
+    guards,
+  });
   const inbox = new InboxService(db, conversations, messages, events);
   await http.register(conversationsModule, { conversations, inbox, guards, realtime });
   await http.register(routingModule, { routing, guards, realtime });

@@ -91,6 +91,8 @@ export interface DomainEventMap {
   'session.ended': { tokenHash: string };
   /** Agents blocked a visitor (and maybe its address): its live connections must end. */
   'visitor.blocked': { orgId: string; visitorId: string; address: string | null };
+  /** An agent changed a visitor on a site now (its name, email): the live views redraw its row. */
+  'visitor.profile_changed': { orgId: string; visitor: LiveVisitor };
   /** A site's widget settings changed: its open widgets redraw. */
   'site.updated': { orgId: string; siteId: string; widget: WidgetSettings };
   /** A site was deleted: its widgets' connections end, and their next handshake is refused. */

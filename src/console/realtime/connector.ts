@@ -18,6 +18,7 @@ import { useMessagesStore } from '../stores/messages';
 import { usePresenceStore } from '../stores/presence';
 import { reportActivity } from './activity';
 import { useTransfersStore } from '../stores/transfers';
+import { useVisitorsStore } from '../stores/visitors';
 
 export type AgentSocket = Socket<AgentServerEvents, AgentClientEvents>;
 
@@ -64,6 +65,7 @@ export function connectRealtime(openConversation: (id: string) => void): void {
   const presence = usePresenceStore();
   const transfers = useTransfersStore();
   const inbox = useInboxStore();
+  const visitors = useVisitorsStore();
   const agentSocket: AgentSocket = io(AGENT_NAMESPACE, {
     withCredentials: true,
     transports: ['websocket', 'polling'],
@@ -82,6 +84,7 @@ export function connectRealtime(openConversation: (id: string) => void): void {
     transfers.refresh().catch(reportBackgroundFailure);
     transfers.loadTargets().catch(reportBackgroundFailure);
     inbox.load().catch(reportBackgroundFailure);
+    if (visitors.watching) visitors.load().catch(reportBackgroundFailure);
     const openId = conversations.selectedId;
     if (openId) messages.catchUp(openId).catch(reportBackgroundFailure);
   }
@@ -157,6 +160,8 @@ export function connectRealtime(openConversation: (id: string) => void): void {
   );
   agentSocket.on('colleague:activity', (activity) => inbox.report(activity));
   agentSocket.on('draft', ({ conversationId, text }) => inbox.setDraft(conversationId, text));
+  agentSocket.on('visitors:update', visitors.receive);
+  agentSocket.on('visitors:left', ({ visitorId }) => visitors.leave(visitorId));
 }
 
 /** Hangs up for a moment (signing out) without forgetting the connection. */

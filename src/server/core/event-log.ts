@@ -14,6 +14,8 @@ export type EventType =
   | 'message.appended'
   | 'visitor.blocked'
   | 'visitor.unblocked'
+  /** An agent changed a visitor's name, email or notes (`data`: which, never the values). */
+  | 'visitor.updated'
   | 'site.created'
   | 'site.updated'
   | 'site.deleted'

@@ -101,6 +101,10 @@ export function listenForAgents(events: DomainEvents, nsp: AgentNamespace): void
       .to(orgAgentsRoom(e.orgId))
       .emit('agent:presence', { agentId: e.agentId, presence: e.presence }),
   );
+  // Every agent of the organization watches who browses its sites.
+  events.on('visitor.profile_changed', (e) =>
+    nsp.to(orgAgentsRoom(e.orgId)).emit('visitors:update', e.visitor),
+  );
   // A transfer is for its targets (and who asked), not the whole organization.
   events.on('transfer.requested', (e) => {
     if (e.agentIds.length > 0)

@@ -1,0 +1,236 @@
+import { isoNow, type Clock } from '../../core/clock';
+import type { Actor } from '../../core/actor';
+import { logEvents } from '../../core/event-log';
+import { authorize } from '../../core/policy';
+import type { Writer } from '../../db/writer';
+import type { DomainEvents } from '../../domain-events';
+import { notFound } from '../../errors';
+import {
+  LIVE_VISITORS_MAX,
+  liveVisitor,
+  type DeviceInfo,
+  type LiveVisitor,
+  type LiveVisitorsQuery,
+  type LiveVisitorsReply,
+  type VisitorProfileChanges,
+  type VisitorProfileReply,
+} from '../../../protocol/visitor-schemas';
+import { preview } from '../conversations/presenters';
+import { mayView, type ConversationVisibility } from '../conversations/visibility';
+import {
+  VisitorProfilesRepository,
+  type LiveVisitorRow,
+  type OpenConversationRow,
+} from './visitor-profiles.repository';
+import { visitorPolicy } from './visitors.policy';
+
+/**
+ * A visitor is on the site while its visit was seen this recently: the loader's heartbeat comes
+ * every 30 s, so two missed beats and some slack. The sweep ends older visits; until it runs,
+ * this keeps them out of the live view.
+ */
+export const LIVE_WINDOW_MS = 75_000;
+/** Pages of one visit's trail, visits and conversations a profile shows. */
+const TRAIL_MAX = 200;
+const VISITS_MAX = 20;
+const CONVERSATIONS_MAX = 20;
+
+const DEVICES = new Set<string>(['desktop', 'mobile', 'tablet']);
+
+/** The live visitors view and the visitor profile beside a conversation, for agents. */
+export class VisitorProfilesService {
+  constructor(
+    private readonly repo: VisitorProfilesRepository,
+    private readonly visibility: ConversationVisibility,
+    private readonly writer: Writer,
+    private readonly events: DomainEvents,
+    private readonly clock: Clock,
+  ) {}
+
+  /**
+   * Everyone on the organization's sites now. Site and country are filtered by the store; the
+   * page substring and chatting here, on at most LIVE_VISITORS_MAX rows (the latest seen).
+   */
+  async live(actor: Actor, query: LiveVisitorsQuery): Promise<LiveVisitorsReply> {
+    authorize(visitorPolicy.read(actor), 'You may not see visitors');
+    const [visitors, sites] = await Promise.all([
+      this.liveVisitors(actor, query),
+      this.repo.siteNames(actor.orgId),
+    ]);
+    return { visitors, sites };
+  }
+
+  private async liveVisitors(actor: Actor, query: LiveVisitorsQuery): Promise<LiveVisitor[]> {
+    const rows = await this.repo.listLive(
+      actor.orgId,
+      this.liveCutoff(),
+      { siteId: query.siteId, country: query.country?.toUpperCase() },
+      LIVE_VISITORS_MAX,
+    );
+    const open = await this.openConversationsOf(
+      actor.orgId,
+      rows.map((r) => r.visitor_id),
+    );
+    const page = query.page?.toLowerCase();
+    return rows
+      .map((row) => toLiveVisitor(row, open.get(row.visitor_id)))
+      .filter((v) => page === undefined || (v.currentUrl ?? '').toLowerCase().includes(page))
+      .filter(
+        (v) =>
+          query.chatting === undefined ||
+          (v.conversationId !== null) === (query.chatting === 'yes'),
+      );
+  }
+
+  async profile(actor: Actor, visitorId: string): Promise<VisitorProfileReply> {
+    authorize(visitorPolicy.read(actor), 'You may not see visitors');
+    const { orgId } = actor;
+    const [row, details] = await Promise.all([
+      this.repo.findLive(orgId, visitorId),
+      this.repo.details(orgId, visitorId),
+    ]);
+    if (!row || !details) throw notFound('Visitor');
+    const [open, trail, visits, conversations, scope] = await Promise.all([
+      this.openConversationsOf(orgId, [visitorId]),
+      row.visit_id ? this.repo.trail(orgId, row.visit_id, TRAIL_MAX) : Promise.resolve([]),
+      this.repo.visits(orgId, visitorId, VISITS_MAX),
+      this.repo.conversations(orgId, visitorId, CONVERSATIONS_MAX),
+      this.visibility.scopeOf(actor),
+    ]);
+    const live = toLiveVisitor(row, open.get(visitorId));
+    return {
+      visitor: {
+        ...live,
+        online: row.ended_at === null && (row.visit_last_seen_at ?? '') > this.liveCutoff(),
+        firstSeenAt: row.visitor_created_at,
+        language: details.language,
+        timeZone: details.time_zone,
+        attributes: parseAttributes(details.attributes),
+        notes: details.notes ?? '',
+      },
+      trail: trail.map((p) => ({
+        url: p.url,
+        title: p.title,
+        viewedAt: p.viewed_at,
+        seconds: p.seconds,
+      })),
+      visits: visits.map((v) => ({
+        startedAt: v.started_at,
+        pages: v.page_count,
+        referrer: v.referrer,
+      })),
+      conversations: conversations
+        .filter((c) => mayView(scope, c))
+        .map((c) => ({
+          id: c.id,
+          status: c.status,
+          updatedAt: c.updated_at,
+          preview: preview(c.last_message_body ?? ''),
+        })),
+      preChat: { department: details.department_name },
+    };
+  }
+
+  /** An agent corrects the name or email, or writes notes; an empty text clears the field. */
+  async update(
+    actor: Actor,
+    visitorId: string,
+    changes: VisitorProfileChanges,
+  ): Promise<VisitorProfileReply> {
+    authorize(visitorPolicy.edit(actor), 'You may not change visitors');
+    if (!(await this.repo.details(actor.orgId, visitorId))) throw notFound('Visitor');
+    const stored = {
+      ...(changes.name === undefined ? {} : { name: changes.name || null }),
+      ...(changes.email === undefined ? {} : { email: changes.email || null }),
+      ...(changes.notes === undefined ? {} : { notes: changes.notes || null }),
+    };
+    if (Object.keys(stored).length > 0) {
+      await this.writer.write(async (trx) => {
+        await new VisitorProfilesRepository(trx).update(actor.orgId, visitorId, stored);
+        await logEvents(trx, [
+          {
+            type: 'visitor.updated',
+            orgId: actor.orgId,
+            actor,
+            visitorId,
+            data: { fields: Object.keys(stored).join(',') },
+            at: isoNow(this.clock),
+          },
+        ]);
+      });
+    }
+    const profile = await this.profile(actor, visitorId);
+    if (profile.visitor.online && (changes.name !== undefined || changes.email !== undefined)) {
+      // The live row is the profile's visitor without the profile's own fields.
+      const visitor = liveVisitor.parse(profile.visitor);
+      this.events.emit('visitor.profile_changed', { orgId: actor.orgId, visitor });
+    }
+    return profile;
+  }
+
+  private liveCutoff(): string {
+    return new Date(this.clock.now() - LIVE_WINDOW_MS).toISOString();
+  }
+
+  /** Each visitor's latest updated open conversation (a visitor may have several). */
+  private async openConversationsOf(
+    orgId: string,
+    visitorIds: string[],
+  ): Promise<Map<string, OpenConversationRow>> {
+    const latest = new Map<string, OpenConversationRow>();
+    for (const row of await this.repo.openConversations(orgId, visitorIds)) {
+      if (!latest.has(row.visitor_id)) latest.set(row.visitor_id, row);
+    }
+    return latest;
+  }
+}
+
+export function toLiveVisitor(
+  row: LiveVisitorRow,
+  open: OpenConversationRow | undefined,
+): LiveVisitor {
+  return {
+    visitorId: row.visitor_id,
+    siteId: row.site_id,
+    name: row.name,
+    email: row.email,
+    verified: row.external_id !== null,
+    currentUrl: row.current_url,
+    currentTitle: row.current_title,
+    referrer: row.referrer,
+    visitStartedAt: row.started_at ?? row.visitor_created_at,
+    lastSeenAt: row.visit_last_seen_at ?? row.visitor_last_seen_at,
+    pagesThisVisit: row.page_count ?? 0,
+    visitCount: row.visit_count,
+    country: row.country,
+    city: row.city,
+    device: deviceOf(row),
+    conversationId: open?.id ?? null,
+    assigneeName: open?.assignee_name ?? null,
+  };
+}
+
+function deviceOf(row: LiveVisitorRow): DeviceInfo {
+  return {
+    browser: row.browser,
+    os: row.os,
+    device:
+      row.device !== null && DEVICES.has(row.device) ? (row.device as DeviceInfo['device']) : null,
+  };
+}
+
+/** Custom attributes as stored (a JSON object); anything but string values is left out. */
+function parseAttributes(stored: string | null): Record<string, string> {
+  if (!stored) return {};
+  try {
+    const parsed: unknown = JSON.parse(stored);
+    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return {};
+    return Object.fromEntries(
+      Object.entries(parsed).filter(
+        (entry): entry is [string, string] => typeof entry[1] === 'string',
+      ),
+    );
+  } catch {
+    return {};
+  }
+}
