@@ -40,6 +40,7 @@ export const ERROR_CODES = [
   'department_name_taken',
   'already_assigned',
   'not_in_department',
+  'identity_unverified',
   'internal',
 ] as const;
 
@@ -89,5 +90,6 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
   department_name_taken: 409,
   already_assigned: 409,
   not_in_department: 403,
+  identity_unverified: 403,
   internal: 500,
 };

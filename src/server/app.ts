@@ -50,6 +50,9 @@ import { RefusedOriginsRepository } from './modules/sites/refused-origins.reposi
 import { RefusedOriginsService } from './modules/sites/refused-origins.service';
 import { SitesService } from './modules/sites/sites.service';
 import { visitorsModule } from './modules/visitors/visitors.module';
+import { identityModule } from './modules/identity/identity.module';
+import { IdentityRepository } from './modules/identity/identity.repository';
+import { IdentityService } from './modules/identity/identity.service';
 import { presenceModule } from './modules/presence/presence.module';
 import { PresenceService } from './modules/presence/presence.service';
 import { organizationModule } from './modules/organization/organization.module';
@@ -241,6 +244,14 @@ export async function buildApp(
   const sitesService = new SitesService(db, sites, writer, events);
   await http.register(authModule, { auth, cookie, origins, client });
   await http.register(visitorsModule, { visitors, conversations, origins, client, guards });
+  const identity = new IdentityService(
+    sites,
+    visitors,
+    new IdentityRepository(db),
+    writer,
+    (orgId, visitorId) => conversations.announceVisitorChange(orgId, visitorId),
+  );
+  await http.register(identityModule, { identity, origins, client, guards });
   const inbox = new InboxService(db, conversations, messages, events);
   await http.register(conversationsModule, { conversations, inbox, guards, realtime });
   await http.register(routingModule, { routing, guards, realtime });

@@ -469,6 +469,7 @@ const en = {
     department_name_taken: 'Another department already has this name.',
     already_assigned: 'Someone else has this conversation already.',
     not_in_department: 'This conversation belongs to a department you are not in.',
+    identity_unverified: 'This site accepts verified identities only.',
     internal: 'Something went wrong on the server.',
     network: 'The server cannot be reached. Check your connection.',
     timeout: 'The server did not answer in time.',

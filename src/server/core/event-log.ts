@@ -14,6 +14,10 @@ export type EventType =
   | 'message.appended'
   | 'visitor.blocked'
   | 'visitor.unblocked'
+  /** A verified identify (`data`: verified, linked to another visitor, conversations moved). */
+  | 'visitor.identified'
+  /** An identity secret was made or rotated, or "Require verified identity" changed. */
+  | 'site.identity_changed'
   | 'site.created'
   | 'site.updated'
   | 'site.deleted'
