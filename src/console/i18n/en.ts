@@ -286,6 +286,22 @@ const en = {
     deleteConfirm: 'Delete',
     saveFailed: 'Not saved. {reason}',
   },
+  identity: {
+    title: 'Identity verification',
+    hint: 'Your backend signs each signed-in user’s id with this secret (HMAC-SHA256) and passes the hash to Parley.identify. A right hash links the user’s chats on every device; without it the id is shown as unverified.',
+    noSecret: 'No identity secret yet.',
+    create: 'Create identity secret',
+    rotate: 'Rotate identity secret',
+    secret: 'Identity secret',
+    shownOnce:
+      'Copy it to your backend now: it is shown only this once. Rotating makes a new one; hashes made with the old one stop verifying.',
+    secretMade: 'New identity secret made.',
+    required: 'Require verified identity',
+    requiredHint: 'Identify calls without a right hash are refused instead of kept as unverified.',
+    requiredOn: 'Verified identity is now required.',
+    requiredOff: 'Unverified identities are accepted, shown as unverified.',
+    failed: 'Not saved. {reason}',
+  },
   team: {
     title: 'Team',
     members: 'Members',
