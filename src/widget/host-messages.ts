@@ -13,11 +13,29 @@ export type FrameMessage =
   /** Agent messages the visitor has not seen, for a badge on the launcher while the chat is closed. */
   | { type: 'parley:unread'; count: number }
   /** The site's widget settings changed while the chat was open: the launcher redraws. */
-  | { type: 'parley:look'; look: LauncherLook };
+  | { type: 'parley:look'; look: LauncherLook }
+  /** A message arrived in the chat (sent by the visitor or to it), for `Parley.on('message')`. */
+  | { type: 'parley:message'; message: PublicMessage };
+
+/** A chat message as the host page's `Parley.on('message', fn)` sees it. */
+export interface PublicMessage {
+  author: 'visitor' | 'agent' | 'bot' | 'system';
+  /** The author's display name; null for the visitor and when the server did not say. */
+  name: string | null;
+  body: string;
+  at: string;
+}
 
 /** Loader → frame, posted with the Parley origin as target origin. */
 export type HostMessage =
-  | { type: 'parley:init'; siteKey: string }
+  | {
+      type: 'parley:init';
+      siteKey: string;
+      /** The language the host page chose with `Parley.setLanguage`, if it did. */
+      language?: string;
+    }
+  /** `Parley.setLanguage(code)` after the frame loaded. */
+  | { type: 'parley:language'; language: string }
   /**
    * Whether the panel is shown: the frame reports messages as read only while it is. `focus` is
    * set when the visitor opened it just now, and only then does the frame move focus into the
@@ -31,16 +49,32 @@ export function isFrameMessage(data: unknown): data is FrameMessage {
     data.type === 'parley:ready' ||
     data.type === 'parley:close' ||
     (data.type === 'parley:unread' && typeof data.count === 'number') ||
-    (data.type === 'parley:look' && isLauncherLook(data.look))
+    (data.type === 'parley:look' && isLauncherLook(data.look)) ||
+    (data.type === 'parley:message' && isPublicMessage(data.message))
   );
 }
 
 export function isHostMessage(data: unknown): data is HostMessage {
   if (!isRecord(data)) return false;
   return (
-    (data.type === 'parley:init' && typeof data.siteKey === 'string') ||
+    (data.type === 'parley:init' &&
+      typeof data.siteKey === 'string' &&
+      (data.language === undefined || typeof data.language === 'string')) ||
+    (data.type === 'parley:language' && typeof data.language === 'string') ||
     (data.type === 'parley:visibility' &&
       typeof data.open === 'boolean' &&
       (data.focus === undefined || typeof data.focus === 'boolean'))
+  );
+}
+
+const AUTHORS: readonly unknown[] = ['visitor', 'agent', 'bot', 'system'];
+
+function isPublicMessage(value: unknown): value is PublicMessage {
+  return (
+    isRecord(value) &&
+    AUTHORS.includes(value.author) &&
+    (value.name === null || typeof value.name === 'string') &&
+    typeof value.body === 'string' &&
+    typeof value.at === 'string'
   );
 }

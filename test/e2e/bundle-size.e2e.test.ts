@@ -25,9 +25,10 @@ function assetsOf(dir: string, extension: string): string[] {
 
 describe('bundle size budgets (gzip)', () => {
   // 2.5 KiB until the loader took the site's look (colour, side, offsets, label) and the embed
-  // check that explains a refused origin in the page's console: 2.7 KiB with both.
-  it('keeps the loader under 3 KiB', () => {
-    expect(gzippedKiB([path.join(DIST, 'loader', 'widget.js')])).toBeLessThan(3);
+  // check that explains a refused origin in the page's console: 2.7 KiB with both. The
+  // `window.Parley` API (identify, open, close, setLanguage, on) made it 3.6 KiB.
+  it('keeps the loader under 4 KiB', () => {
+    expect(gzippedKiB([path.join(DIST, 'loader', 'widget.js')])).toBeLessThan(4);
   });
 
   it('keeps the chat frame under 25 KiB of script and 3 KiB of CSS', () => {

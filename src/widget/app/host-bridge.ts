@@ -1,4 +1,4 @@
-import { isHostMessage, type FrameMessage } from '../host-messages';
+import { isHostMessage, type FrameMessage, type PublicMessage } from '../host-messages';
 import type { LauncherLook } from '../launcher-look';
 
 interface HostBridge {
@@ -7,6 +7,9 @@ interface HostBridge {
   close(): void;
   reportUnread(count: number): void;
   reportLook(look: LauncherLook): void;
+  reportMessage(message: PublicMessage): void;
+  /** The language the host page chose with `Parley.setLanguage`; null until it does. */
+  language(): string | null;
 }
 
 /**
@@ -19,6 +22,7 @@ export function connectToHost(
 ): HostBridge {
   const host = window.parent;
   let origin: string | null = null;
+  let language: string | null = null;
   let resolveOrigin: (origin: string) => void = () => undefined;
   const pageOrigin = new Promise<string>((resolve) => (resolveOrigin = resolve));
 
@@ -28,8 +32,13 @@ export function connectToHost(
     if (message.type === 'parley:init') {
       if (origin !== null || message.siteKey !== siteKey) return;
       origin = event.origin;
+      language = message.language ?? null;
       resolveOrigin(origin);
-    } else if (event.origin === origin) {
+    } else if (event.origin !== origin) {
+      return;
+    } else if (message.type === 'parley:language') {
+      language = message.language;
+    } else {
       onVisibility(message.open, message.focus === true);
     }
   });
@@ -43,5 +52,7 @@ export function connectToHost(
     close: () => post({ type: 'parley:close' }),
     reportUnread: (count) => post({ type: 'parley:unread', count }),
     reportLook: (look) => post({ type: 'parley:look', look }),
+    reportMessage: (message) => post({ type: 'parley:message', message }),
+    language: () => language,
   };
 }

@@ -1,4 +1,4 @@
-import { isFrameMessage, type HostMessage } from '../host-messages';
+import { isFrameMessage, type HostMessage, type PublicMessage } from '../host-messages';
 import { t } from '../i18n/launcher';
 import { ICON_CHAT, ICON_CLOSE, createIcon } from '../icons';
 import { isLauncherLook, type LauncherLook } from '../launcher-look';
@@ -10,7 +10,29 @@ import { rememberOpen, wasOpen } from './open-state';
  * `parleyOrigin` is where the frame lives; it is the only origin the loader talks to. `settings`
  * are the site's widget settings as the embed check returned them, if it could.
  */
-export function mountLauncher(siteKey: string, parleyOrigin: string, settings?: unknown): void {
+/** What the launcher tells the page's `Parley.on` listeners (see public-api.ts). */
+export interface LauncherEvents {
+  open(): void;
+  close(): void;
+  unread(count: number): void;
+  message(message: PublicMessage): void;
+}
+
+/** What `window.Parley` drives. */
+export interface LauncherControl {
+  setOpen(open: boolean): void;
+  /** Kept for the frame's `parley:init`, and passed on at once when it is loaded. */
+  setLanguage(language: string): void;
+  /** The visitor's identity changed: a loaded frame starts again, to connect as the new one. */
+  restartFrame(): void;
+}
+
+export function mountLauncher(
+  siteKey: string,
+  parleyOrigin: string,
+  settings?: unknown,
+  events?: LauncherEvents,
+): LauncherControl {
   const host = document.createElement('parley-widget');
   const root = host.attachShadow({ mode: 'open' });
   // A constructed sheet is not subject to the host page's CSP `style-src`, unlike a <style>.
@@ -37,6 +59,7 @@ export function mountLauncher(siteKey: string, parleyOrigin: string, settings?: 
   let focusChat = false;
   let unread = 0;
   let look: LauncherLook | undefined;
+  let language: string | undefined;
 
   // Until the frame said it is ready its window may still be about:blank, which would refuse it.
   const post = (message: HostMessage): void => {
@@ -69,6 +92,7 @@ export function mountLauncher(siteKey: string, parleyOrigin: string, settings?: 
 
   /** `byVisitor`: opened or closed by the visitor's click or key, which moves focus with it. */
   const setOpen = (next: boolean, byVisitor: boolean): void => {
+    if (next !== open) (next ? events?.open : events?.close)?.();
     open = next;
     focusChat = open && byVisitor;
     if (!frame) {
@@ -97,14 +121,17 @@ export function mountLauncher(siteKey: string, parleyOrigin: string, settings?: 
     if (!isFrameMessage(message)) return;
     if (message.type === 'parley:ready') {
       frameReady = true;
-      post({ type: 'parley:init', siteKey });
+      post({ type: 'parley:init', siteKey, ...(language ? { language } : {}) });
       showVisibility();
     } else if (message.type === 'parley:close') {
       setOpen(false, true);
     } else if (message.type === 'parley:look') {
       applyLook(message.look);
+    } else if (message.type === 'parley:message') {
+      events?.message(message.message);
     } else {
       unread = message.count;
+      events?.unread(unread);
       render();
     }
   });
@@ -136,4 +163,19 @@ export function mountLauncher(siteKey: string, parleyOrigin: string, settings?: 
   new MutationObserver(attach).observe(document.documentElement, { childList: true });
   attach();
   if (wasOpen(siteKey)) setOpen(true, false);
+
+  return {
+    setOpen: (next) => setOpen(next, false),
+    setLanguage: (next) => {
+      language = next;
+      post({ type: 'parley:language', language });
+    },
+    restartFrame: () => {
+      if (!frame) return;
+      frame.remove();
+      frame = undefined;
+      frameReady = false;
+      if (open) setOpen(true, false);
+    },
+  };
 }

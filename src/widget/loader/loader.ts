@@ -5,6 +5,8 @@
  */
 import { embedCheck } from './embed-check';
 import { mountLauncher } from './launcher';
+import { createPublicApi, installPublicApi } from './public-api';
+import { hostVisitorStore } from './visitor-store';
 
 function findEmbedScript(): HTMLScriptElement | null {
   const current = document.currentScript;
@@ -30,7 +32,10 @@ const siteKey = script?.dataset.site;
 if (script && siteKey && !window.parleyLoaded) {
   window.parleyLoaded = true;
   const parleyOrigin = new URL(script.src).origin;
+  const identity = hostVisitorStore(siteKey, parleyOrigin);
+  const publicApi = createPublicApi({ siteKey, parleyOrigin, identity });
+  installPublicApi(publicApi.api);
   void embedCheck(siteKey, parleyOrigin).then(({ allowed, widget }) => {
-    if (allowed) mountLauncher(siteKey, parleyOrigin, widget);
+    if (allowed) publicApi.attach(mountLauncher(siteKey, parleyOrigin, widget, publicApi.events));
   });
 }

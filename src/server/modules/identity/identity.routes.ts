@@ -8,6 +8,7 @@ import {
   updateSiteIdentityBody,
 } from '../../../protocol/visitor-schemas';
 import type { ClientResolver } from '../../http/client-address';
+import { allowWidgetCors } from '../../http/widget-cors';
 import type { OriginPolicy } from '../../http/origin-policy';
 import { refusals, type TypedApp } from '../../http/typed-routes';
 import { agentOf, type AgentRouteGuards } from '../../plugins/agent-auth';
@@ -26,6 +27,8 @@ const tags = ['sites'];
 
 export function identityRoutes(app: TypedApp, deps: IdentityRouteDeps): void {
   const { identity, origins, client, guards } = deps;
+  // The loader makes the visitor and identifies it from the host page (issue 11).
+  allowWidgetCors(app, ['/api/v1/widget/identify', '/api/v1/widget/visitors']);
 
   app.post(
     '/api/v1/widget/identify',
