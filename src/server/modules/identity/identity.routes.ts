@@ -40,8 +40,9 @@ export function identityRoutes(app: TypedApp, deps: IdentityRouteDeps): void {
         body: identifyBody,
         response: { 200: identifyReply, ...refusals },
       },
-      // A page identifies once per load; more than this from one address is someone guessing.
-      config: { rateLimit: { max: 20, timeWindow: '1 minute' } },
+      // A page identifies once per load; an office behind one address loads many. Guessing gains
+      // nothing (the hash is 256 bits): this bounds the writes one address can cause.
+      config: { rateLimit: { max: 60, timeWindow: '1 minute' } },
     },
     async (request) => {
       const origin = request.headers.origin;

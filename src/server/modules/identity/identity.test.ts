@@ -247,6 +247,24 @@ describe('identify: a wrong or missing hash never reaches the verified user', ()
     expect([forged.status, forged.body.error?.code]).toEqual([401, 'unauthorized']);
   });
 
+  it("a shared browser: another verified user signing in there gets their own history, not the first one's", async () => {
+    const other = await createVisitor(server);
+    const theirs = await say(other, 'the other user wrote this');
+    await identify(other, { id: 'other-user', hash: hmac(secret, 'other-user') });
+    const switched = await identify(verified, {
+      id: 'other-user',
+      hash: hmac(secret, 'other-user'),
+    });
+    expect(switched.body).toMatchObject({ visitorId: other.visitorId, verified: true });
+    const socket = await widget(keep(verified, switched.body));
+    expect((await sync(socket, theirs.conversationId)).ok).toBe(true);
+    const read = await sync(socket, secretMessage.conversationId);
+    expect(read.ok ? 'read' : read.error.code).toBe('not_found');
+    // And the first user's conversation stayed theirs.
+    const owner = await widget(verified);
+    expect((await sync(owner, secretMessage.conversationId)).ok).toBe(true);
+  });
+
   it('a shared browser: another person identifying there gets a fresh visitor, not the history', async () => {
     const someone = await identify(verified, { id: 'someone-else' });
     expect(someone.body.visitorId).not.toBe(verified.visitorId);
