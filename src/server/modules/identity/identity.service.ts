@@ -100,16 +100,18 @@ export class IdentityService {
     externalId: string,
     profile: ProfileChanges,
   ): Promise<IdentifyReply> {
-    if (current.external_id === externalId) {
-      await this.identities.updateProfile(current, profile);
-      return { visitorId: current.id, token: null, verified: true };
-    }
     const at = now();
     const result = await this.writer.write(async (trx) => {
       const repo = this.identities.withTransaction(trx);
       const canonical = await repo.canonical(visitor.siteId, externalId);
-      // An anonymous visitor brings its conversations along; another verified user's stay theirs.
-      const anonymous = current.external_id === null;
+      if (canonical?.id === current.id) {
+        await repo.updateProfile(current, profile);
+        return { reply: { visitorId: current.id, token: null }, moved: 0 };
+      }
+      // An anonymous visitor brings its conversations along, and so does one verified as the same
+      // user by a second device at the same moment (the first made stays the one); another
+      // verified user's conversations stay theirs.
+      const anonymous = current.external_id === null || current.external_id === externalId;
       if (!canonical && anonymous) {
         await repo.updateProfile(current, { ...profile, externalId, claimedId: null });
         await logIdentified(trx, visitor, current.id, { linked: false, moved: 0 }, at);

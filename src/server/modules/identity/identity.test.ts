@@ -158,6 +158,30 @@ describe('identify: the right hash links devices', () => {
     expect(laptopHistory.ok).toBe(true);
   });
 
+  it('two devices verified as one user at the same moment end up as one visitor', async () => {
+    const [phone, laptop] = [await createVisitor(server), await createVisitor(server)];
+    const fromLaptop = await say(laptop, 'written on the laptop');
+    // What a race leaves: both made themselves the user before either saw the other.
+    await server.parley.db
+      .updateTable('visitors')
+      .set({ external_id: 'raced' })
+      .where('id', 'in', [phone.visitorId, laptop.visitorId])
+      .execute();
+    const [first, second] = [phone, laptop].sort((a, b) => (a.visitorId < b.visitorId ? -1 : 1));
+    const firstMade = await server.parley.db
+      .selectFrom('visitors')
+      .select(['id', 'created_at'])
+      .where('external_id', '=', 'raced')
+      .orderBy('created_at')
+      .orderBy('id')
+      .executeTakeFirstOrThrow();
+    const later = firstMade.id === first!.visitorId ? second! : first!;
+    const reply = await identify(later, { id: 'raced', hash: hmac(secret, 'raced') });
+    expect(reply.body).toMatchObject({ visitorId: firstMade.id, verified: true });
+    const linked = await widget(keep(later, reply.body));
+    expect((await sync(linked, fromLaptop.conversationId)).ok).toBe(true);
+  });
+
   it('an id verified for the first time stays on the same visitor; name and attributes are kept', async () => {
     const visitor = await createVisitor(server);
     const reply = await identify(visitor, { id: 'first', hash: hmac(secret, 'first'), name: 'Bo' });
