@@ -41,6 +41,7 @@ export const ERROR_CODES = [
   'already_assigned',
   'not_in_department',
   'bot_dropped',
+  'identity_unverified',
   'internal',
 ] as const;
 
@@ -91,5 +92,6 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
   already_assigned: 409,
   not_in_department: 403,
   bot_dropped: 403,
+  identity_unverified: 403,
   internal: 500,
 };

@@ -239,3 +239,72 @@ export const visitorProfileChanges = z
   })
   .strict();
 export type VisitorProfileChanges = z.infer<typeof visitorProfileChanges>;
+// ---------------------------------------------------------------------------------------------
+// Identity verification and the JavaScript API (lane C)
+// ---------------------------------------------------------------------------------------------
+
+const noNul = (s: string) => !s.includes('\u0000');
+const identityText = (max: number) => z.string().max(max).refine(noNul, 'must not contain NUL');
+
+export const IDENTITY_LIMITS = {
+  /** The customer's user id. */
+  id: 256,
+  name: 100,
+  email: 254,
+  attributes: 50,
+  attributeKey: 64,
+  attributeValue: 512,
+} as const;
+
+/**
+ * POST /api/v1/widget/identify — `Parley.identify(...)` from the host page. `hash` is the hex
+ * HMAC-SHA256 of `id` under the site's identity secret, computed by the customer's backend.
+ */
+export const identifyBody = z.object({
+  siteKey: identityText(64).min(1),
+  visitorId: identityText(64).min(1),
+  token: identityText(256).min(1),
+  id: identityText(IDENTITY_LIMITS.id).min(1),
+  name: identityText(IDENTITY_LIMITS.name).optional(),
+  email: identityText(IDENTITY_LIMITS.email).optional(),
+  attributes: z
+    .record(
+      identityText(IDENTITY_LIMITS.attributeKey),
+      identityText(IDENTITY_LIMITS.attributeValue),
+    )
+    .refine((a) => Object.keys(a).length <= IDENTITY_LIMITS.attributes, {
+      message: `at most ${IDENTITY_LIMITS.attributes} attributes`,
+    })
+    .optional(),
+  hash: identityText(128).optional(),
+  pageOrigin: z.string().max(512).optional(),
+});
+export type IdentifyBody = z.infer<typeof identifyBody>;
+
+/**
+ * The identity the loader keeps from now on. `token` is null when the visitor stays the same one;
+ * otherwise the loader replaces its stored identity (the verified user's visitor, or a fresh one).
+ */
+export const identifyReply = z.object({
+  visitorId: z.string(),
+  token: z.string().nullable(),
+  verified: z.boolean(),
+});
+export type IdentifyReply = z.infer<typeof identifyReply>;
+
+/** Settings → Sites: whether a site has an identity secret, and whether identify must prove it. */
+export const siteIdentitySettings = z.object({
+  /** When the secret was made or last rotated; null: none yet. */
+  secretCreatedAt: z.string().nullable(),
+  required: z.boolean(),
+});
+export type SiteIdentitySettings = z.infer<typeof siteIdentitySettings>;
+
+export const updateSiteIdentityBody = z.object({ required: z.boolean() });
+
+/** The new secret: shown once, never again (only the owner's copy exists afterwards). */
+export const identitySecretReply = z.object({
+  secret: z.string(),
+  identity: siteIdentitySettings,
+});
+export type IdentitySecretReply = z.infer<typeof identitySecretReply>;

@@ -56,6 +56,9 @@ import { TrackingRepository } from './modules/tracking/tracking.repository';
 import { TrackingService } from './modules/tracking/tracking.service';
 import { IpLocator } from './modules/tracking/enrichment';
 import { noInvitations } from './modules/invitations/invitation-source';
+import { identityModule } from './modules/identity/identity.module';
+import { IdentityRepository } from './modules/identity/identity.repository';
+import { IdentityService } from './modules/identity/identity.service';
 import { presenceModule } from './modules/presence/presence.module';
 import { PresenceService } from './modules/presence/presence.service';
 import { organizationModule } from './modules/organization/organization.module';
@@ -263,6 +266,14 @@ export async function buildApp(
     client,
     guards,
   });
+  const identity = new IdentityService(
+    sites,
+    visitors,
+    new IdentityRepository(db),
+    writer,
+    (orgId, visitorId) => conversations.announceVisitorChange(orgId, visitorId),
+  );
+  await http.register(identityModule, { identity, origins, client, guards });
   const inbox = new InboxService(db, conversations, messages, events);
   await http.register(conversationsModule, { conversations, inbox, guards, realtime });
   await http.register(routingModule, { routing, guards, realtime });

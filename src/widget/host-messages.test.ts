@@ -15,6 +15,13 @@ describe('isHostMessage', () => {
     expect(isHostMessage({ type: 'parley:init' })).toBe(false);
     expect(isHostMessage('parley:init')).toBe(false);
   });
+
+  it('carries the language Parley.setLanguage chose, at init and later', () => {
+    expect(isHostMessage({ type: 'parley:init', siteKey: 'k', language: 'de' })).toBe(true);
+    expect(isHostMessage({ type: 'parley:init', siteKey: 'k', language: 7 })).toBe(false);
+    expect(isHostMessage({ type: 'parley:language', language: 'pt-BR' })).toBe(true);
+    expect(isHostMessage({ type: 'parley:language' })).toBe(false);
+  });
 });
 
 describe('isFrameMessage', () => {
@@ -22,5 +29,19 @@ describe('isFrameMessage', () => {
     expect(isFrameMessage({ type: 'parley:unread', count: 2 })).toBe(true);
     expect(isFrameMessage({ type: 'parley:unread', count: '2' })).toBe(false);
     expect(isFrameMessage({ type: 'parley:visibility', open: true })).toBe(false);
+  });
+
+  it('accepts a chat message for Parley.on, and only a well-formed one', () => {
+    const message = { author: 'agent', name: 'Bo', body: 'Hi', at: '2026-01-01T00:00:00.000Z' };
+    expect(isFrameMessage({ type: 'parley:message', message })).toBe(true);
+    expect(isFrameMessage({ type: 'parley:message', message: { ...message, name: null } })).toBe(
+      true,
+    );
+    expect(
+      isFrameMessage({ type: 'parley:message', message: { ...message, author: 'admin' } }),
+    ).toBe(false);
+    expect(isFrameMessage({ type: 'parley:message', message: { ...message, body: 1 } })).toBe(
+      false,
+    );
   });
 });

@@ -15,7 +15,9 @@ export type FrameMessage =
   /** The site's widget settings changed while the chat was open: the launcher redraws. */
   | { type: 'parley:look'; look: LauncherLook }
   /** The frame made or replaced the visitor's identity: the loader keeps it (host storage). */
-  | { type: 'parley:identity'; identity: HandedIdentity };
+  | { type: 'parley:identity'; identity: HandedIdentity }
+  /** A message arrived in the chat (sent by the visitor or to it), for `Parley.on('message')`. */
+  | { type: 'parley:message'; message: PublicMessage };
 
 /** The visitor's credential as the loader and the frame hand it to each other. */
 export interface HandedIdentity {
@@ -23,10 +25,27 @@ export interface HandedIdentity {
   token: string;
 }
 
+/** A chat message as the host page's `Parley.on('message', fn)` sees it. */
+export interface PublicMessage {
+  author: 'visitor' | 'agent' | 'bot' | 'system';
+  /** The author's display name; null for the visitor and when the server did not say. */
+  name: string | null;
+  body: string;
+  at: string;
+}
+
 /** Loader → frame, posted with the Parley origin as target origin. */
 export type HostMessage =
-  /** `identity`: the visitor the loader keeps for this site, which the frame then uses. */
-  | { type: 'parley:init'; siteKey: string; identity?: HandedIdentity }
+  | {
+      type: 'parley:init';
+      siteKey: string;
+      /** The visitor the loader keeps for this site, which the frame then uses. */
+      identity?: HandedIdentity;
+      /** The language the host page chose with `Parley.setLanguage`, if it did. */
+      language?: string;
+    }
+  /** `Parley.setLanguage(code)` after the frame loaded. */
+  | { type: 'parley:language'; language: string }
   /**
    * Whether the panel is shown: the frame reports messages as read only while it is. `focus` is
    * set when the visitor opened it just now, and only then does the frame move focus into the
@@ -41,7 +60,8 @@ export function isFrameMessage(data: unknown): data is FrameMessage {
     data.type === 'parley:close' ||
     (data.type === 'parley:unread' && typeof data.count === 'number') ||
     (data.type === 'parley:look' && isLauncherLook(data.look)) ||
-    (data.type === 'parley:identity' && isHandedIdentity(data.identity))
+    (data.type === 'parley:identity' && isHandedIdentity(data.identity)) ||
+    (data.type === 'parley:message' && isPublicMessage(data.message))
   );
 }
 
@@ -50,7 +70,9 @@ export function isHostMessage(data: unknown): data is HostMessage {
   return (
     (data.type === 'parley:init' &&
       typeof data.siteKey === 'string' &&
-      (data.identity === undefined || isHandedIdentity(data.identity))) ||
+      (data.identity === undefined || isHandedIdentity(data.identity)) &&
+      (data.language === undefined || typeof data.language === 'string')) ||
+    (data.type === 'parley:language' && typeof data.language === 'string') ||
     (data.type === 'parley:visibility' &&
       typeof data.open === 'boolean' &&
       (data.focus === undefined || typeof data.focus === 'boolean'))
@@ -64,5 +86,17 @@ export function isHandedIdentity(value: unknown): value is HandedIdentity {
     typeof value.token === 'string' &&
     value.token.length > 0 &&
     value.token.length <= 128
+  );
+}
+
+const AUTHORS: readonly unknown[] = ['visitor', 'agent', 'bot', 'system'];
+
+function isPublicMessage(value: unknown): value is PublicMessage {
+  return (
+    isRecord(value) &&
+    AUTHORS.includes(value.author) &&
+    (value.name === null || typeof value.name === 'string') &&
+    typeof value.body === 'string' &&
+    typeof value.at === 'string'
   );
 }

@@ -27,7 +27,8 @@ describe('bundle size budgets (gzip)', () => {
   // 2.5 KiB until the loader took the site's look (colour, side, offsets, label) and the embed
   // check that explains a refused origin in the page's console: 2.7 KiB with both. Tracking
   // (page views, SPA navigation, time on page, consent, the identity the loader now keeps) made
-  // it 3.9 KiB; the JavaScript API and the invitation bubble come on top.
+  // it 3.9 KiB; the JavaScript API (identify, open, close, setLanguage, on) and the invitation
+  // card come on top.
   it('keeps the loader under 6 KiB', () => {
     expect(gzippedKiB([path.join(DIST, 'loader', 'widget.js')])).toBeLessThan(6);
   });

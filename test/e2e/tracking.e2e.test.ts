@@ -168,14 +168,14 @@ describe('tracking on the host page', () => {
     const before = await db.selectFrom('visitors').select('id').execute();
     const page = await newPage();
     await page.goto(`${shopUrl}/shoes`);
-    await page.waitForFunction(() => window.parleyTracker !== undefined);
+    await page.waitForFunction(() => typeof window.Parley?.track === 'function');
     await page.getByRole('button', { name: 'Red' }).click();
-    await page.evaluate(() => window.parleyTracker!.track('before_consent'));
+    await page.evaluate(() => window.Parley?.track?.('before_consent'));
     await page.clock.runFor(31_000);
     // Not even an identity: nothing was made, stored or sent.
     expect(await visitorIdOf(page)).toBeNull();
 
-    await page.evaluate(() => window.parleyTracker!.consent(true));
+    await page.evaluate(() => window.Parley?.consent?.(true));
     const visitorId = await until(
       () => visitorIdOf(page),
       (id) => id !== null,

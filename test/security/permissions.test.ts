@@ -210,6 +210,25 @@ const REST: RestCase[] = [
     expect: byRole(200, 404, 403),
   },
   {
+    method: 'GET',
+    url: '/api/v1/sites/:id/identity',
+    path: (f) => `/api/v1/sites/${f.siteId}/identity`,
+    expect: byRole(200, 404, 403),
+  },
+  {
+    method: 'POST',
+    url: '/api/v1/sites/:id/identity/secret',
+    path: (f) => `/api/v1/sites/${f.siteId}/identity/secret`,
+    expect: byRole(201, 404, 403),
+  },
+  {
+    method: 'PATCH',
+    url: '/api/v1/sites/:id/identity',
+    path: (f) => `/api/v1/sites/${f.siteId}/identity`,
+    body: () => ({ required: false }),
+    expect: byRole(200, 404, 403),
+  },
+  {
     method: 'POST',
     url: '/api/v1/sites',
     path: () => '/api/v1/sites',
@@ -416,13 +435,14 @@ const REST: RestCase[] = [
 ];
 
 /**
- * Routes anyone may call, whoever they are: sign-in, sign-out, the widget's new visitor and the
- * loader's "may I embed here?".
+ * Routes anyone may call, whoever they are: sign-in, sign-out, the widget's new visitor, its
+ * identify (the visitor token decides) and the loader's "may I embed here?".
  */
 const PUBLIC = [
   'POST /api/v1/auth/login',
   'POST /api/v1/auth/logout',
   'POST /api/v1/widget/visitors',
+  'POST /api/v1/widget/identify',
   'GET /api/v1/widget/config',
   'GET /api/v1/widget/sites/:key/config',
   'POST /api/v1/invites/lookup',

@@ -1,4 +1,5 @@
 import type { RefusedOrigin } from '../../protocol/embedding';
+import type { IdentitySecretReply, SiteIdentitySettings } from '../../protocol/visitor-schemas';
 import { requestJson } from './http';
 
 /** Origins the site's widget was refused on lately, newest first. */
@@ -12,4 +13,27 @@ export async function allowOrigin(siteId: string, origin: string): Promise<strin
   const path = `/api/v1/sites/${encodeURIComponent(siteId)}/allowed-origins`;
   const reply = await requestJson<{ allowedOrigins: string[] }>('POST', path, { body: { origin } });
   return reply.allowedOrigins;
+}
+
+/** Whether the site has an identity secret, and whether identify must prove it. */
+export async function fetchSiteIdentity(siteId: string): Promise<SiteIdentitySettings> {
+  const path = `/api/v1/sites/${encodeURIComponent(siteId)}/identity`;
+  return (await requestJson<{ identity: SiteIdentitySettings }>('GET', path)).identity;
+}
+
+/** Makes or rotates the site's identity secret: the reply is the only time it is shown. */
+export async function rotateIdentitySecret(siteId: string): Promise<IdentitySecretReply> {
+  const path = `/api/v1/sites/${encodeURIComponent(siteId)}/identity/secret`;
+  return requestJson<IdentitySecretReply>('POST', path);
+}
+
+export async function setIdentityRequired(
+  siteId: string,
+  required: boolean,
+): Promise<SiteIdentitySettings> {
+  const path = `/api/v1/sites/${encodeURIComponent(siteId)}/identity`;
+  const reply = await requestJson<{ identity: SiteIdentitySettings }>('PATCH', path, {
+    body: { required },
+  });
+  return reply.identity;
 }

@@ -16,6 +16,10 @@ export type EventType =
   | 'visitor.unblocked'
   /** An agent changed a visitor's name, email or notes (`data`: which, never the values). */
   | 'visitor.updated'
+  /** A verified identify (`data`: verified, linked to another visitor, conversations moved). */
+  | 'visitor.identified'
+  /** An identity secret was made or rotated, or "Require verified identity" changed. */
+  | 'site.identity_changed'
   | 'site.created'
   | 'site.updated'
   | 'site.deleted'

@@ -43,6 +43,8 @@ export interface SitesTable {
   /** The HMAC-SHA256 key for identify hashes; null until the owner makes one. */
   identity_secret: string | null;
   identity_secret_at: string | null;
+  /** 1: identify calls without a right hash are refused (migration 0019). */
+  identity_required: Generated<number>;
   /** JSON array of automatic invitation rules; null for none. */
   invitation_rules: string | null;
 }

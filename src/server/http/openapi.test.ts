@@ -42,10 +42,11 @@ describe('the API document', () => {
       expect(success, `${method} ${url} has a success response`).toBeDefined();
       expect(operation!.responses['4XX'] ?? operation!.responses['4xx']).toBeDefined();
       if (url.includes(':')) expect(operation!.parameters, `${method} ${url}`).toBeDefined();
-      // Actions without input: sign-out, resolve, claim, take over, join, deactivate, 2FA setup, accept.
+      // Actions without input: sign-out, resolve, claim, take over, join, deactivate, 2FA setup, accept,
+      // a new identity secret.
       if (
         method === 'POST' &&
-        !/\/(logout|resolve|claim|take-over|join|deactivate|setup|accept)$/.test(url)
+        !/\/(logout|resolve|claim|take-over|join|deactivate|setup|accept|secret)$/.test(url)
       ) {
         expect(operation!.requestBody, `${method} ${url} has a body`).toBeDefined();
       }

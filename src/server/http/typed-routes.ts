@@ -48,8 +48,10 @@ export async function useTypedRoutes(app: FastifyInstance, version: string): Pro
   app.setSerializerCompiler(serializerCompiler);
   app.decorate('apiRoutes', []);
   app.addHook('onRoute', (route) => {
-    if (!route.url.startsWith('/api/v1/') || route.method === 'HEAD') return;
-    for (const method of [route.method].flat()) app.apiRoutes.push({ method, url: route.url });
+    // A CORS preflight answer (http/widget-cors.ts) is no operation of the API.
+    const methods = [route.method].flat().filter((m) => m !== 'HEAD' && m !== 'OPTIONS');
+    if (!route.url.startsWith('/api/v1/')) return;
+    for (const method of methods) app.apiRoutes.push({ method, url: route.url });
   });
   await app.register(fastifySwagger, {
     openapi: {

@@ -1,4 +1,9 @@
-import { isHostMessage, type FrameMessage, type HandedIdentity } from '../host-messages';
+import {
+  isHostMessage,
+  type FrameMessage,
+  type HandedIdentity,
+  type PublicMessage,
+} from '../host-messages';
 import type { LauncherLook } from '../launcher-look';
 
 interface HostBridge {
@@ -10,6 +15,9 @@ interface HostBridge {
   close(): void;
   reportUnread(count: number): void;
   reportLook(look: LauncherLook): void;
+  reportMessage(message: PublicMessage): void;
+  /** The language the host page chose with `Parley.setLanguage`; null until it does. */
+  language(): string | null;
 }
 
 /**
@@ -23,6 +31,7 @@ export function connectToHost(
   const host = window.parent;
   let origin: string | null = null;
   let handed: HandedIdentity | null = null;
+  let language: string | null = null;
   let resolveOrigin: (origin: string) => void = () => undefined;
   const pageOrigin = new Promise<string>((resolve) => (resolveOrigin = resolve));
 
@@ -33,8 +42,13 @@ export function connectToHost(
       if (origin !== null || message.siteKey !== siteKey) return;
       origin = event.origin;
       handed = message.identity ?? null;
+      language = message.language ?? null;
       resolveOrigin(origin);
-    } else if (event.origin === origin) {
+    } else if (event.origin !== origin) {
+      return;
+    } else if (message.type === 'parley:language') {
+      language = message.language;
+    } else {
       onVisibility(message.open, message.focus === true);
     }
   });
@@ -50,5 +64,7 @@ export function connectToHost(
     close: () => post({ type: 'parley:close' }),
     reportUnread: (count) => post({ type: 'parley:unread', count }),
     reportLook: (look) => post({ type: 'parley:look', look }),
+    reportMessage: (message) => post({ type: 'parley:message', message }),
+    language: () => language,
   };
 }

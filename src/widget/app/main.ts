@@ -24,6 +24,7 @@ import { widgetConfigUrl } from '../launcher-look';
 import { newClientId } from '../../client/client-id';
 import type { ErrorCode } from '../../protocol/errors';
 import type { ChatKey } from '../i18n/chat';
+import type { Message } from '../../protocol/schemas';
 
 /** What the leave-a-message form says for a refusal it can explain. */
 const OFFLINE_FAILURES: Partial<Record<ErrorCode | 'offline', ChatKey>> = {
@@ -83,7 +84,26 @@ function startChat(siteKey: string): void {
       }
       view.render(state);
       if (state.unread !== reportedUnread) host.reportUnread((reportedUnread = state.unread));
+      reportNewMessages(state.messages);
     });
+  };
+
+  // History loaded with the frame is not news to the host page: only messages from after it.
+  const startedAt = new Date().toISOString();
+  let reportedSeq = 0;
+  const reportNewMessages = (messages: readonly Message[]): void => {
+    for (const message of messages) {
+      if (message.seq <= reportedSeq) continue;
+      reportedSeq = message.seq;
+      if (message.createdAt < startedAt) continue;
+      const { type, name } = message.author;
+      host.reportMessage({
+        author: type,
+        name: type === 'visitor' ? null : name,
+        body: message.body,
+        at: message.createdAt,
+      });
+    }
   };
 
   const session = new ChatSession(storage, siteKey, changed);

@@ -1,4 +1,4 @@
-import { isFrameMessage, type HostMessage } from '../host-messages';
+import { isFrameMessage, type HostMessage, type PublicMessage } from '../host-messages';
 import { t } from '../i18n/launcher';
 import { ICON_CHAT, ICON_CLOSE, createIcon } from '../icons';
 import { isLauncherLook, type LauncherLook } from '../launcher-look';
@@ -11,12 +11,30 @@ import type { IdentityStore } from './visitor-identity';
  * `parleyOrigin` is where the frame lives; it is the only origin the loader talks to. `settings`
  * are the site's widget settings as the embed check returned them, if it could.
  */
+/** What the launcher tells the page's `Parley.on` listeners (see public-api.ts). */
+export interface LauncherEvents {
+  open(): void;
+  close(): void;
+  unread(count: number): void;
+  message(message: PublicMessage): void;
+}
+
+/** What `window.Parley` drives. */
+export interface LauncherControl {
+  setOpen(open: boolean): void;
+  /** Kept for the frame's `parley:init`, and passed on at once when it is loaded. */
+  setLanguage(language: string): void;
+  /** The visitor's identity changed: a loaded frame starts again, to connect as the new one. */
+  restartFrame(): void;
+}
+
 export function mountLauncher(
   siteKey: string,
   parleyOrigin: string,
   identity: IdentityStore,
   settings?: unknown,
-): void {
+  events?: LauncherEvents,
+): LauncherControl {
   const host = document.createElement('parley-widget');
   const root = host.attachShadow({ mode: 'open' });
   // A constructed sheet is not subject to the host page's CSP `style-src`, unlike a <style>.
@@ -43,6 +61,7 @@ export function mountLauncher(
   let focusChat = false;
   let unread = 0;
   let look: LauncherLook | undefined;
+  let language: string | undefined;
 
   // Until the frame said it is ready its window may still be about:blank, which would refuse it.
   const post = (message: HostMessage): void => {
@@ -75,6 +94,7 @@ export function mountLauncher(
 
   /** `byVisitor`: opened or closed by the visitor's click or key, which moves focus with it. */
   const setOpen = (next: boolean, byVisitor: boolean): void => {
+    if (next !== open) (next ? events?.open : events?.close)?.();
     open = next;
     focusChat = open && byVisitor;
     if (!frame) {
@@ -103,7 +123,12 @@ export function mountLauncher(
     if (!isFrameMessage(message)) return;
     if (message.type === 'parley:ready') {
       frameReady = true;
-      post({ type: 'parley:init', siteKey, identity: identity.current() ?? undefined });
+      post({
+        type: 'parley:init',
+        siteKey,
+        identity: identity.current() ?? undefined,
+        ...(language ? { language } : {}),
+      });
       showVisibility();
     } else if (message.type === 'parley:close') {
       setOpen(false, true);
@@ -111,8 +136,11 @@ export function mountLauncher(
       applyLook(message.look);
     } else if (message.type === 'parley:identity') {
       identity.save(message.identity);
+    } else if (message.type === 'parley:message') {
+      events?.message(message.message);
     } else {
       unread = message.count;
+      events?.unread(unread);
       render();
     }
   });
@@ -144,4 +172,19 @@ export function mountLauncher(
   new MutationObserver(attach).observe(document.documentElement, { childList: true });
   attach();
   if (wasOpen(siteKey)) setOpen(true, false);
+
+  return {
+    setOpen: (next) => setOpen(next, false),
+    setLanguage: (next) => {
+      language = next;
+      post({ type: 'parley:language', language });
+    },
+    restartFrame: () => {
+      if (!frame) return;
+      frame.remove();
+      frame = undefined;
+      frameReady = false;
+      if (open) setOpen(true, false);
+    },
+  };
 }

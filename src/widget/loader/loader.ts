@@ -5,7 +5,8 @@
  */
 import { embedCheck } from './embed-check';
 import { mountLauncher } from './launcher';
-import { createTracker, type Tracker } from './tracker';
+import { createPublicApi, installPublicApi } from './public-api';
+import { createTracker } from './tracker';
 import { identityStore } from './visitor-identity';
 
 function findEmbedScript(): HTMLScriptElement | null {
@@ -23,8 +24,6 @@ declare global {
   interface Window {
     /** Set by the first embed snippet to run: one pasted twice must not draw two launchers. */
     parleyLoaded?: boolean;
-    /** Internal: the tracker that `Parley.consent` and `Parley.track` call. */
-    parleyTracker?: Tracker;
   }
 }
 
@@ -35,10 +34,11 @@ if (script && siteKey && !window.parleyLoaded) {
   window.parleyLoaded = true;
   const parleyOrigin = new URL(script.src).origin;
   const identity = identityStore(siteKey, parleyOrigin);
+  const publicApi = createPublicApi({ siteKey, parleyOrigin, identity });
+  installPublicApi(publicApi.api);
   void embedCheck(siteKey, parleyOrigin).then(({ allowed, widget, tracking }) => {
     if (!allowed) return;
-    mountLauncher(siteKey, parleyOrigin, identity, widget);
-    // The JavaScript API (window.Parley) reaches consent and track through this.
-    window.parleyTracker = createTracker(siteKey, parleyOrigin, identity, tracking);
+    const launcher = mountLauncher(siteKey, parleyOrigin, identity, widget, publicApi.events);
+    publicApi.attach(launcher, createTracker(siteKey, parleyOrigin, identity, tracking));
   });
 }

@@ -1,3 +1,4 @@
+import type { Selectable } from 'kysely';
 import type { Db } from '../../db/database';
 import type { SitesTable } from '../../db/schema';
 import { DEFAULT_WIDGET_SETTINGS, type WidgetSettings } from '../../../protocol/settings-schemas';
@@ -22,7 +23,7 @@ export interface Site {
   tracking: TrackingSettings;
 }
 
-function toSite(row: SitesTable): Site {
+function toSite(row: Selectable<SitesTable>): Site {
   const stored = row.widget_settings
     ? (JSON.parse(row.widget_settings) as Partial<WidgetSettings>)
     : {};

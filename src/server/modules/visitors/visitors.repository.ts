@@ -16,12 +16,24 @@ export class VisitorsRepository {
     await this.db.insertInto('visitors').values(row).execute();
   }
 
-  findByToken(siteId: string, tokenHash: string): Promise<VisitorRow | undefined> {
-    return this.db
+  /**
+   * The visitor a token stands for: its own first token, or one a verified identify gave another
+   * device (`visitor_tokens`), on this site only.
+   */
+  async findByToken(siteId: string, tokenHash: string): Promise<VisitorRow | undefined> {
+    const own = await this.db
       .selectFrom('visitors')
       .selectAll()
       .where('token_hash', '=', tokenHash)
       .where('site_id', '=', siteId)
+      .executeTakeFirst();
+    if (own) return own;
+    return this.db
+      .selectFrom('visitor_tokens')
+      .innerJoin('visitors', 'visitors.id', 'visitor_tokens.visitor_id')
+      .selectAll('visitors')
+      .where('visitor_tokens.token_hash', '=', tokenHash)
+      .where('visitors.site_id', '=', siteId)
       .executeTakeFirst();
   }
 

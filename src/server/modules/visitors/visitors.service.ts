@@ -51,13 +51,30 @@ export class VisitorsService {
   ): Promise<CreateVisitorReply> {
     const site = await this.allowedSite(body.siteKey, { ...context, pageOrigin: body.pageOrigin });
     await this.refuseBlockedAddress(site.orgId, context.address);
+    return this.insertNew(site.orgId, site.id, context.address, body.language ?? null);
+  }
+
+  /**
+   * A new visitor on the same site as `visitor`, for the same browser: what a shared device gets
+   * when another person identifies there, so it never keeps the previous person's history.
+   */
+  startAnother(visitor: VisitorIdentity): Promise<CreateVisitorReply> {
+    return this.insertNew(visitor.orgId, visitor.siteId, visitor.address, null);
+  }
+
+  private async insertNew(
+    orgId: string,
+    siteId: string,
+    address: string,
+    language: string | null,
+  ): Promise<CreateVisitorReply> {
     const token = newToken();
     const at = now();
     const id = randomUUID();
     await this.visitors.insert({
       id,
-      org_id: site.orgId,
-      site_id: site.id,
+      org_id: orgId,
+      site_id: siteId,
       token_hash: hashToken(token),
       name: null,
       email: null,
@@ -65,8 +82,8 @@ export class VisitorsService {
       last_seen_at: at,
       blocked_at: null,
       blocked_by: null,
-      last_address: context.address,
-      language: body.language ?? null,
+      last_address: address,
+      language,
       chosen_department_id: null,
     });
     return { visitorId: id, token };
