@@ -19,6 +19,14 @@ export const widgetConfigSchema = z
     widget: widgetSettingsSchema
       .optional()
       .meta({ description: "When allowed: the site's widget settings, so the loader asks once" }),
+    trackAt: z
+      .array(z.number().int())
+      .optional()
+      .meta({
+        description:
+          'When allowed: the seconds on a page at which the loader reports the time, besides its ' +
+          'heartbeat, because an automatic invitation rule of the site waits for them',
+      }),
   })
   .meta({ id: 'WidgetConfig' });
 export type WidgetConfig = z.infer<typeof widgetConfigSchema>;

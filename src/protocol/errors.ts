@@ -40,6 +40,9 @@ export const ERROR_CODES = [
   'department_name_taken',
   'already_assigned',
   'not_in_department',
+  'visitor_not_on_site',
+  'visitor_chatting',
+  'invitation_closed',
   'internal',
 ] as const;
 
@@ -89,5 +92,8 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
   department_name_taken: 409,
   already_assigned: 409,
   not_in_department: 403,
+  visitor_not_on_site: 409,
+  visitor_chatting: 409,
+  invitation_closed: 410,
   internal: 500,
 };

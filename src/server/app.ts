@@ -78,6 +78,8 @@ import { securityHeaders } from './plugins/security-headers';
 import { webAssets } from './plugins/web-assets';
 import { createRealtime } from './realtime/gateway';
 import { InboxService } from './modules/conversations/inbox.service';
+import { invitationsModule } from './modules/invitations/invitations.module';
+import { InvitationsService } from './modules/invitations/invitations.service';
 
 /** The version of this build, for the API document. */
 const PARLEY_VERSION = '0.1.0';
@@ -99,6 +101,8 @@ export interface Parley {
   routing: RoutingService;
   /** The durable job queue, for modules (and tests) that enqueue work after a commit. */
   jobs: JobQueue;
+  /** What the track route asks after each beacon: the invitation to show now, if any. */
+  invitations: InvitationsService;
   /** What the first start on an empty store created; undefined on later starts. */
   firstRun: FirstRunResult | undefined;
 }
@@ -260,6 +264,9 @@ export async function buildApp(
   );
   registerTransferJobs(jobs, transfers);
   await http.register(transfersModule, { transfers, guards, realtime });
+  const invitations = new InvitationsService(db, writer, messages, routing, visitors, clock);
+  conversations.startWith(invitations);
+  await http.register(invitationsModule, { invitations, origins, client, guards, realtime });
   registerRoutingJobs(jobs, routing);
   registerAutoResolve(jobs, db, conversations, clock);
   jobs.pruneFinished({ doneMs: 7 * 86_400_000, failedMs: 30 * 86_400_000 }); // a week, a month
@@ -331,5 +338,5 @@ export async function buildApp(
     metrics.close();
     await db.destroy();
   });
-  return { http, io: realtime.io, db, events, messages, routing, jobs, firstRun };
+  return { http, io: realtime.io, db, events, messages, routing, jobs, invitations, firstRun };
 }

@@ -14,6 +14,7 @@ import * as transfers from './0013-transfers';
 import * as departmentChoice from './0015-department-choice';
 import * as routingQueue from './0012-routing-queue';
 import * as visitors from './0016-visitors';
+import * as invitationOnce from './0020-invitation-once';
 
 /** Every migration, by name; names sort in the order they run. Add new ones at the end. */
 export const migrations: Record<string, Migration> = {
@@ -32,4 +33,5 @@ export const migrations: Record<string, Migration> = {
   '0015-department-choice': departmentChoice,
   '0012-routing-queue': routingQueue,
   '0016-visitors': visitors,
+  '0020-invitation-once': invitationOnce,
 };

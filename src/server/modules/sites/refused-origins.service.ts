@@ -6,6 +6,7 @@ import { isExactOrigin, type RefusedOrigin, type WidgetConfig } from '../../../p
 import { sitePolicy } from './sites.policy';
 import type { SitesRepository } from './sites.repository';
 import type { RefusedOriginsRepository } from './refused-origins.repository';
+import { trackAtOf } from '../invitations/invitation-rules';
 
 /** Where a refusal is told to the operator: the server's log. */
 export interface RefusalLog {
@@ -42,7 +43,7 @@ export class RefusedOriginsService {
     if (!site) return { allowed: false, code: 'unknown_site' };
     // Browsers send origins as the allowlist keeps them: lower case, without a default port.
     if (origin !== undefined && site.allowedOrigins.includes(origin)) {
-      return { allowed: true, widget: site.widget };
+      return { allowed: true, widget: site.widget, trackAt: trackAtOf(site.invitationRules) };
     }
     // A missing, opaque ("null") or odd origin is refused but not worth showing to the owner.
     if (origin && isExactOrigin(origin)) await this.noteRefusal(site.orgId, site.id, origin);

@@ -1,6 +1,8 @@
 import type { Db } from '../../db/database';
 import type { SitesTable } from '../../db/schema';
 import { DEFAULT_WIDGET_SETTINGS, type WidgetSettings } from '../../../protocol/settings-schemas';
+import type { InvitationRule } from '../../../protocol/visitor-schemas';
+import { parseRules } from '../invitations/invitation-rules';
 
 export interface Site {
   id: string;
@@ -14,6 +16,8 @@ export interface Site {
   widget: WidgetSettings;
   /** Where its conversations go when the visitor picked no department. */
   defaultDepartmentId: string | null;
+  /** Its automatic invitations (edited apart from the rest, in the invitations module). */
+  invitationRules: InvitationRule[];
 }
 
 function toSite(row: SitesTable): Site {
@@ -34,6 +38,7 @@ function toSite(row: SitesTable): Site {
       preChat: { ...DEFAULT_WIDGET_SETTINGS.preChat, ...stored.preChat },
     },
     defaultDepartmentId: row.default_department_id,
+    invitationRules: parseRules(row.invitation_rules),
   };
 }
 
@@ -139,7 +144,10 @@ export class SitesRepository {
   }
 
   async insert(
-    site: Omit<Site, 'visitorMessagesPerMinute' | 'widget' | 'defaultDepartmentId'>,
+    site: Omit<
+      Site,
+      'visitorMessagesPerMinute' | 'widget' | 'defaultDepartmentId' | 'invitationRules'
+    >,
     createdAt: string,
   ): Promise<void> {
     await this.db
