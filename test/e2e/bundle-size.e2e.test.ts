@@ -25,9 +25,10 @@ function assetsOf(dir: string, extension: string): string[] {
 
 describe('bundle size budgets (gzip)', () => {
   // 2.5 KiB until the loader took the site's look (colour, side, offsets, label) and the embed
-  // check that explains a refused origin in the page's console: 2.7 KiB with both.
-  it('keeps the loader under 3 KiB', () => {
-    expect(gzippedKiB([path.join(DIST, 'loader', 'widget.js')])).toBeLessThan(3);
+  // check that explains a refused origin in the page's console: 2.7 KiB with both. The
+  // proactive invitation's card (its text, "Reply" and "Dismiss", its CSS) made it 3.2 KiB.
+  it('keeps the loader under 3.5 KiB', () => {
+    expect(gzippedKiB([path.join(DIST, 'loader', 'widget.js')])).toBeLessThan(3.5);
   });
 
   it('keeps the chat frame under 25 KiB of script and 3 KiB of CSS', () => {

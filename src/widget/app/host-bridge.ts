@@ -1,5 +1,6 @@
 import { isHostMessage, type FrameMessage } from '../host-messages';
 import type { LauncherLook } from '../launcher-look';
+import type { InvitationOffer } from '../../protocol/visitor-schemas';
 
 interface HostBridge {
   /** The embedding page's origin, as the browser reported it on the loader's `parley:init`. */
@@ -16,6 +17,7 @@ interface HostBridge {
 export function connectToHost(
   siteKey: string,
   onVisibility: (open: boolean, focus: boolean) => void,
+  onInvitation: (invitation: InvitationOffer) => void,
 ): HostBridge {
   const host = window.parent;
   let origin: string | null = null;
@@ -29,7 +31,11 @@ export function connectToHost(
       if (origin !== null || message.siteKey !== siteKey) return;
       origin = event.origin;
       resolveOrigin(origin);
-    } else if (event.origin === origin) {
+    } else if (event.origin !== origin) {
+      return;
+    } else if (message.type === 'parley:invitation') {
+      onInvitation(message.invitation);
+    } else {
       onVisibility(message.open, message.focus === true);
     }
   });

@@ -4,6 +4,8 @@ import { ICON_CHAT, ICON_CLOSE, createIcon } from '../icons';
 import { isLauncherLook, type LauncherLook } from '../launcher-look';
 import launcherStyles from './launcher.css?inline';
 import { rememberOpen, wasOpen } from './open-state';
+import { hostInvitations } from './invitation';
+import type { InvitationOffer } from '../../protocol/visitor-schemas';
 
 /**
  * The launcher button and, from the first open on, the chat iframe, in a shadow root.
@@ -37,6 +39,8 @@ export function mountLauncher(siteKey: string, parleyOrigin: string, settings?: 
   let focusChat = false;
   let unread = 0;
   let look: LauncherLook | undefined;
+  /** The invitation the visitor answered, for the frame once it is ready. */
+  let invitation: InvitationOffer | undefined;
 
   // Until the frame said it is ready its window may still be about:blank, which would refuse it.
   const post = (message: HostMessage): void => {
@@ -65,6 +69,12 @@ export function mountLauncher(siteKey: string, parleyOrigin: string, settings?: 
   const showVisibility = (): void => {
     post({ type: 'parley:visibility', open, focus: focusChat });
     if (frameReady) focusChat = false;
+  };
+
+  const handOverInvitation = (): void => {
+    if (!frameReady || !invitation) return;
+    post({ type: 'parley:invitation', invitation });
+    invitation = undefined;
   };
 
   /** `byVisitor`: opened or closed by the visitor's click or key, which moves focus with it. */
@@ -99,6 +109,7 @@ export function mountLauncher(siteKey: string, parleyOrigin: string, settings?: 
       frameReady = true;
       post({ type: 'parley:init', siteKey });
       showVisibility();
+      handOverInvitation();
     } else if (message.type === 'parley:close') {
       setOpen(false, true);
     } else if (message.type === 'parley:look') {
@@ -130,6 +141,15 @@ export function mountLauncher(siteKey: string, parleyOrigin: string, settings?: 
   };
   // Checked before use (the values go into CSS); without settings the defaults show.
   if (isLauncherLook(settings)) applyLook(settings);
+
+  hostInvitations({
+    root,
+    reply: (offer) => {
+      invitation = offer;
+      setOpen(true, true);
+      handOverInvitation();
+    },
+  });
 
   render();
   document.addEventListener('DOMContentLoaded', attach);
