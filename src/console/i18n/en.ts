@@ -165,6 +165,7 @@ const en = {
     joined: '{name} joined the chat',
   },
   assignment: {
+    invited: '{agent} invited the visitor and has this conversation',
     // "Assigned to Ana by round-robin — speaks pt; loads: Ana 1/5, Bo 3/5"
     reason: '{what}; loads: {loads}',
     assigned: 'Assigned to {agent} by {strategy}',
@@ -210,6 +211,29 @@ const en = {
     allowedNow: '{origin} may now show the chat. Reload its page.',
     allowFailed: 'Could not allow {origin}. {reason}',
     loadFailed: 'Could not load the refused origins. {reason}',
+  },
+  invitationRules: {
+    title: 'Automatic invitations',
+    hint: 'Invite visitors to chat by themselves: the first rule that matches shows its message, each rule at most once per visit, never while the visitor is chatting.',
+    none: 'No rules yet.',
+    rule: 'Rule {n}',
+    enabled: 'Enabled',
+    message: 'Invitation message',
+    urlPattern: 'Page URL',
+    urlPatternHint:
+      'Empty: every page. * stands for anything; start with / to match the path only, e.g. /pricing*',
+    seconds: 'Seconds on the page',
+    minVisit: 'From visit number',
+    minVisitHint: '1: every visit; 2: returning visitors only.',
+    referrer: 'Referrer contains',
+    referrerHint: 'Empty: any referrer, e.g. google.',
+    defaultMessage: 'Hi! Can we help you with anything?',
+    add: 'Add rule',
+    remove: 'Remove rule {n}',
+    save: 'Save invitation rules',
+    loadFailed: 'Could not load the invitation rules. {reason}',
+    saveFailed: 'Invitation rules not saved. {reason}',
+    emptyMessage: 'Rule {n} needs a message.',
   },
   common: {
     retry: 'Try again',
