@@ -145,16 +145,8 @@ export type VisitorProfile = z.infer<typeof visitorProfile>;
 
 // ---- proactive invitations (lane D) ----
 
-/** Bounds on invitations: an agent's message, and a site's automatic rules. */
-export const INVITATION_LIMITS = {
-  message: 500,
-  rulesPerSite: 20,
-  urlPattern: 512,
-  referrer: 256,
-  /** The latest second on a page a rule may wait for: an hour. */
-  seconds: 3600,
-  visitNumber: 1000,
-} as const;
+import { INVITATION_LIMITS } from './invitation-limits';
+export { INVITATION_LIMITS };
 
 /** An invitation's text: shown to the visitor as the agent's first message. */
 const invitationMessage = z
