@@ -1,4 +1,6 @@
+import fs from 'node:fs';
 import http from 'node:http';
+import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
@@ -11,8 +13,10 @@ import { createTestDatabase, type TestDatabase } from '../helpers/database';
 import { beacon, startVisit } from '../helpers/invitation-visits';
 import { freePort } from '../helpers/process';
 import { setPresence } from '../helpers/routing';
-import { seededWidgetKey, testConfig } from '../helpers/server';
-import { chatFrame, launchBrowser, visible } from './browser';
+import { ADMIN, seededWidgetKey, testConfig } from '../helpers/server';
+import { chatFrame, launchBrowser, signInToConsole, visible } from './browser';
+
+const AXE = fs.readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
 /**
  * A proactive invitation as a visitor lives it, in a real browser on a shop of another origin:
@@ -168,3 +172,68 @@ describe('an invitation in the widget', () => {
     await expect.poll(() => frame.getByText('Free shipping today. Questions?').count()).toBe(1);
   });
 });
+
+describe('automatic invitations in Settings → Sites', () => {
+  it('are added, saved and read back, and the loader learns when to report', async () => {
+    const page = await (await browser.newContext()).newPage();
+    await signInToConsole(page, parleyUrl, ADMIN);
+    await visible(page.getByRole('link', { name: 'Settings' }));
+    await page.goto(`${parleyUrl}/console/settings/sites`);
+    const rules = page.getByRole('region', { name: 'Automatic invitations' });
+    await visible(rules.getByText('No rules yet.'));
+    await rules.getByRole('button', { name: 'Add rule' }).click();
+    const rule = rules.getByRole('group', { name: 'Rule 1' });
+    await rule.getByRole('textbox', { name: 'Invitation message' }).fill('Comparing plans?');
+    await rule.getByRole('textbox', { name: 'Page URL' }).fill('/pricing*');
+    await rule.getByRole('spinbutton', { name: 'Seconds on the page' }).fill('12');
+    await rule.getByRole('spinbutton', { name: 'From visit number' }).fill('2');
+    await rule.getByRole('textbox', { name: 'Referrer contains' }).fill('google');
+    await rules.getByRole('button', { name: 'Save invitation rules' }).click();
+    await visible(rules.getByRole('status').getByText('Saved.'));
+    expect(await seriousViolations(page)).toEqual([]);
+
+    const site = await parley.db
+      .selectFrom('sites')
+      .select('invitation_rules')
+      .executeTakeFirstOrThrow();
+    expect(JSON.parse(site.invitation_rules!)).toEqual([
+      expect.objectContaining({
+        enabled: true,
+        message: 'Comparing plans?',
+        urlPattern: '/pricing*',
+        seconds: 12,
+        minVisit: 2,
+        referrer: 'google',
+      }),
+    ]);
+    const config = await fetch(`${parleyUrl}/api/v1/widget/config?site=${widgetKey}`, {
+      headers: { origin: shopUrl },
+    });
+    expect(((await config.json()) as { trackAt: number[] }).trackAt).toEqual([12]);
+
+    await page.reload();
+    const again = page.getByRole('region', { name: 'Automatic invitations' });
+    await visible(again.getByRole('textbox', { name: 'Invitation message' }));
+    expect(await again.getByRole('textbox', { name: 'Page URL' }).inputValue()).toBe('/pricing*');
+    await again.getByRole('button', { name: 'Remove rule 1' }).click();
+    await again.getByRole('button', { name: 'Save invitation rules' }).click();
+    await visible(again.getByText('No rules yet.'));
+    await page.context().close();
+  });
+});
+
+/** axe-core's serious and critical violations on the page as it is now. */
+async function seriousViolations(page: Page): Promise<string[]> {
+  // Evaluated through the DevTools protocol, which the console's CSP (no inline scripts) allows.
+  await page.evaluate(AXE);
+  const violations = await page.evaluate(async () => {
+    const axe = (window as unknown as { axe: { run: (c: unknown) => Promise<unknown> } }).axe;
+    const result = (await axe.run(document)) as {
+      violations: { id: string; impact: string; nodes: { target: string[] }[] }[];
+    };
+    return result.violations
+      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+      .map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+  });
+  return violations;
+}
