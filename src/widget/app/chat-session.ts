@@ -38,8 +38,11 @@ export interface ChatState {
   queue: { position: number; estimatedWaitSeconds: number | null } | null;
   /** Whether anyone can chat now; null until the server said. */
   availability: Availability | null;
-  /** An invitation the visitor answered, shown as the agent's message until the server's copy is here. */
-  invitation?: InvitationOffer | null;
+  /**
+   * An invitation the visitor answered, shown as the agent's message until the server's copy is
+   * here: after the message with seq `afterSeq`, the last one when the visitor answered.
+   */
+  invitation?: (InvitationOffer & { afterSeq: number }) | null;
 }
 
 /**
@@ -58,9 +61,10 @@ export class ChatSession implements ConnectionListener {
   private agentTyping: ChatState['agentTyping'] = null;
   private queue: ChatState['queue'] = null;
   private availability: Availability | null = null;
-  private invitation: InvitationOffer | null = null;
+  private invitation: (InvitationOffer & { afterSeq: number }) | null = null;
   /** The server knows the visitor answered `invitation`. */
   private invitationTold = false;
+  private telling: Promise<boolean> | null = null;
   private agentTypingTimer: ReturnType<typeof setTimeout> | undefined;
   private retryTimer: ReturnType<typeof setTimeout> | undefined;
   private retryAttempt = 0;
@@ -98,13 +102,13 @@ export class ChatSession implements ConnectionListener {
    * with it.
    */
   answerInvitation(offer: InvitationOffer): void {
-    this.invitation = offer;
+    this.invitation = { ...offer, afterSeq: this.timeline.latestSeq() };
     this.invitationTold = false;
     this.changed();
     void this.flushOutbox();
   }
 
-  private invitationShown(): InvitationOffer | null {
+  private invitationShown(): ChatState['invitation'] {
     const offer = this.invitation;
     if (!offer) return null;
     const stored = this.timeline
@@ -114,7 +118,13 @@ export class ChatSession implements ConnectionListener {
   }
 
   /** True once the server knows (or need not); false when it could not be told yet. */
-  private async tellInvitation(): Promise<boolean> {
+  private tellInvitation(): Promise<boolean> {
+    // The answer and a send both flush: one ask at a time, which both wait for.
+    this.telling ??= this.askInvitation().finally(() => (this.telling = null));
+    return this.telling;
+  }
+
+  private async askInvitation(): Promise<boolean> {
     const offer = this.invitation;
     if (!offer || this.invitationTold) return true;
     const socket = this.socket;

@@ -38,7 +38,7 @@ export function chatEntries(state: ChatState): ChatEntry[] {
     ...(state.invitation
       ? [
           {
-            position: (state.messages.at(-1)?.seq ?? 0) + 0.25,
+            position: state.invitation.afterSeq + 0.25,
             entry: invitationEntry(state.invitation),
           },
         ]
