@@ -42,6 +42,9 @@ export const ERROR_CODES = [
   'not_in_department',
   'bot_dropped',
   'identity_unverified',
+  'visitor_not_on_site',
+  'visitor_chatting',
+  'invitation_closed',
   'internal',
 ] as const;
 
@@ -93,5 +96,8 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
   not_in_department: 403,
   bot_dropped: 403,
   identity_unverified: 403,
+  visitor_not_on_site: 409,
+  visitor_chatting: 409,
+  invitation_closed: 410,
   internal: 500,
 };

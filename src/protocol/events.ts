@@ -34,6 +34,7 @@ import type { Transfer, transferAcceptPayload, transferRequestPayload } from './
 import type { QueuePosition } from './routing-schemas';
 import type { agentClaimPayload, visitorQueuePayload } from './queue-schemas';
 import type { Availability, offlineMessagePayload } from './offline-schemas';
+import type { InvitationOffer, invitationReplyPayload } from './visitor-schemas';
 import type {
   ColleagueActivity,
   agentViewingPayload,
@@ -76,6 +77,14 @@ export interface VisitorClientEvents {
    * drops it otherwise). Throttled by the widget.
    */
   draft: (p: In<typeof visitorDraftPayload>, ack?: Ack<null>) => void;
+  /**
+   * The visitor pressed "Reply" on an invitation: its next message starts the conversation with
+   * the invitation as the first message. The ack carries the invitation as the chat shows it.
+   */
+  'invitation:reply': (
+    p: In<typeof invitationReplyPayload>,
+    ack: Ack<{ invitation: InvitationOffer }>,
+  ) => void;
 }
 
 /** `/visitor` namespace: what the server pushes to the widget. */
@@ -188,6 +197,7 @@ export const VISITOR_CLIENT_EVENTS = [
   'availability:get',
   'offline:message',
   'draft',
+  'invitation:reply',
 ] as const satisfies readonly (keyof VisitorClientEvents)[];
 export const AGENT_CLIENT_EVENTS = [
   'message:send',

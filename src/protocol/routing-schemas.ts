@@ -65,6 +65,10 @@ export const messageMeta = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('offline_message'), name: z.string(), email: z.string() }),
   /** Resolved by the auto-resolve job after this many hours without activity. Agents only. */
   z.object({ kind: z.literal('auto_resolved'), afterHours: z.number().int() }),
+  /** A proactive invitation the visitor answered: the conversation's first message. */
+  z.object({ kind: z.literal('invitation'), invitationId: z.string() }),
+  /** The agent who invited the visitor has the conversation it started. Agents only. */
+  z.object({ kind: z.literal('invited'), agentId: z.string(), agentName: z.string() }),
 ]);
 export type MessageMeta = z.infer<typeof messageMeta>;
 

@@ -308,3 +308,63 @@ export const identitySecretReply = z.object({
   identity: siteIdentitySettings,
 });
 export type IdentitySecretReply = z.infer<typeof identitySecretReply>;
+// ---- proactive invitations (lane D) ----
+
+import { INVITATION_LIMITS } from './invitation-limits';
+export { INVITATION_LIMITS };
+
+/** An invitation's text: shown to the visitor as the agent's first message. */
+const invitationMessage = z
+  .string()
+  .trim()
+  .min(1, 'must not be empty')
+  .max(INVITATION_LIMITS.message)
+  .refine((s) => !s.includes('\u0000'), 'must not contain NUL');
+
+/**
+ * An automatic invitation: it fires for a visitor on a page whose URL matches `urlPattern` (`*`
+ * for any characters; empty: every page), after `seconds` on that page, on visit number
+ * `minVisit` or later (1: every visit), coming from a referrer containing `referrer` (empty: any).
+ * Each rule fires at most once per visit.
+ */
+export const invitationRule = z.object({
+  id: z.string().min(1).max(36),
+  enabled: z.boolean(),
+  message: invitationMessage,
+  urlPattern: z.string().max(INVITATION_LIMITS.urlPattern),
+  seconds: z.number().int().min(0).max(INVITATION_LIMITS.seconds),
+  minVisit: z.number().int().min(1).max(INVITATION_LIMITS.visitNumber),
+  referrer: z.string().max(INVITATION_LIMITS.referrer),
+});
+export type InvitationRule = z.infer<typeof invitationRule>;
+
+/** PUT /api/v1/sites/:id/invitation-rules, and the reply of its GET. */
+export const invitationRulesBody = z.object({
+  rules: z.array(invitationRule).max(INVITATION_LIMITS.rulesPerSite),
+});
+export type InvitationRulesBody = z.infer<typeof invitationRulesBody>;
+
+/** POST /api/v1/visitors/:id/invitations — an agent invites a browsing visitor. */
+export const inviteVisitorBody = z.object({ message: invitationMessage });
+export type InviteVisitorBody = z.infer<typeof inviteVisitorBody>;
+
+/** An invitation as its agent sees it after sending. */
+export const sentInvitation = z.object({
+  id: z.string(),
+  visitorId: z.string(),
+  message: z.string(),
+  createdAt: z.string(),
+});
+export type SentInvitation = z.infer<typeof sentInvitation>;
+
+/** POST /api/v1/widget/invitations/:id/dismiss — from the loader, the token in the body. */
+export const dismissInvitationBody = z.object({
+  siteKey: z.string().max(64),
+  visitorId: z.string().max(64),
+  token: z.string().max(128),
+});
+export type DismissInvitationBody = z.infer<typeof dismissInvitationBody>;
+
+/** Visitor socket `invitation:reply`: the visitor pressed "Reply"; its next message answers. */
+export const invitationReplyPayload = z.strictObject({ invitationId: z.string().min(1).max(64) });
+export type InvitationReplyPayload = z.infer<typeof invitationReplyPayload>;

@@ -55,7 +55,6 @@ import { registerTrackingJobs } from './modules/tracking/tracking.jobs';
 import { TrackingRepository } from './modules/tracking/tracking.repository';
 import { TrackingService } from './modules/tracking/tracking.service';
 import { IpLocator } from './modules/tracking/enrichment';
-import { noInvitations } from './modules/invitations/invitation-source';
 import { identityModule } from './modules/identity/identity.module';
 import { IdentityRepository } from './modules/identity/identity.repository';
 import { IdentityService } from './modules/identity/identity.service';
@@ -89,6 +88,8 @@ import { securityHeaders } from './plugins/security-headers';
 import { webAssets } from './plugins/web-assets';
 import { createRealtime } from './realtime/gateway';
 import { InboxService } from './modules/conversations/inbox.service';
+import { invitationsModule } from './modules/invitations/invitations.module';
+import { InvitationsService } from './modules/invitations/invitations.service';
 
 /** The version of this build, for the API document. */
 const PARLEY_VERSION = '0.1.0';
@@ -110,6 +111,8 @@ export interface Parley {
   routing: RoutingService;
   /** The durable job queue, for modules (and tests) that enqueue work after a commit. */
   jobs: JobQueue;
+  /** What the track route asks after each beacon: the invitation to show now, if any. */
+  invitations: InvitationsService;
   /** What the first start on an empty store created; undefined on later starts. */
   firstRun: FirstRunResult | undefined;
 }
@@ -293,6 +296,9 @@ export async function buildApp(
   );
   registerTransferJobs(jobs, transfers);
   await http.register(transfersModule, { transfers, guards, realtime });
+  const invitations = new InvitationsService(db, writer, messages, routing, visitors, clock);
+  conversations.startWith(invitations);
+  await http.register(invitationsModule, { invitations, origins, client, guards, realtime });
   registerRoutingJobs(jobs, routing);
   registerAutoResolve(jobs, db, conversations, clock);
   const tracking = new TrackingService({
@@ -303,7 +309,7 @@ export async function buildApp(
     events,
     limiter,
     locator: new IpLocator(),
-    invitations: noInvitations,
+    invitations,
     clock: () => clock.now(),
   });
   registerTrackingJobs(jobs, tracking);
@@ -382,5 +388,5 @@ export async function buildApp(
     metrics.close();
     await db.destroy();
   });
-  return { http, io: realtime.io, db, events, messages, routing, jobs, firstRun };
+  return { http, io: realtime.io, db, events, messages, routing, jobs, invitations, firstRun };
 }

@@ -5,6 +5,7 @@
  */
 import { isRecord } from '../client/is-record';
 import { isLauncherLook, type LauncherLook } from './launcher-look';
+import type { InvitationOffer } from '../protocol/visitor-schemas';
 
 /** Frame → loader, posted to `window.parent` with target origin '*' (the frame cannot know it yet). */
 export type FrameMessage =
@@ -51,7 +52,9 @@ export type HostMessage =
    * set when the visitor opened it just now, and only then does the frame move focus into the
    * chat: a chat reopened by itself (after a reload) must not take the keyboard from the page.
    */
-  | { type: 'parley:visibility'; open: boolean; focus?: boolean };
+  | { type: 'parley:visibility'; open: boolean; focus?: boolean }
+  /** The visitor pressed "Reply" on an invitation: the chat shows it as the agent's first message. */
+  | { type: 'parley:invitation'; invitation: InvitationOffer };
 
 export function isFrameMessage(data: unknown): data is FrameMessage {
   if (!isRecord(data)) return false;
@@ -75,7 +78,17 @@ export function isHostMessage(data: unknown): data is HostMessage {
     (data.type === 'parley:language' && typeof data.language === 'string') ||
     (data.type === 'parley:visibility' &&
       typeof data.open === 'boolean' &&
-      (data.focus === undefined || typeof data.focus === 'boolean'))
+      (data.focus === undefined || typeof data.focus === 'boolean')) ||
+    (data.type === 'parley:invitation' && isInvitationOffer(data.invitation))
+  );
+}
+
+function isInvitationOffer(value: unknown): value is InvitationOffer {
+  return (
+    isRecord(value) &&
+    typeof value.id === 'string' &&
+    typeof value.message === 'string' &&
+    (value.agentName === null || typeof value.agentName === 'string')
   );
 }
 

@@ -64,7 +64,7 @@ describe('the pre-chat form', () => {
     await (await visible(owner.getByRole('button', { name: 'Demo site' }))).click();
     await (await visible(owner.getByLabel('Ask for name'))).selectOption('optional');
     await owner.getByLabel('Ask for email').selectOption('required');
-    await owner.getByRole('button', { name: 'Save' }).click();
+    await owner.getByRole('button', { name: 'Save', exact: true }).click();
     await visible(owner.getByText('Saved.'));
   });
 

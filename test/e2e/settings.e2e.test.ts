@@ -203,7 +203,7 @@ describe('Settings, as a new owner uses them', () => {
     await visible(owner.getByText(/below the 4\.5:1/));
     await color.fill('#b91c1c');
     expect(await owner.getByText(/below the 4\.5:1/).count()).toBe(0);
-    await owner.getByRole('button', { name: 'Save' }).click();
+    await owner.getByRole('button', { name: 'Save', exact: true }).click();
     await visible(owner.getByText('Saved.'));
 
     const header = chatFrame(visitorPage).locator('header');

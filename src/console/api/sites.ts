@@ -1,5 +1,9 @@
 import type { RefusedOrigin } from '../../protocol/embedding';
-import type { IdentitySecretReply, SiteIdentitySettings } from '../../protocol/visitor-schemas';
+import type {
+  IdentitySecretReply,
+  InvitationRule,
+  SiteIdentitySettings,
+} from '../../protocol/visitor-schemas';
 import { requestJson } from './http';
 
 /** Origins the site's widget was refused on lately, newest first. */
@@ -36,4 +40,19 @@ export async function setIdentityRequired(
     body: { required },
   });
   return reply.identity;
+}
+
+/** A site's automatic invitation rules, in the order they are tried. */
+export async function fetchInvitationRules(siteId: string): Promise<InvitationRule[]> {
+  const path = `/api/v1/sites/${encodeURIComponent(siteId)}/invitation-rules`;
+  return (await requestJson<{ rules: InvitationRule[] }>('GET', path)).rules;
+}
+
+/** Replaces a site's automatic invitation rules; the rules as stored. */
+export async function saveInvitationRules(
+  siteId: string,
+  rules: InvitationRule[],
+): Promise<InvitationRule[]> {
+  const path = `/api/v1/sites/${encodeURIComponent(siteId)}/invitation-rules`;
+  return (await requestJson<{ rules: InvitationRule[] }>('PUT', path, { body: { rules } })).rules;
 }

@@ -35,7 +35,11 @@ export type EventType =
   | 'department.member_added'
   | 'department.member_removed'
   | 'agent.routing_changed'
-  | 'organization.routing_changed';
+  | 'organization.routing_changed'
+  /** A proactive invitation: sent by an agent, dismissed or answered by the visitor. */
+  | 'invitation.sent'
+  | 'invitation.dismissed'
+  | 'invitation.answered';
 
 export interface LoggedEvent {
   type: EventType;

@@ -59,6 +59,16 @@ class FakeVisitorServer {
         const known = this.messages.find((m) => m.clientId === clientId);
         ack({ ok: true, data: { message: known ?? this.add('visitor', body, clientId) } });
       });
+      socket.on('invitation:reply', ({ invitationId }, reply) => {
+        this.received.push(`invitation:${invitationId}`);
+        if (invitationId === 'closed') {
+          return reply({ ok: false, error: { code: 'invitation_closed', message: 'closed' } });
+        }
+        reply({
+          ok: true,
+          data: { invitation: { id: invitationId, message: 'Hi', agentName: 'Ana' } },
+        });
+      });
       socket.on('conversation:read', ({ seq }) => void this.reads.push(seq));
       socket.on('queue:position', (_p, reply) => reply({ ok: true, data: this.queuePlace }));
       socket.on('availability:get', (_p, reply) =>
@@ -163,6 +173,35 @@ describe('ChatSession', () => {
       return reasons;
     };
   }
+
+  it('shows an answered invitation as the agent’s, and tells the server before the first message', async () => {
+    const session = startSession();
+    socket.connect();
+    await waitFor(() => server.syncs.length > 0);
+    session.answerInvitation({ id: 'inv1', message: 'Need a hand?', agentName: 'Ana' });
+    const shown = () =>
+      chatEntries(session.state()).map((e) => [e.authorType, e.authorName, e.body]);
+    expect(shown()).toEqual([['agent', 'Ana', 'Need a hand?']]);
+    session.send('Yes please');
+    await waitFor(() => server.received.length === 2);
+    expect(server.received).toEqual(['invitation:inv1', 'Yes please']);
+    await waitFor(() => session.state().messages.length === 1);
+    expect(shown()).toEqual([
+      ['agent', 'Ana', 'Need a hand?'],
+      ['visitor', null, 'Yes please'],
+    ]);
+  });
+
+  it('drops an invitation the server no longer takes, and sends the message anyway', async () => {
+    const session = startSession();
+    socket.connect();
+    await waitFor(() => server.syncs.length > 0);
+    session.answerInvitation({ id: 'closed', message: 'Old news', agentName: null });
+    session.send('Hello');
+    await waitFor(() => server.received.length === 2);
+    expect(server.received).toEqual(['invitation:closed', 'Hello']);
+    expect(session.state().invitation).toBeNull();
+  });
 
   const conversation = { id: 'c1', status: 'open', lastSeq: 1, agentReadSeq: 0, visitorReadSeq: 0 };
   const malformedSyncReplies: [string, unknown][] = [

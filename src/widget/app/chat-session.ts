@@ -2,6 +2,7 @@ import type { ErrorCode } from '../../protocol/errors';
 import type { QueuePosition } from '../../protocol/routing-schemas';
 import type { Availability, OfflineMessagePayload } from '../../protocol/offline-schemas';
 import type { Message } from '../../protocol/schemas';
+import type { InvitationOffer } from '../../protocol/visitor-schemas';
 import { coalesce } from '../../client/coalesce';
 import { ConversationTimeline, isFromSupport } from './conversation-timeline';
 import { Outbox, deliveryOf, type Delivery, type OutboxItem } from '../../client/outbox';
@@ -37,6 +38,11 @@ export interface ChatState {
   queue: { position: number; estimatedWaitSeconds: number | null } | null;
   /** Whether anyone can chat now; null until the server said. */
   availability: Availability | null;
+  /**
+   * An invitation the visitor answered, shown as the agent's message until the server's copy is
+   * here: after the message with seq `afterSeq`, the last one when the visitor answered.
+   */
+  invitation?: (InvitationOffer & { afterSeq: number }) | null;
 }
 
 /**
@@ -55,6 +61,10 @@ export class ChatSession implements ConnectionListener {
   private agentTyping: ChatState['agentTyping'] = null;
   private queue: ChatState['queue'] = null;
   private availability: Availability | null = null;
+  private invitation: (InvitationOffer & { afterSeq: number }) | null = null;
+  /** The server knows the visitor answered `invitation`. */
+  private invitationTold = false;
+  private telling: Promise<boolean> | null = null;
   private agentTypingTimer: ReturnType<typeof setTimeout> | undefined;
   private retryTimer: ReturnType<typeof setTimeout> | undefined;
   private retryAttempt = 0;
@@ -82,7 +92,55 @@ export class ChatSession implements ConnectionListener {
       unread: this.timeline.unreadCount(),
       queue: this.queue,
       availability: this.availability,
+      invitation: this.invitationShown(),
     };
+  }
+
+  /**
+   * The visitor pressed "Reply" on an invitation: it shows as the agent's message, and the
+   * server hears of it before the visitor's next message, which then starts the conversation
+   * with it.
+   */
+  answerInvitation(offer: InvitationOffer): void {
+    this.invitation = { ...offer, afterSeq: this.timeline.latestSeq() };
+    this.invitationTold = false;
+    this.changed();
+    void this.flushOutbox();
+  }
+
+  private invitationShown(): ChatState['invitation'] {
+    const offer = this.invitation;
+    if (!offer) return null;
+    const stored = this.timeline
+      .messages()
+      .some((m) => m.meta?.kind === 'invitation' && m.meta.invitationId === offer.id);
+    return stored ? null : offer;
+  }
+
+  /** True once the server knows (or need not); false when it could not be told yet. */
+  private tellInvitation(): Promise<boolean> {
+    // The answer and a send both flush: one ask at a time, which both wait for.
+    this.telling ??= this.askInvitation().finally(() => (this.telling = null));
+    return this.telling;
+  }
+
+  private async askInvitation(): Promise<boolean> {
+    const offer = this.invitation;
+    if (!offer || this.invitationTold) return true;
+    const socket = this.socket;
+    if (!socket?.connected) return false;
+    try {
+      const ack = await socket
+        .timeout(ACK_TIMEOUT_MS)
+        .emitWithAck('invitation:reply', { invitationId: offer.id });
+      this.invitationTold = true;
+      // Answered or dismissed elsewhere, or already chatting: the chat goes on without it.
+      if (!ack.ok) this.invitation = null;
+      this.changed();
+      return true;
+    } catch {
+      return false;
+    }
   }
 
   attach(socket: VisitorSocket): void {
@@ -235,6 +293,8 @@ export class ChatSession implements ConnectionListener {
   /** True when the outbox is empty; false when an item waits, or a delivery threw. */
   private async flushOutbox(): Promise<boolean> {
     try {
+      // The answer to an invitation goes first: the visitor's message then starts the conversation with it.
+      if (!(await this.tellInvitation())) return false;
       return await this.outbox.flush();
     } catch {
       return false; // the item stays in the outbox; the retry sends it again

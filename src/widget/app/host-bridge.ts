@@ -5,6 +5,7 @@ import {
   type PublicMessage,
 } from '../host-messages';
 import type { LauncherLook } from '../launcher-look';
+import type { InvitationOffer } from '../../protocol/visitor-schemas';
 
 interface HostBridge {
   /** The embedding page's origin, as the browser reported it on the loader's `parley:init`. */
@@ -27,6 +28,7 @@ interface HostBridge {
 export function connectToHost(
   siteKey: string,
   onVisibility: (open: boolean, focus: boolean) => void,
+  onInvitation: (invitation: InvitationOffer) => void,
 ): HostBridge {
   const host = window.parent;
   let origin: string | null = null;
@@ -48,6 +50,8 @@ export function connectToHost(
       return;
     } else if (message.type === 'parley:language') {
       language = message.language;
+    } else if (message.type === 'parley:invitation') {
+      onInvitation(message.invitation);
     } else {
       onVisibility(message.open, message.focus === true);
     }

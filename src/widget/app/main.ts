@@ -113,14 +113,18 @@ function startChat(siteKey: string): void {
   const updateVisibility = (): void =>
     session.setVisible(hostOpen && document.visibilityState === 'visible');
 
-  const host = connectToHost(siteKey, (open, focus) => {
-    hostOpen = open;
-    updateVisibility();
-    // Only when the visitor opened the chat: one that reopens by itself after a reload must not
-    // take the keyboard from the page (a login form's password went into the chat that way).
-    // Opening the on-screen keyboard unasked would hide half the chat on a phone.
-    if (focus && matchMedia('(pointer: fine)').matches) view.focusComposer();
-  });
+  const host = connectToHost(
+    siteKey,
+    (open, focus) => {
+      hostOpen = open;
+      updateVisibility();
+      // Only when the visitor opened the chat: one that reopens by itself after a reload must not
+      // take the keyboard from the page (a login form's password went into the chat that way).
+      // Opening the on-screen keyboard unasked would hide half the chat on a phone.
+      if (focus && matchMedia('(pointer: fine)').matches) view.focusComposer();
+    },
+    (invitation) => session.answerInvitation(invitation),
+  );
   document.addEventListener('visibilitychange', updateVisibility);
 
   const view = mountChatView(document.body, {

@@ -5,6 +5,8 @@ import { isLauncherLook, type LauncherLook } from '../launcher-look';
 import launcherStyles from './launcher.css?inline';
 import { rememberOpen, wasOpen } from './open-state';
 import type { IdentityStore } from './visitor-identity';
+import { hostInvitations } from './invitation';
+import type { InvitationOffer } from '../../protocol/visitor-schemas';
 
 /**
  * The launcher button and, from the first open on, the chat iframe, in a shadow root.
@@ -62,6 +64,8 @@ export function mountLauncher(
   let unread = 0;
   let look: LauncherLook | undefined;
   let language: string | undefined;
+  /** The invitation the visitor answered, for the frame once it is ready. */
+  let invitation: InvitationOffer | undefined;
 
   // Until the frame said it is ready its window may still be about:blank, which would refuse it.
   const post = (message: HostMessage): void => {
@@ -90,6 +94,12 @@ export function mountLauncher(
   const showVisibility = (): void => {
     post({ type: 'parley:visibility', open, focus: focusChat });
     if (frameReady) focusChat = false;
+  };
+
+  const handOverInvitation = (): void => {
+    if (!frameReady || !invitation) return;
+    post({ type: 'parley:invitation', invitation });
+    invitation = undefined;
   };
 
   /** `byVisitor`: opened or closed by the visitor's click or key, which moves focus with it. */
@@ -130,6 +140,7 @@ export function mountLauncher(
         ...(language ? { language } : {}),
       });
       showVisibility();
+      handOverInvitation();
     } else if (message.type === 'parley:close') {
       setOpen(false, true);
     } else if (message.type === 'parley:look') {
@@ -166,6 +177,15 @@ export function mountLauncher(
   };
   // Checked before use (the values go into CSS); without settings the defaults show.
   if (isLauncherLook(settings)) applyLook(settings);
+
+  hostInvitations({
+    root,
+    reply: (offer) => {
+      invitation = offer;
+      setOpen(true, true);
+      handOverInvitation();
+    },
+  });
 
   render();
   document.addEventListener('DOMContentLoaded', attach);

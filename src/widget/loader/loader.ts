@@ -5,6 +5,8 @@
  */
 import { embedCheck } from './embed-check';
 import { mountLauncher } from './launcher';
+import type { InvitationOffer } from '../../protocol/visitor-schemas';
+import { dismissInvitation, showInvitation } from './invitation';
 import { createPublicApi, installPublicApi } from './public-api';
 import { createTracker } from './tracker';
 import { identityStore } from './visitor-identity';
@@ -39,6 +41,14 @@ if (script && siteKey && !window.parleyLoaded) {
   void embedCheck(siteKey, parleyOrigin).then(({ allowed, widget, tracking }) => {
     if (!allowed) return;
     const launcher = mountLauncher(siteKey, parleyOrigin, identity, widget, publicApi.events);
-    publicApi.attach(launcher, createTracker(siteKey, parleyOrigin, identity, tracking));
+    const invite = (offer: InvitationOffer): void =>
+      showInvitation(offer, {
+        onDismiss: () => {
+          const visitor = identity.current();
+          if (visitor) dismissInvitation(parleyOrigin, siteKey, visitor, offer.id);
+        },
+      });
+    const tracker = createTracker(siteKey, parleyOrigin, identity, tracking, invite);
+    publicApi.attach(launcher, tracker);
   });
 }

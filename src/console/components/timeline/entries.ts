@@ -7,6 +7,7 @@ import ClaimedEntry from './ClaimedEntry.vue';
 import AutoResolvedEntry from './AutoResolvedEntry.vue';
 import OfflineMessageEntry from './OfflineMessageEntry.vue';
 import WhisperEntry from './WhisperEntry.vue';
+import InvitedEntry from './InvitedEntry.vue';
 
 /**
  * How the timeline shows each kind of structured entry (a message with `meta`): each routing
@@ -21,4 +22,5 @@ export const timelineEntries: Partial<Record<MessageMeta['kind'], Component>> = 
   offline_message: OfflineMessageEntry,
   auto_resolved: AutoResolvedEntry,
   whisper: WhisperEntry,
+  invited: InvitedEntry,
 };

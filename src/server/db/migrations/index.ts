@@ -15,6 +15,7 @@ import * as departmentChoice from './0015-department-choice';
 import * as routingQueue from './0012-routing-queue';
 import * as visitors from './0016-visitors';
 import * as identityRequired from './0019-identity-required';
+import * as invitationOnce from './0020-invitation-once';
 
 /** Every migration, by name; names sort in the order they run. Add new ones at the end. */
 export const migrations: Record<string, Migration> = {
@@ -34,4 +35,5 @@ export const migrations: Record<string, Migration> = {
   '0012-routing-queue': routingQueue,
   '0016-visitors': visitors,
   '0019-identity-required': identityRequired,
+  '0020-invitation-once': invitationOnce,
 };

@@ -73,6 +73,32 @@ export interface VisitorMessageExtras {
 }
 
 /**
+ * A module that adds to how a visitor's message starts a conversation — opens a new one, or
+ * reopens a resolved one (a proactive invitation puts its message first and gives the
+ * conversation to the inviting agent). Both steps run in the visitor message's transaction and
+ * write through the message path; what they append is announced after the commit.
+ */
+export interface ConversationStarter {
+  /**
+   * Before the visitor's message is appended to `conversation`: undefined changes nothing; else
+   * the conversation as this step left it, the entries it appended, and the step after.
+   */
+  start(
+    trx: Db,
+    visitor: VisitorIdentity,
+    conversation: ConversationView,
+    at: string,
+  ): Promise<StartedConversation | undefined>;
+}
+
+export interface StartedConversation {
+  conversation: ConversationView;
+  appended: Appended[];
+  /** After the visitor's message, in its transaction: more entries to announce after it. */
+  afterMessage(trx: Db, message: Appended): Promise<Appended[]>;
+}
+
+/**
  * Conversations and their lifecycle: a visitor's first message opens one, a visitor's message
  * reopens a resolved one, agents read and resolve. Messages go in through the messages module.
  * Every write commits first and emits its domain events after.
@@ -82,6 +108,7 @@ export class ConversationsService {
   readonly visibility: ConversationVisibility;
   /** Typing reports reach others coalesced: a few changes a second at most, per writer. */
   private readonly typing = new TypingGate();
+  private starter: ConversationStarter | undefined;
 
   constructor(
     private readonly db: Db,
@@ -95,6 +122,11 @@ export class ConversationsService {
   ) {
     this.repo = new ConversationsRepository(db);
     this.visibility = new ConversationVisibility(db);
+  }
+
+  /** The one module that adds to how a visitor's message starts a conversation. */
+  startWith(starter: ConversationStarter): void {
+    this.starter = starter;
   }
 
   /**
@@ -133,23 +165,35 @@ export class ConversationsService {
           await this.admission.admitConversation(visitor);
           conversation = await this.open(trx, visitor, at, contact);
         }
+        const starting = !current || conversation.status === 'resolved';
+        const started = starting
+          ? await this.starter?.start(trx, visitor, conversation, at)
+          : undefined;
         const message = { clientId: input.clientId, body: input.body, meta: extras.meta };
         const appended = await this.messages.appendWithin(
           trx,
-          conversation,
+          started?.conversation ?? conversation,
           actor,
           message,
           at,
-          !current,
+          !current && !started,
         );
         await extras.withinCommit?.(trx, appended);
+        const after = started ? await started.afterMessage(trx, appended) : [];
         // Opened, or reopened: it waits in line for routing.
-        return { ...appended, queued: !current || conversation.status === 'resolved' };
+        return {
+          ...appended,
+          queued: starting,
+          entries: { before: started?.appended ?? [], after },
+        };
       },
       { retryOnDuplicate: true },
     );
-    if ('conversation' in outcome) this.messages.announce(outcome);
-    else this.messages.announceResent(outcome.stored, outcome.message);
+    if ('conversation' in outcome) {
+      outcome.entries.before.forEach((entry) => this.messages.announce(entry));
+      this.messages.announce(outcome);
+      outcome.entries.after.forEach((entry) => this.messages.announce(entry));
+    } else this.messages.announceResent(outcome.stored, outcome.message);
     // The ack waits for routing's pass (which never rejects): the visitor's first status, an agent
     // or a place in line, is known by then, and the assignment entry comes right after its message.
     if (outcome.queued && 'conversation' in outcome) {

@@ -1,6 +1,6 @@
 import type { InvitationOffer } from '../../../protocol/visitor-schemas';
 
-/** What the track route knows when it asks whether to invite the visitor now. */
+/** What the track route knows of a beacon when it asks whether to invite the visitor now. */
 export interface InvitationContext {
   orgId: string;
   siteId: string;
@@ -12,12 +12,11 @@ export interface InvitationContext {
   visitNumber: number;
 }
 
-/** Decides which invitation, if any, a beacon's reply carries (proactive chat implements it). */
+/**
+ * Asked after each ingested beacon: the invitation the loader shows now, or null. A manual one an
+ * agent sent comes first, else the first matching rule of the site not yet shown this visit;
+ * never while the visitor is chatting. What it returns counts as shown.
+ */
 export interface InvitationSource {
   offerFor(ctx: InvitationContext): Promise<InvitationOffer | null>;
 }
-
-/** Until proactive chat is wired: nobody is invited. */
-export const noInvitations: InvitationSource = {
-  offerFor: () => Promise.resolve(null),
-};

@@ -203,6 +203,21 @@ export class RoutingService {
     return toConversation(outcome.appended.conversation);
   }
 
+  /**
+   * Gives a conversation a visitor started by answering an agent's invitation to that agent, in
+   * the caller's transaction, with the agents-only entry that says why; the caller announces it
+   * after the commit. The agent asked for this conversation, so it goes past the queue, their
+   * departments and their maximum, as a claim would.
+   */
+  assignInvited(
+    trx: Db,
+    conversation: ConversationView,
+    agent: { id: string; name: string },
+  ): Promise<Appended> {
+    const meta: MessageMeta = { kind: 'invited', agentId: agent.id, agentName: agent.name };
+    return this.assign(trx, conversation, agent, undefined, meta, `Invited by ${agent.name}`);
+  }
+
   /** Agents and supervisors act only in their departments; a conversation of none is everyone's. */
   private async checkDepartment(trx: Db, actor: AgentActor, departmentId: string | null) {
     if (departmentId === null || routingPolicy.anyDepartment(actor)) return;

@@ -6,6 +6,7 @@ import { isExactOrigin, type RefusedOrigin, type WidgetConfig } from '../../../p
 import { sitePolicy } from './sites.policy';
 import type { SitesRepository } from './sites.repository';
 import type { RefusedOriginsRepository } from './refused-origins.repository';
+import { trackAtOf } from '../invitations/invitation-rules';
 
 /** Where a refusal is told to the operator: the server's log. */
 export interface RefusalLog {
@@ -46,7 +47,12 @@ export class RefusedOriginsService {
       return {
         allowed: true,
         widget: site.widget,
-        tracking: { enabled, requireConsent, honorDoNotTrack },
+        tracking: {
+          enabled,
+          requireConsent,
+          honorDoNotTrack,
+          trackAt: trackAtOf(site.invitationRules),
+        },
       };
     }
     // A missing, opaque ("null") or odd origin is refused but not worth showing to the owner.

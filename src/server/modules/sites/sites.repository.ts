@@ -6,6 +6,8 @@ import {
   DEFAULT_TRACKING_SETTINGS,
   type TrackingSettings,
 } from '../../../protocol/visitor-schemas';
+import type { InvitationRule } from '../../../protocol/visitor-schemas';
+import { parseRules } from '../invitations/invitation-rules';
 
 export interface Site {
   id: string;
@@ -21,6 +23,8 @@ export interface Site {
   defaultDepartmentId: string | null;
   /** What the loader tracks and how addresses are kept, with the defaults filled in. */
   tracking: TrackingSettings;
+  /** Its automatic invitations (edited apart from the rest, in the invitations module). */
+  invitationRules: InvitationRule[];
 }
 
 function toSite(row: Selectable<SitesTable>): Site {
@@ -47,6 +51,7 @@ function toSite(row: Selectable<SitesTable>): Site {
         ? (JSON.parse(row.tracking_settings) as Partial<TrackingSettings>)
         : {}),
     },
+    invitationRules: parseRules(row.invitation_rules),
   };
 }
 
@@ -156,7 +161,10 @@ export class SitesRepository {
   }
 
   async insert(
-    site: Omit<Site, 'visitorMessagesPerMinute' | 'widget' | 'defaultDepartmentId' | 'tracking'>,
+    site: Omit<
+      Site,
+      'visitorMessagesPerMinute' | 'widget' | 'defaultDepartmentId' | 'tracking' | 'invitationRules'
+    >,
     createdAt: string,
   ): Promise<void> {
     await this.db

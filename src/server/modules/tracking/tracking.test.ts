@@ -322,6 +322,7 @@ describe('tracking settings of a site', () => {
       enabled: true,
       requireConsent: true,
       honorDoNotTrack: true,
+      trackAt: [],
     });
     const visitor = await createVisitor(server);
     await beacon({ visitor, events: [page('http://shop.test/', 1)] });

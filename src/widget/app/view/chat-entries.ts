@@ -1,6 +1,7 @@
 import type { ErrorCode } from '../../../protocol/errors';
 import type { AuthorType, Message } from '../../../protocol/schemas';
 import type { ChatState, LocalMessage } from '../chat-session';
+import type { InvitationOffer } from '../../../protocol/visitor-schemas';
 
 export type DeliveryStatus = 'sending' | 'sent' | 'read' | 'failed';
 
@@ -33,6 +34,15 @@ export function chatEntries(state: ChatState): ChatEntry[] {
       position: message.seq,
       entry: serverEntry(message, state.agentReadSeq),
     })),
+    // An answered invitation: after what was said before, before what the visitor writes now.
+    ...(state.invitation
+      ? [
+          {
+            position: state.invitation.afterSeq + 0.25,
+            entry: invitationEntry(state.invitation),
+          },
+        ]
+      : []),
     // Half a step after the message they follow; the stable sort keeps their own order.
     ...state.local.map((local) => ({
       position: local.state === 'failed' ? local.afterSeq + 0.5 : Infinity,
@@ -61,6 +71,19 @@ function serverEntry(message: Message, agentReadSeq: number): Placed {
     status: own ? (message.seq <= agentReadSeq ? 'read' : 'sent') : null,
     errorCode: null,
     joinedAgent: message.meta?.kind === 'joined' ? message.meta.agentName : null,
+  };
+}
+
+function invitationEntry(offer: InvitationOffer): Placed {
+  return {
+    key: `i:${offer.id}`,
+    authorType: offer.agentName === null ? 'bot' : 'agent',
+    authorName: offer.agentName,
+    body: offer.message,
+    createdAt: null,
+    status: null,
+    errorCode: null,
+    joinedAgent: null,
   };
 }
 

@@ -8,6 +8,11 @@ export const launcher = {
   openChatUnread: 'Open chat ({count} unread)',
   closeChat: 'Close chat',
   frameTitle: 'Parley chat',
+  // A proactive invitation, shown above the launcher.
+  invitationFrom: 'Message from {name}',
+  invitationFromUs: 'Message from us',
+  reply: 'Reply',
+  dismiss: 'Dismiss',
   // For the site's developer, in the host page's browser console.
   originNotAllowed:
     'Parley: origin {origin} is not allowed for this site — add it in Settings → Sites',
