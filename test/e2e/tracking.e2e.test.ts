@@ -92,6 +92,15 @@ const pagesOf = (visitorId: string) =>
     .orderBy('viewed_at')
     .execute();
 
+/** The tracking requests the page makes (beacons, or making a visitor), as it makes them. */
+function requestsToParley(page: Page): string[] {
+  const sent: string[] = [];
+  page.on('request', (request) => {
+    if (/\/api\/v1\/widget\/(track|visitors)/.test(request.url())) sent.push(request.url());
+  });
+  return sent;
+}
+
 /** Polls the store until `check` passes; the test's own timeout bounds it. */
 async function until<T>(read: () => Promise<T>, check: (value: T) => boolean): Promise<T> {
   for (;;) {
@@ -167,12 +176,15 @@ describe('tracking on the host page', () => {
       .execute();
     const before = await db.selectFrom('visitors').select('id').execute();
     const page = await newPage();
+    const sent = requestsToParley(page);
     await page.goto(`${shopUrl}/shoes`);
     await page.waitForFunction(() => window.parleyTracker !== undefined);
     await page.getByRole('button', { name: 'Red' }).click();
     await page.evaluate(() => window.parleyTracker!.track('before_consent'));
     await page.clock.runFor(31_000);
+    await page.evaluate(() => Promise.resolve());
     // Not even an identity: nothing was made, stored or sent.
+    expect(sent).toEqual([]);
     expect(await visitorIdOf(page)).toBeNull();
 
     await page.evaluate(() => window.parleyTracker!.consent(true));
@@ -194,5 +206,26 @@ describe('tracking on the host page', () => {
         .where('visitor_id', '=', visitorId!)
         .execute(),
     ).toEqual([]);
+  });
+
+  it('sends nothing at all from a browser with Global Privacy Control, even after consent', async () => {
+    const page = await newPage();
+    const sent = requestsToParley(page);
+    await page.addInitScript(() =>
+      Object.defineProperty(Navigator.prototype, 'globalPrivacyControl', { get: () => true }),
+    );
+    await page.goto(`${shopUrl}/shoes`);
+    await page.waitForFunction(() => window.parleyTracker !== undefined);
+    await page.getByRole('button', { name: 'Red' }).click();
+    await page.evaluate(() => {
+      window.parleyTracker!.consent(true);
+      window.parleyTracker!.track('with_gpc');
+    });
+    await page.clock.runFor(31_000);
+    // Timers and a round trip through the page: anything queued would have been requested.
+    await page.clock.runFor(1000);
+    await page.evaluate(() => Promise.resolve());
+    expect(sent).toEqual([]);
+    expect(await visitorIdOf(page)).toBeNull();
   });
 });
