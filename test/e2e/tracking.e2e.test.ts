@@ -11,7 +11,7 @@ import {
   type ServerProcess,
 } from '../helpers/process';
 import { createTestDatabase, type TestDatabase } from '../helpers/database';
-import { launchBrowser } from './browser';
+import { launchBrowser, visible } from './browser';
 
 /**
  * Tracking from the loader on a shop's own pages, before the chat is ever opened: page views,
@@ -227,5 +227,28 @@ describe('tracking on the host page', () => {
     await page.evaluate(() => Promise.resolve());
     expect(sent).toEqual([]);
     expect(await visitorIdOf(page)).toBeNull();
+  });
+
+  it('opens the chat as the visitor the loader tracked: one identity for both', async () => {
+    context = await browser.newContext({ userAgent: USER_AGENT });
+    const page = await context.newPage();
+    await page.goto(`${shopUrl}/`);
+    const visitorId = await until(
+      () => visitorIdOf(page),
+      (id) => id !== null,
+    );
+    await (await visible(page.getByRole('button', { name: /open chat/i }))).click();
+    const frame = page.frameLocator('iframe[title*="chat" i]');
+    await (await visible(frame.getByRole('textbox', { name: 'Message' }))).fill('Hello');
+    await frame.getByRole('button', { name: 'Send' }).click();
+    await visible(frame.getByText('Sent'));
+    const conversations = await db
+      .selectFrom('conversations')
+      .select('visitor_id')
+      .where('visitor_id', '=', visitorId!)
+      .execute();
+    expect(conversations).toHaveLength(1);
+    // The loader kept the same identity: the frame made no other.
+    expect(await visitorIdOf(page)).toBe(visitorId);
   });
 });
