@@ -11,7 +11,7 @@ import {
   type ServerProcess,
 } from '../helpers/process';
 import { createTestDatabase, type TestDatabase } from '../helpers/database';
-import { launchBrowser } from './browser';
+import { launchBrowser, visible } from './browser';
 
 /**
  * Tracking from the loader on a shop's own pages, before the chat is ever opened: page views,
@@ -92,6 +92,15 @@ const pagesOf = (visitorId: string) =>
     .orderBy('viewed_at')
     .execute();
 
+/** The tracking requests the page makes (beacons, or making a visitor), as it makes them. */
+function requestsToParley(page: Page): string[] {
+  const sent: string[] = [];
+  page.on('request', (request) => {
+    if (/\/api\/v1\/widget\/(track|visitors)/.test(request.url())) sent.push(request.url());
+  });
+  return sent;
+}
+
 /** Polls the store until `check` passes; the test's own timeout bounds it. */
 async function until<T>(read: () => Promise<T>, check: (value: T) => boolean): Promise<T> {
   for (;;) {
@@ -167,12 +176,16 @@ describe('tracking on the host page', () => {
       .execute();
     const before = await db.selectFrom('visitors').select('id').execute();
     const page = await newPage();
+    const sent = requestsToParley(page);
     await page.goto(`${shopUrl}/shoes`);
-    await page.waitForFunction(() => typeof window.Parley?.track === 'function');
+    // The launcher shows once the embed check answered, when the tracker starts.
+    await visible(page.getByRole('button', { name: /open chat/i }));
     await page.getByRole('button', { name: 'Red' }).click();
     await page.evaluate(() => window.Parley?.track?.('before_consent'));
     await page.clock.runFor(31_000);
+    await page.evaluate(() => Promise.resolve());
     // Not even an identity: nothing was made, stored or sent.
+    expect(sent).toEqual([]);
     expect(await visitorIdOf(page)).toBeNull();
 
     await page.evaluate(() => window.Parley?.consent?.(true));
@@ -194,5 +207,50 @@ describe('tracking on the host page', () => {
         .where('visitor_id', '=', visitorId!)
         .execute(),
     ).toEqual([]);
+  });
+
+  it('sends nothing at all from a browser with Global Privacy Control, even after consent', async () => {
+    const page = await newPage();
+    const sent = requestsToParley(page);
+    await page.addInitScript(() =>
+      Object.defineProperty(Navigator.prototype, 'globalPrivacyControl', { get: () => true }),
+    );
+    await page.goto(`${shopUrl}/shoes`);
+    // The launcher shows once the embed check answered, when the tracker starts.
+    await visible(page.getByRole('button', { name: /open chat/i }));
+    await page.getByRole('button', { name: 'Red' }).click();
+    await page.evaluate(() => {
+      window.Parley?.consent?.(true);
+      window.Parley?.track?.('with_gpc');
+    });
+    await page.clock.runFor(31_000);
+    // Timers and a round trip through the page: anything queued would have been requested.
+    await page.clock.runFor(1000);
+    await page.evaluate(() => Promise.resolve());
+    expect(sent).toEqual([]);
+    expect(await visitorIdOf(page)).toBeNull();
+  });
+
+  it('opens the chat as the visitor the loader tracked: one identity for both', async () => {
+    context = await browser.newContext({ userAgent: USER_AGENT });
+    const page = await context.newPage();
+    await page.goto(`${shopUrl}/`);
+    const visitorId = await until(
+      () => visitorIdOf(page),
+      (id) => id !== null,
+    );
+    await (await visible(page.getByRole('button', { name: /open chat/i }))).click();
+    const frame = page.frameLocator('iframe[title*="chat" i]');
+    await (await visible(frame.getByRole('textbox', { name: 'Message' }))).fill('Hello');
+    await frame.getByRole('button', { name: 'Send' }).click();
+    await visible(frame.getByText('Sent'));
+    const conversations = await db
+      .selectFrom('conversations')
+      .select('visitor_id')
+      .where('visitor_id', '=', visitorId!)
+      .execute();
+    expect(conversations).toHaveLength(1);
+    // The loader kept the same identity: the frame made no other.
+    expect(await visitorIdOf(page)).toBe(visitorId);
   });
 });
