@@ -263,6 +263,7 @@ export async function buildApp(
   );
   await http.register(visitorsModule, {
     visitors,
+    visitorsPerAddressPerMinute: config.limits.addressVisitorsPerMinute,
     profiles,
     conversations,
     origins,

@@ -25,6 +25,11 @@ export interface Limits {
   addressConnections: number;
   /** Tracking beacons from one client address (many visitors behind one NAT share it). */
   addressBeaconsPerMinute: number;
+  /**
+   * New visitors made from one client address. The loader makes one for each new browser on its
+   * first page view, so an office or a carrier's NAT makes many.
+   */
+  addressVisitorsPerMinute: number;
   /** Data the server holds for one socket that is not reading it; past this the socket is closed. */
   socketBufferBytes: number;
   /** A socket with unsent data that has not drained for this long is closed. */
@@ -39,6 +44,7 @@ export const DEFAULT_LIMITS: Limits = {
   visitorConnections: 10,
   addressConnections: 100,
   addressBeaconsPerMinute: 600,
+  addressVisitorsPerMinute: 120,
   socketBufferBytes: 1024 * 1024,
   socketStallMs: 30_000,
 };

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { createTestDatabase, TEST_ENGINE, type TestDatabase } from '../helpers/database';
 import { endpointOf, freePort, spawnServer, type ServerProcess } from '../helpers/process';
+import { DEFAULT_LIMITS } from '../../src/server/env';
 import { ADMIN } from '../helpers/server';
 import { chatFrame, launchBrowser, signInToConsole, visible } from './browser';
 import { startNginx, type RunningNginx } from './nginx';
@@ -246,8 +247,9 @@ describe('Parley behind the shipped nginx configuration', () => {
   it('limits the address nginx saw, whatever the client wrote into X-Forwarded-For', async () => {
     const { widgetKey } = await endpointOf(nodes[0]!, database);
     const statuses: number[] = [];
-    // 30 new visitors a minute per address; each request claims another address of its own.
-    for (let i = 0; i < 31; i++) {
+    // The limit of new visitors a minute per address; each request claims another address of its own.
+    const limit = DEFAULT_LIMITS.addressVisitorsPerMinute;
+    for (let i = 0; i <= limit; i++) {
       const response = await requestNginx({
         method: 'POST',
         path: '/api/v1/widget/visitors',
@@ -261,8 +263,8 @@ describe('Parley behind the shipped nginx configuration', () => {
       });
       statuses.push(response.status);
     }
-    expect(statuses.slice(0, 30)).toEqual(Array(30).fill(201));
-    expect(statuses[30]).toBe(429);
+    expect(statuses.slice(0, limit)).toEqual(Array(limit).fill(201));
+    expect(statuses[limit]).toBe(429);
   });
 
   it('a visitor and an agent on different nodes chat over WebSockets', async () => {

@@ -21,6 +21,8 @@ export interface VisitorRouteDeps {
   origins: OriginPolicy;
   client: ClientResolver;
   guards: AgentRouteGuards;
+  /** New visitors one address may make in a minute (`PARLEY_LIMIT_ADDRESS_VISITORS_PER_MINUTE`). */
+  visitorsPerAddressPerMinute: number;
 }
 
 export function visitorRoutes(app: TypedApp, deps: VisitorRouteDeps): void {
@@ -37,7 +39,7 @@ export function visitorRoutes(app: TypedApp, deps: VisitorRouteDeps): void {
       },
       // New anonymous visitors are cheap to ask for; bound how many one address can make.
       config: {
-        rateLimit: { max: 30, timeWindow: '1 minute' },
+        rateLimit: { max: deps.visitorsPerAddressPerMinute, timeWindow: '1 minute' },
       },
     },
     async (request, reply) => {
