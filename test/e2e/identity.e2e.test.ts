@@ -1,7 +1,11 @@
+import { createHmac } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { createDb } from '../../src/server/db/database';
+import { api } from '../helpers/api';
+import { login } from '../helpers/clients';
 import { createTestDatabase, type TestDatabase } from '../helpers/database';
 import {
   allowEmbedOrigins,
@@ -23,6 +27,27 @@ let shopUrl: string;
 let widgetKey: string;
 let browser: Browser;
 const contexts: BrowserContext[] = [];
+/** The site's identity secret, which only the shop's backend knows (made in the test). */
+let identitySecret = '';
+
+/** The README's stub: calls before the loader runs are queued, then replayed. */
+const STUB = `!function(w){var p=w.Parley=w.Parley||{q:[]};['identify','open','close','setLanguage','track','consent','on'].forEach(function(m){p[m]=p[m]||function(){p.q.push([m,[].slice.call(arguments)])}})}(window);`;
+
+/**
+ * The shop's page. Signed in (`?user=ID`), its backend signs the user's id with the identity
+ * secret, as the README shows; `&forged` stands for a page that does not know the secret.
+ */
+function shopPage(url: URL, snippet: string): string {
+  const user = url.searchParams.get('user');
+  const key = url.searchParams.has('forged') ? 'not-the-secret' : identitySecret;
+  const hash = createHmac('sha256', key)
+    .update(user ?? '')
+    .digest('hex');
+  const identify = user
+    ? `<script>${STUB} Parley.identify(${JSON.stringify({ id: user, hash })});</script>`
+    : '';
+  return `<!doctype html><html><head><title>Shop</title></head><body><h1>Shop</h1>${identify}${snippet}</body></html>`;
+}
 
 interface StoredIdentity {
   visitorId: string;
@@ -36,11 +61,9 @@ beforeAll(async () => {
   parley = await spawnServer(database, port, { publicUrl: `http://127.0.0.1:${port}` });
   widgetKey = (await endpointOf(parley, database)).widgetKey;
   const snippet = `<script src="${parley.url}/widget.js" data-site="${widgetKey}" async></script>`;
-  shop = http.createServer((_req, res) => {
+  shop = http.createServer((req, res) => {
     res.setHeader('content-type', 'text/html');
-    res.end(
-      `<!doctype html><html><head><title>Shop</title></head><body><h1>Shop</h1>${snippet}</body></html>`,
-    );
+    res.end(shopPage(new URL(req.url ?? '/', 'http://shop'), snippet));
   });
   await new Promise<void>((resolve) => shop.listen(0, '127.0.0.1', resolve));
   shopUrl = `http://127.0.0.1:${(shop.address() as AddressInfo).port}`;
@@ -72,6 +95,46 @@ const storageKey = (): string => `parley:visitor:${widgetKey}`;
 async function loaderIdentity(page: Page): Promise<StoredIdentity | null> {
   const stored = await page.evaluate((key) => localStorage.getItem(key), storageKey());
   return stored ? (JSON.parse(stored) as StoredIdentity) : null;
+}
+
+/** What the server knows of a visitor: whom it is verified as, and whom it only claims to be. */
+async function identityOf(visitorId: string) {
+  const db = await createDb(database.url, { poolSize: 1 });
+  try {
+    return await db
+      .selectFrom('visitors')
+      .select(['external_id', 'claimed_id'])
+      .where('id', '=', visitorId)
+      .executeTakeFirstOrThrow();
+  } finally {
+    await db.destroy();
+  }
+}
+
+/** A page of the shop in a browser of its own, once `settled(visitorId)` holds for its loader. */
+async function device(
+  query: string,
+  settled: (visitorId: string) => Promise<boolean>,
+): Promise<{ page: Page; visitorId: string }> {
+  const page = await (await newContext()).newPage();
+  await page.goto(`${shopUrl}/?${query}`);
+  let visitorId = '';
+  await expect
+    .poll(async () => {
+      visitorId = (await loaderIdentity(page))?.visitorId ?? '';
+      return visitorId !== '' && (await settled(visitorId));
+    })
+    .toBe(true);
+  return { page, visitorId };
+}
+
+async function send(page: Page, text: string): Promise<void> {
+  const chat = await openChat(page);
+  const box = chat.getByRole('textbox', { name: 'Message' });
+  await box.fill(text);
+  await box.press('Enter');
+  await visible(chat.getByText(text));
+  await chat.getByText('Sending…').waitFor({ state: 'hidden' });
 }
 
 async function openChat(page: Page) {
@@ -121,5 +184,42 @@ describe('the visitor identity', () => {
     // The next page view (the chat opens again by itself) is that visitor too.
     await page.reload();
     await visible(chatFrame(page).getByText('asked before the upgrade'));
+  });
+
+  it('shows a verified user the same conversation on every device, and a forged hash none', async () => {
+    const admin = await login({ url: parley.url, widgetKey });
+    const endpoint = { url: parley.url, widgetKey };
+    const { sites } = (
+      await api<{ sites: { id: string }[] }>(endpoint, admin, 'GET', '/api/v1/sites')
+    ).body;
+    const made = await api<{ secret: string }>(
+      endpoint,
+      admin,
+      'POST',
+      `/api/v1/sites/${sites[0]!.id}/identity/secret`,
+    );
+    expect(made.status).toBe(201);
+    identitySecret = made.body.secret;
+
+    const laptop = await device(
+      'user=u1',
+      async (id) => (await identityOf(id)).external_id === 'u1',
+    );
+    await send(laptop.page, 'where is my order 1234?');
+
+    // Another device of the same user: the server hands its loader the laptop's visitor.
+    const phone = await device('user=u1', async (id) => id === laptop.visitorId);
+    const chat = await openChat(phone.page);
+    await visible(chat.getByText('where is my order 1234?'));
+
+    // A page claiming u1 without the secret: an unverified visitor of its own, none of u1's chat.
+    const forger = await device(
+      'user=u1&forged',
+      async (id) => (await identityOf(id)).claimed_id === 'u1',
+    );
+    expect(forger.visitorId).not.toBe(laptop.visitorId);
+    expect(await identityOf(forger.visitorId)).toEqual({ external_id: null, claimed_id: 'u1' });
+    await send(forger.page, 'show me u1 orders');
+    expect(await chatFrame(forger.page).getByText('where is my order 1234?').count()).toBe(0);
   });
 });
