@@ -42,6 +42,12 @@ export type HostMessage =
       siteKey: string;
       /** The visitor the loader keeps for this site, which the frame then uses. */
       identity?: HandedIdentity;
+      /**
+       * The loader made `identity` and no frame has answered for it yet: a frame holding its own
+       * identity from before the loader kept one (older releases) keeps that, if the server still
+       * knows it, and reports what it settled on with `parley:identity`.
+       */
+      fresh?: boolean;
       /** The language the host page chose with `Parley.setLanguage`, if it did. */
       language?: string;
     }
@@ -74,6 +80,7 @@ export function isHostMessage(data: unknown): data is HostMessage {
     (data.type === 'parley:init' &&
       typeof data.siteKey === 'string' &&
       (data.identity === undefined || isHandedIdentity(data.identity)) &&
+      (data.fresh === undefined || typeof data.fresh === 'boolean') &&
       (data.language === undefined || typeof data.language === 'string')) ||
     (data.type === 'parley:language' && typeof data.language === 'string') ||
     (data.type === 'parley:visibility' &&

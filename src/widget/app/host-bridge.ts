@@ -12,6 +12,8 @@ interface HostBridge {
   pageOrigin: Promise<string>;
   /** The visitor the loader keeps for this site, as `parley:init` handed it; null if none. */
   handedIdentity(): HandedIdentity | null;
+  /** The loader made the handed identity just now, with no frame having answered for it yet. */
+  handedIsFresh(): boolean;
   reportIdentity(identity: HandedIdentity): void;
   close(): void;
   reportUnread(count: number): void;
@@ -33,6 +35,7 @@ export function connectToHost(
   const host = window.parent;
   let origin: string | null = null;
   let handed: HandedIdentity | null = null;
+  let handedIsFresh = false;
   let language: string | null = null;
   let resolveOrigin: (origin: string) => void = () => undefined;
   const pageOrigin = new Promise<string>((resolve) => (resolveOrigin = resolve));
@@ -44,6 +47,7 @@ export function connectToHost(
       if (origin !== null || message.siteKey !== siteKey) return;
       origin = event.origin;
       handed = message.identity ?? null;
+      handedIsFresh = message.fresh === true;
       language = message.language ?? null;
       resolveOrigin(origin);
     } else if (event.origin !== origin) {
@@ -64,6 +68,7 @@ export function connectToHost(
   return {
     pageOrigin,
     handedIdentity: () => handed,
+    handedIsFresh: () => handedIsFresh,
     reportIdentity: (identity) => post({ type: 'parley:identity', identity }),
     close: () => post({ type: 'parley:close' }),
     reportUnread: (count) => post({ type: 'parley:unread', count }),

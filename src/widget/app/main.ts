@@ -181,23 +181,40 @@ function startChat(siteKey: string): void {
 
   /**
    * The loader keeps the identity all of the site's pages share (first-party storage): the frame
-   * takes the one it hands over, and hands back the one it had when the loader has none.
+   * takes the one it hands over, and hands back the one it had when the loader has none. One the
+   * loader just made loses to the frame's own: that visitor came back from before the loader kept
+   * identities (older releases), and its conversation is under the frame's. Returns the loader's
+   * identity to fall back on if the server no longer knows the frame's.
    */
-  const adoptHandedIdentity = (handed: VisitorIdentity | null): void => {
+  const adoptHandedIdentity = (
+    handed: VisitorIdentity | null,
+    fresh: boolean,
+  ): VisitorIdentity | undefined => {
     const own = loadIdentity(storage, siteKey);
     if (!handed) {
       if (own) host.reportIdentity(own);
+    } else if (own && own.token !== handed.token && fresh) {
+      return handed;
     } else if (own?.token !== handed.token) {
       saveIdentity(storage, siteKey, handed);
       if (own) session.identityReplaced();
     }
+    return undefined;
   };
 
   void host.pageOrigin.then((pageOrigin) => {
-    adoptHandedIdentity(host.handedIdentity());
+    const fresh = host.handedIsFresh();
+    const fallback = adoptHandedIdentity(host.handedIdentity(), fresh);
     reportIdentity = (identity) => host.reportIdentity(identity);
-    const socket = connectVisitor({ siteKey, pageOrigin, storage }, session);
+    const socket = connectVisitor({ siteKey, pageOrigin, storage, fallback }, session);
     session.attach(socket);
+    // The loader's identity was only its guess until a frame answered: say which one holds.
+    if (fresh) {
+      socket.once('connect', () => {
+        const settled = loadIdentity(storage, siteKey);
+        if (settled) host.reportIdentity({ visitorId: settled.visitorId, token: settled.token });
+      });
+    }
     // Settings → Sites changed this site: redraw here, and tell the launcher on the page.
     socket.on('site:updated', ({ widget }) => {
       applySettings(widget);

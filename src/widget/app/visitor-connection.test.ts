@@ -5,7 +5,12 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { ErrorCode } from '../../protocol/errors';
 import { createMemoryStorage, type KeyValueStorage } from '../../client/storage';
 import { connectVisitor, type ConnectionStatus, type VisitorSocket } from './visitor-connection';
-import { forgetIdentity, loadIdentity, saveIdentity } from './visitor-identity';
+import {
+  forgetIdentity,
+  loadIdentity,
+  saveIdentity,
+  type VisitorIdentity,
+} from './visitor-identity';
 
 const SITE = 'site-1';
 
@@ -84,9 +89,9 @@ describe('connectVisitor', () => {
     await server.close();
   });
 
-  function connect(): VisitorSocket {
+  function connect(fallback?: VisitorIdentity): VisitorSocket {
     return connectVisitor(
-      { siteKey: SITE, pageOrigin: 'https://shop.example', storage },
+      { siteKey: SITE, pageOrigin: 'https://shop.example', storage, fallback },
       {
         status: (status) => void statuses.push(status),
         connected: () => undefined,
@@ -128,6 +133,26 @@ describe('connectVisitor', () => {
     socket = connect();
     await vi.waitFor(() => expect(socket?.connected).toBe(true), { timeout: 5000 });
     expect(server.tokens).toEqual(['forgotten-token', 'new-token-1']);
+    expect(replaced).toBe(1);
+  });
+
+  it("keeps its own identity when the server knows it, not the loader's fallback", async () => {
+    server.known.add('own-token').add('loader-token');
+    saveIdentity(storage, SITE, { visitorId: 'v0', token: 'own-token' });
+    socket = connect({ visitorId: 'v9', token: 'loader-token' });
+    await vi.waitFor(() => expect(socket?.connected).toBe(true), { timeout: 5000 });
+    expect(server.tokens).toEqual(['own-token']);
+    expect(replaced).toBe(0);
+  });
+
+  it("goes on with the loader's fallback, not a new visitor, when its own is unknown", async () => {
+    server.known.add('loader-token');
+    saveIdentity(storage, SITE, { visitorId: 'v0', token: 'forgotten-token' });
+    socket = connect({ visitorId: 'v9', token: 'loader-token' });
+    await vi.waitFor(() => expect(socket?.connected).toBe(true), { timeout: 5000 });
+    expect(server.tokens).toEqual(['forgotten-token', 'loader-token']);
+    expect(loadIdentity(storage, SITE)).toEqual({ visitorId: 'v9', token: 'loader-token' });
+    expect(created).toBe(0);
     expect(replaced).toBe(1);
   });
 

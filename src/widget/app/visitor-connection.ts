@@ -9,7 +9,12 @@ import type { VisitorHandshake } from '../../protocol/schemas';
 import { retryDelay } from '../../client/retry-delay';
 import type { KeyValueStorage } from '../../client/storage';
 import { createVisitor, isErrorBody, VisitorApiError } from './visitor-api';
-import { forgetIdentity, loadIdentity, saveIdentity } from './visitor-identity';
+import {
+  forgetIdentity,
+  loadIdentity,
+  saveIdentity,
+  type VisitorIdentity,
+} from './visitor-identity';
 
 export type VisitorSocket = Socket<VisitorServerEvents, VisitorClientEvents>;
 
@@ -28,6 +33,11 @@ interface ConnectionOptions {
   siteKey: string;
   pageOrigin: string;
   storage: KeyValueStorage;
+  /**
+   * The identity to go on with, instead of making one, if the server refuses the stored one
+   * before it ever connected: the loader's, when the frame tried its own older one first.
+   */
+  fallback?: VisitorIdentity;
 }
 
 /** Namespace of VISITOR_NAMESPACE in protocol/events.ts, which the widget may only import types from. */
@@ -40,13 +50,14 @@ const VISITOR_NAMESPACE = '/visitor';
  * disconnect the server initiated).
  */
 export function connectVisitor(
-  { siteKey, pageOrigin, storage }: ConnectionOptions,
+  { siteKey, pageOrigin, storage, fallback: givenFallback }: ConnectionOptions,
   listener: ConnectionListener,
 ): VisitorSocket {
   let everConnected = false;
   let renewedToken = false;
   let attempt = 0;
   let tokenInUse: string | null = null;
+  let fallback = givenFallback ?? null;
 
   const socket: VisitorSocket = io(`${location.origin}${VISITOR_NAMESPACE}`, {
     autoConnect: false,
@@ -107,7 +118,10 @@ export function connectVisitor(
   };
 
   const connectWithIdentity = async (): Promise<void> => {
-    if (!loadIdentity(storage, siteKey)) {
+    if (!loadIdentity(storage, siteKey) && fallback) {
+      saveIdentity(storage, siteKey, fallback);
+      fallback = null;
+    } else if (!loadIdentity(storage, siteKey)) {
       try {
         const language = browserLanguage();
         saveIdentity(storage, siteKey, await createVisitor({ siteKey, pageOrigin, language }));
@@ -125,6 +139,8 @@ export function connectVisitor(
 
   socket.on('connect', () => {
     everConnected = true;
+    // The stored identity holds: the fallback is not this visitor's any more.
+    fallback = null;
     renewedToken = false;
     attempt = 0;
     listener.status('connected');

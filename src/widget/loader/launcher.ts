@@ -137,6 +137,7 @@ export function mountLauncher(
         type: 'parley:init',
         siteKey,
         identity: identity.current() ?? undefined,
+        ...(identity.fresh() ? { fresh: true } : {}),
         ...(language ? { language } : {}),
       });
       showVisibility();

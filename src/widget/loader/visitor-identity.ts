@@ -10,6 +10,13 @@ export interface Identity {
 
 export interface IdentityStore {
   current(): Identity | null;
+  /**
+   * The identity was made by this loader and no chat frame has answered for it yet. A frame that
+   * kept its own identity from before the loader owned it (older releases) then keeps that one,
+   * with its conversation, and hands it back.
+   */
+  fresh(): boolean;
+  /** An identity the frame or `Parley.identify` settled on: no longer fresh. */
   save(identity: Identity): void;
   forget(): void;
   /** The identity, made with the server first when there is none; null when it cannot be made. */
@@ -26,17 +33,25 @@ export const isIdentity = (value: unknown): value is Identity =>
 export function identityStore(siteKey: string, parleyOrigin: string): IdentityStore {
   const key = `parley:visitor:${siteKey}`;
   let making: Promise<Identity | null> | null = null;
-  const current = (): Identity | null => {
+  const stored = (): (Identity & { fresh?: boolean }) | null => {
     try {
-      const stored: unknown = JSON.parse(localStorage.getItem(key) ?? 'null');
-      return isIdentity(stored) ? stored : null;
+      const value: unknown = JSON.parse(localStorage.getItem(key) ?? 'null');
+      return isIdentity(value) ? value : null;
     } catch {
       return null;
     }
   };
-  const save = (identity: Identity): void => {
+  const current = (): Identity | null => {
+    const identity = stored();
+    return identity && { visitorId: identity.visitorId, token: identity.token };
+  };
+  const store = (identity: Identity, fresh: boolean): void => {
     try {
-      localStorage.setItem(key, JSON.stringify(identity));
+      const { visitorId, token } = identity;
+      localStorage.setItem(
+        key,
+        JSON.stringify(fresh ? { visitorId, token, fresh } : { visitorId, token }),
+      );
     } catch {
       // Blocked storage: this page view still tracks; the next one is a new visitor.
     }
@@ -51,8 +66,11 @@ export function identityStore(siteKey: string, parleyOrigin: string): IdentitySt
       });
       const made: unknown = res.ok ? await res.json() : null;
       if (!isIdentity(made)) return null;
-      save({ visitorId: made.visitorId, token: made.token });
-      return current() ?? made;
+      // The frame may have handed one back meanwhile: that one wins, it may have a conversation.
+      const settled = current();
+      if (settled) return settled;
+      store(made, true);
+      return current() ?? { visitorId: made.visitorId, token: made.token };
     } catch {
       return null;
     } finally {
@@ -61,7 +79,8 @@ export function identityStore(siteKey: string, parleyOrigin: string): IdentitySt
   };
   return {
     current,
-    save,
+    fresh: () => stored()?.fresh === true,
+    save: (identity) => store(identity, false),
     forget: () => {
       try {
         localStorage.removeItem(key);
