@@ -13,7 +13,7 @@ import type { LiveVisitor } from '../../../protocol/visitor-schemas';
 import { TRACKING_LIMITS } from '../../../protocol/visitor-schemas';
 import { TrackingRepository } from './tracking.repository';
 import { VISIT_SWEEP_JOB } from './tracking.jobs';
-import { VISIT_IDLE_MS } from './tracking.service';
+import { ON_SITE_MS } from './on-site';
 
 const CHROME =
   'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0.0.0 Safari/537.36';
@@ -161,7 +161,7 @@ describe('POST /api/v1/widget/track', () => {
       conversationId: null,
     });
 
-    offset += VISIT_IDLE_MS + 1000;
+    offset += ON_SITE_MS + 1000;
     const left = nextEvent<{ visitorId: string }>(agent, 'visitors:left');
     const tracking = new TrackingRepository(db());
     // The schedule runs it every few seconds; here at once.

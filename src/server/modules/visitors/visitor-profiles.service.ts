@@ -16,6 +16,7 @@ import {
   type VisitorProfileReply,
 } from '../../../protocol/visitor-schemas';
 import { preview } from '../conversations/presenters';
+import { onSiteSince } from '../tracking/on-site';
 import { mayView, type ConversationVisibility } from '../conversations/visibility';
 import {
   VisitorProfilesRepository,
@@ -24,12 +25,6 @@ import {
 } from './visitor-profiles.repository';
 import { visitorPolicy } from './visitors.policy';
 
-/**
- * A visitor is on the site while its visit was seen this recently: the loader's heartbeat comes
- * every 30 s, so two missed beats and some slack. The sweep ends older visits; until it runs,
- * this keeps them out of the live view.
- */
-export const LIVE_WINDOW_MS = 75_000;
 /** Pages of one visit's trail, visits and conversations a profile shows. */
 const TRAIL_MAX = 200;
 const VISITS_MAX = 20;
@@ -168,8 +163,9 @@ export class VisitorProfilesService {
     return profile;
   }
 
+  /** The sweep ends idle visits every few seconds; until it runs, this keeps them out. */
   private liveCutoff(): string {
-    return new Date(this.clock.now() - LIVE_WINDOW_MS).toISOString();
+    return onSiteSince(this.clock.now());
   }
 
   /** Each visitor's latest updated open conversation (a visitor may have several). */
