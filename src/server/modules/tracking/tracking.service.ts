@@ -19,6 +19,7 @@ import type { SitesRepository, Site } from '../sites/sites.repository';
 import type { EmbedContext } from '../sites/embed-origin';
 import type { VisitorsService } from '../visitors/visitors.service';
 import { deviceOf, isBot, keptAddress, type IpLocator } from './enrichment';
+import type { LiveVisitorsRepository } from './live-visitors.repository';
 import { onSiteSince } from './on-site';
 import type { TrackingRepository, VisitRow } from './tracking.repository';
 
@@ -44,6 +45,7 @@ export class TrackingService {
       visitors: VisitorsService;
       sites: SitesRepository;
       tracking: TrackingRepository;
+      live: LiveVisitorsRepository;
       writer: Writer;
       events: DomainEvents;
       limiter: RateLimiter;
@@ -80,8 +82,9 @@ export class TrackingService {
     });
     if (!result) return { invitation: null };
     if (result.shown) {
-      const live = await this.deps.tracking.liveVisitor(site.orgId, visitor.id);
-      if (live) this.deps.events.emit('visitor.tracked', { orgId: site.orgId, visitor: live });
+      const now = await this.deps.live.find(site.orgId, visitor.id, onSiteSince(at));
+      if (now?.onSite)
+        this.deps.events.emit('visitor.tracked', { orgId: site.orgId, visitor: now.live });
     }
     const invitation = await this.deps.invitations.offerFor({
       orgId: site.orgId,
