@@ -52,6 +52,7 @@ import { SitesService } from './modules/sites/sites.service';
 import { visitorsModule } from './modules/visitors/visitors.module';
 import { trackingModule } from './modules/tracking/tracking.module';
 import { registerTrackingJobs } from './modules/tracking/tracking.jobs';
+import { LiveVisitorsRepository } from './modules/tracking/live-visitors.repository';
 import { TrackingRepository } from './modules/tracking/tracking.repository';
 import { TrackingService } from './modules/tracking/tracking.service';
 import { IpLocator } from './modules/tracking/enrichment';
@@ -254,8 +255,10 @@ export async function buildApp(
   });
   const sitesService = new SitesService(db, sites, writer, events);
   await http.register(authModule, { auth, cookie, origins, client });
+  const liveVisitors = new LiveVisitorsRepository(db);
   const profiles = new VisitorProfilesService(
     new VisitorProfilesRepository(db),
+    liveVisitors,
     conversations.visibility,
     writer,
     events,
@@ -306,6 +309,7 @@ export async function buildApp(
     visitors,
     sites,
     tracking: new TrackingRepository(db),
+    live: liveVisitors,
     writer,
     events,
     limiter,

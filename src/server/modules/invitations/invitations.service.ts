@@ -12,6 +12,7 @@ import type {
   InvitationRule,
   SentInvitation,
 } from '../../../protocol/visitor-schemas';
+import { onSiteSince } from '../tracking/on-site';
 import type { ConversationView } from '../conversations/conversations.repository';
 import type {
   ConversationStarter,
@@ -29,8 +30,6 @@ import type { InvitationContext, InvitationSource } from './invitation-source';
 import { InvitationsRepository, type InvitationRow } from './invitations.repository';
 import { invitationPolicy } from './invitations.policy';
 
-/** A visitor whose visit was seen this recently is on the site (the tracker beats every 30 s). */
-export const ON_SITE_MS = 75_000;
 /**
  * After "Reply", the visitor's first message within this long starts the conversation with the
  * invitation; a message much later is a conversation of its own.
@@ -67,7 +66,7 @@ export class InvitationsService implements InvitationSource, ConversationStarter
       visitor.current_visit_id !== null &&
       visitor.visit_ended_at === null &&
       visitor.visit_last_seen_at !== null &&
-      Date.parse(visitor.visit_last_seen_at) >= this.clock.now() - ON_SITE_MS;
+      visitor.visit_last_seen_at >= onSiteSince(this.clock.now());
     if (!onSite) throw new AppError('visitor_not_on_site', 'This visitor is not on the site now');
     if (await this.repo.isChatting(visitorId)) {
       throw new AppError('visitor_chatting', 'This visitor is already chatting');

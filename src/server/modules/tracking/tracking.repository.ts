@@ -2,11 +2,10 @@ import { randomUUID } from 'node:crypto';
 import { sql, type Insertable, type Selectable, type Updateable } from 'kysely';
 import type { Db } from '../../db/database';
 import type { VisitorsTable, VisitsTable } from '../../db/schema';
-import type { LiveVisitor } from '../../../protocol/visitor-schemas';
 
 export type VisitRow = Selectable<VisitsTable>;
 
-/** Visits, their pages and custom events; and the live view's rows, built in one place. */
+/** Visits, their pages and custom events. */
 export class TrackingRepository {
   constructor(private readonly db: Db) {}
 
@@ -160,107 +159,4 @@ export class TrackingRepository {
       .executeTakeFirst();
     return Number(result.numUpdatedRows) > 0;
   }
-
-  /**
-   * The live view's row of one visitor of the organization: the visitor, its current visit and
-   * its open conversation with the assignee's name. Null when it has no visit going on.
-   */
-  async liveVisitor(orgId: string, visitorId: string): Promise<LiveVisitor | null> {
-    const [row] = await this.liveRows(orgId).where('v.id', '=', visitorId).execute();
-    return row ? toLiveVisitor(row) : null;
-  }
-
-  /** Everyone of the organization with a visit going on, most recently seen first. */
-  async liveVisitors(orgId: string, limit = 500): Promise<LiveVisitor[]> {
-    const rows = await this.liveRows(orgId)
-      .orderBy('visit.last_seen_at', 'desc')
-      .limit(limit)
-      .execute();
-    return rows.map(toLiveVisitor);
-  }
-
-  private liveRows(orgId: string) {
-    return this.db
-      .selectFrom('visitors as v')
-      .innerJoin('visits as visit', 'visit.id', 'v.current_visit_id')
-      .leftJoin('conversations as c', (join) =>
-        join
-          .onRef('c.visitor_id', '=', 'v.id')
-          .on('c.org_id', '=', orgId)
-          .on('c.status', '!=', 'resolved'),
-      )
-      .leftJoin('agents as a', 'a.id', 'c.assignee_id')
-      .where('v.org_id', '=', orgId)
-      .where('visit.ended_at', 'is', null)
-      .select([
-        'v.id as visitorId',
-        'v.site_id as siteId',
-        'v.name',
-        'v.email',
-        'v.external_id as externalId',
-        'v.visit_count as visitCount',
-        'v.country',
-        'v.city',
-        'v.browser',
-        'v.os',
-        'v.device',
-        'visit.current_url as currentUrl',
-        'visit.current_title as currentTitle',
-        'visit.referrer',
-        'visit.started_at as visitStartedAt',
-        'visit.last_seen_at as lastSeenAt',
-        'visit.page_count as pagesThisVisit',
-        'c.id as conversationId',
-        'a.name as assigneeName',
-      ]);
-  }
-}
-
-interface LiveRow {
-  visitorId: string;
-  siteId: string;
-  name: string | null;
-  email: string | null;
-  externalId: string | null;
-  visitCount: number;
-  country: string | null;
-  city: string | null;
-  browser: string | null;
-  os: string | null;
-  device: string | null;
-  currentUrl: string | null;
-  currentTitle: string | null;
-  referrer: string | null;
-  visitStartedAt: string;
-  lastSeenAt: string;
-  pagesThisVisit: number;
-  conversationId: string | null;
-  assigneeName: string | null;
-}
-
-function toLiveVisitor(row: LiveRow): LiveVisitor {
-  const device = row.device;
-  return {
-    visitorId: row.visitorId,
-    siteId: row.siteId,
-    name: row.name,
-    email: row.email,
-    verified: row.externalId !== null,
-    currentUrl: row.currentUrl,
-    currentTitle: row.currentTitle,
-    referrer: row.referrer,
-    visitStartedAt: row.visitStartedAt,
-    lastSeenAt: row.lastSeenAt,
-    pagesThisVisit: Number(row.pagesThisVisit),
-    visitCount: Number(row.visitCount),
-    country: row.country,
-    city: row.city,
-    device: {
-      browser: row.browser,
-      os: row.os,
-      device: device === 'desktop' || device === 'mobile' || device === 'tablet' ? device : null,
-    },
-    conversationId: row.conversationId,
-    assigneeName: row.assigneeName,
-  };
 }

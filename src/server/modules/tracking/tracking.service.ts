@@ -19,10 +19,10 @@ import type { SitesRepository, Site } from '../sites/sites.repository';
 import type { EmbedContext } from '../sites/embed-origin';
 import type { VisitorsService } from '../visitors/visitors.service';
 import { deviceOf, isBot, keptAddress, type IpLocator } from './enrichment';
+import type { LiveVisitorsRepository } from './live-visitors.repository';
+import { onSiteSince } from './on-site';
 import type { TrackingRepository, VisitRow } from './tracking.repository';
 
-/** A visitor is on the site while its visit was seen this recently (heartbeats come every 30 s). */
-export const VISIT_IDLE_MS = 75_000;
 /** Beacons one visitor may send a minute; a loader sends two or three. Beyond: counted, dropped. */
 export const TRACK_BATCHES_PER_MINUTE = 30;
 
@@ -45,6 +45,7 @@ export class TrackingService {
       visitors: VisitorsService;
       sites: SitesRepository;
       tracking: TrackingRepository;
+      live: LiveVisitorsRepository;
       writer: Writer;
       events: DomainEvents;
       limiter: RateLimiter;
@@ -81,8 +82,9 @@ export class TrackingService {
     });
     if (!result) return { invitation: null };
     if (result.shown) {
-      const live = await this.deps.tracking.liveVisitor(site.orgId, visitor.id);
-      if (live) this.deps.events.emit('visitor.tracked', { orgId: site.orgId, visitor: live });
+      const now = await this.deps.live.find(site.orgId, visitor.id, onSiteSince(at));
+      if (now?.onSite)
+        this.deps.events.emit('visitor.tracked', { orgId: site.orgId, visitor: now.live });
     }
     const invitation = await this.deps.invitations.offerFor({
       orgId: site.orgId,
@@ -195,7 +197,7 @@ export class TrackingService {
     const id = await repo.currentVisitId(visitorId);
     const visit = id ? await repo.findVisit(visitorId, id) : undefined;
     if (!visit || visit.ended_at !== null) return null;
-    return Date.parse(visit.last_seen_at) >= at - VISIT_IDLE_MS ? visit : null;
+    return visit.last_seen_at >= onSiteSince(at) ? visit : null;
   }
 
   private async startVisit(
@@ -249,12 +251,12 @@ export class TrackingService {
   }
 
   /**
-   * Ends the visits nobody has seen for VISIT_IDLE_MS and says so; a few hundred a run, so one
+   * Ends the visits nobody has seen for ON_SITE_MS and says so; a few hundred a run, so one
    * run never holds the store long. Returns how many ended.
    */
   async sweep(limit = 500): Promise<number> {
     const at = this.now();
-    const before = new Date(at - VISIT_IDLE_MS).toISOString();
+    const before = onSiteSince(at);
     let ended = 0;
     for (const visit of await this.deps.tracking.staleVisits(before, limit)) {
       // A beacon that came meanwhile keeps the visit going.

@@ -11,9 +11,9 @@ import { createAgent } from '../../../../test/helpers/factories';
 import { SITE_ORIGIN, startServer, type TestServer } from '../../../../test/helpers/server';
 import type { LiveVisitor } from '../../../protocol/visitor-schemas';
 import { TRACKING_LIMITS } from '../../../protocol/visitor-schemas';
-import { TrackingRepository } from './tracking.repository';
+import { LiveVisitorsRepository } from './live-visitors.repository';
 import { VISIT_SWEEP_JOB } from './tracking.jobs';
-import { VISIT_IDLE_MS } from './tracking.service';
+import { ON_SITE_MS, onSiteSince } from './on-site';
 
 const CHROME =
   'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0.0.0 Safari/537.36';
@@ -161,17 +161,20 @@ describe('POST /api/v1/widget/track', () => {
       conversationId: null,
     });
 
-    offset += VISIT_IDLE_MS + 1000;
+    offset += ON_SITE_MS + 1000;
     const left = nextEvent<{ visitorId: string }>(agent, 'visitors:left');
-    const tracking = new TrackingRepository(db());
+    const live = new LiveVisitorsRepository(db());
+    const now = async () => live.find(await orgId(), visitor.visitorId, onSiteSince(clock.now()));
     // The schedule runs it every few seconds; here at once.
     await server.parley.jobs.enqueue(db(), { type: VISIT_SWEEP_JOB, payload: {} });
     expect(await left).toEqual({ visitorId: visitor.visitorId });
-    expect(await tracking.liveVisitor(await orgId(), visitor.visitorId)).toBeNull();
+    expect(await now()).toMatchObject({ onSite: false });
 
     await beacon({ visitor, events: [page('http://shop.test/again', 2)] });
-    const live = await tracking.liveVisitor(await orgId(), visitor.visitorId);
-    expect(live).toMatchObject({ visitCount: 2, pagesThisVisit: 1 });
+    expect(await now()).toMatchObject({
+      onSite: true,
+      live: { visitCount: 2, pagesThisVisit: 1 },
+    });
     agent.disconnect();
   });
 

@@ -8,7 +8,6 @@ import { notFound } from '../../errors';
 import {
   LIVE_VISITORS_MAX,
   liveVisitor,
-  type DeviceInfo,
   type LiveVisitor,
   type LiveVisitorsQuery,
   type LiveVisitorsReply,
@@ -16,31 +15,22 @@ import {
   type VisitorProfileReply,
 } from '../../../protocol/visitor-schemas';
 import { preview } from '../conversations/presenters';
+import { onSiteSince } from '../tracking/on-site';
 import { mayView, type ConversationVisibility } from '../conversations/visibility';
-import {
-  VisitorProfilesRepository,
-  type LiveVisitorRow,
-  type OpenConversationRow,
-} from './visitor-profiles.repository';
+import type { LiveVisitorsRepository } from '../tracking/live-visitors.repository';
+import { VisitorProfilesRepository } from './visitor-profiles.repository';
 import { visitorPolicy } from './visitors.policy';
 
-/**
- * A visitor is on the site while its visit was seen this recently: the loader's heartbeat comes
- * every 30 s, so two missed beats and some slack. The sweep ends older visits; until it runs,
- * this keeps them out of the live view.
- */
-export const LIVE_WINDOW_MS = 75_000;
 /** Pages of one visit's trail, visits and conversations a profile shows. */
 const TRAIL_MAX = 200;
 const VISITS_MAX = 20;
 const CONVERSATIONS_MAX = 20;
 
-const DEVICES = new Set<string>(['desktop', 'mobile', 'tablet']);
-
 /** The live visitors view and the visitor profile beside a conversation, for agents. */
 export class VisitorProfilesService {
   constructor(
     private readonly repo: VisitorProfilesRepository,
+    private readonly liveRows: LiveVisitorsRepository,
     private readonly visibility: ConversationVisibility,
     private readonly writer: Writer,
     private readonly events: DomainEvents,
@@ -61,19 +51,14 @@ export class VisitorProfilesService {
   }
 
   private async liveVisitors(actor: Actor, query: LiveVisitorsQuery): Promise<LiveVisitor[]> {
-    const rows = await this.repo.listLive(
+    const visitors = await this.liveRows.onSite(
       actor.orgId,
       this.liveCutoff(),
       { siteId: query.siteId, country: query.country?.toUpperCase() },
       LIVE_VISITORS_MAX,
     );
-    const open = await this.openConversationsOf(
-      actor.orgId,
-      rows.map((r) => r.visitor_id),
-    );
     const page = query.page?.toLowerCase();
-    return rows
-      .map((row) => toLiveVisitor(row, open.get(row.visitor_id)))
+    return visitors
       .filter((v) => page === undefined || (v.currentUrl ?? '').toLowerCase().includes(page))
       .filter(
         (v) =>
@@ -85,24 +70,22 @@ export class VisitorProfilesService {
   async profile(actor: Actor, visitorId: string): Promise<VisitorProfileReply> {
     authorize(visitorPolicy.read(actor), 'You may not see visitors');
     const { orgId } = actor;
-    const [row, details] = await Promise.all([
-      this.repo.findLive(orgId, visitorId),
+    const [found, details] = await Promise.all([
+      this.liveRows.find(orgId, visitorId, this.liveCutoff()),
       this.repo.details(orgId, visitorId),
     ]);
-    if (!row || !details) throw notFound('Visitor');
-    const [open, trail, visits, conversations, scope] = await Promise.all([
-      this.openConversationsOf(orgId, [visitorId]),
-      row.visit_id ? this.repo.trail(orgId, row.visit_id, TRAIL_MAX) : Promise.resolve([]),
+    if (!found || !details) throw notFound('Visitor');
+    const [trail, visits, conversations, scope] = await Promise.all([
+      found.visitId ? this.repo.trail(orgId, found.visitId, TRAIL_MAX) : Promise.resolve([]),
       this.repo.visits(orgId, visitorId, VISITS_MAX),
       this.repo.conversations(orgId, visitorId, CONVERSATIONS_MAX),
       this.visibility.scopeOf(actor),
     ]);
-    const live = toLiveVisitor(row, open.get(visitorId));
     return {
       visitor: {
-        ...live,
-        online: row.ended_at === null && (row.visit_last_seen_at ?? '') > this.liveCutoff(),
-        firstSeenAt: row.visitor_created_at,
+        ...found.live,
+        online: found.onSite,
+        firstSeenAt: found.firstSeenAt,
         language: details.language,
         timeZone: details.time_zone,
         attributes: parseAttributes(details.attributes),
@@ -168,55 +151,10 @@ export class VisitorProfilesService {
     return profile;
   }
 
+  /** The sweep ends idle visits every few seconds; until it runs, this keeps them out. */
   private liveCutoff(): string {
-    return new Date(this.clock.now() - LIVE_WINDOW_MS).toISOString();
+    return onSiteSince(this.clock.now());
   }
-
-  /** Each visitor's latest updated open conversation (a visitor may have several). */
-  private async openConversationsOf(
-    orgId: string,
-    visitorIds: string[],
-  ): Promise<Map<string, OpenConversationRow>> {
-    const latest = new Map<string, OpenConversationRow>();
-    for (const row of await this.repo.openConversations(orgId, visitorIds)) {
-      if (!latest.has(row.visitor_id)) latest.set(row.visitor_id, row);
-    }
-    return latest;
-  }
-}
-
-export function toLiveVisitor(
-  row: LiveVisitorRow,
-  open: OpenConversationRow | undefined,
-): LiveVisitor {
-  return {
-    visitorId: row.visitor_id,
-    siteId: row.site_id,
-    name: row.name,
-    email: row.email,
-    verified: row.external_id !== null,
-    currentUrl: row.current_url,
-    currentTitle: row.current_title,
-    referrer: row.referrer,
-    visitStartedAt: row.started_at ?? row.visitor_created_at,
-    lastSeenAt: row.visit_last_seen_at ?? row.visitor_last_seen_at,
-    pagesThisVisit: row.page_count ?? 0,
-    visitCount: row.visit_count,
-    country: row.country,
-    city: row.city,
-    device: deviceOf(row),
-    conversationId: open?.id ?? null,
-    assigneeName: open?.assignee_name ?? null,
-  };
-}
-
-function deviceOf(row: LiveVisitorRow): DeviceInfo {
-  return {
-    browser: row.browser,
-    os: row.os,
-    device:
-      row.device !== null && DEVICES.has(row.device) ? (row.device as DeviceInfo['device']) : null,
-  };
 }
 
 /** Custom attributes as stored (a JSON object); anything but string values is left out. */

@@ -122,6 +122,43 @@ describe('the live visitors view', () => {
     ]);
   });
 
+  it('shows a visitor with two open conversations once, with the latest updated, and verified when identified', async () => {
+    const visitor = await visitorOnPages(['https://shop.test/']);
+    const latest = await chat(visitor);
+    const db = server.parley.db;
+    const conversation = await db
+      .selectFrom('conversations')
+      .selectAll()
+      .where('id', '=', latest)
+      .executeTakeFirstOrThrow();
+    const earlier = new Date(Date.parse(conversation.updated_at) - 60_000).toISOString();
+    const later = new Date(Date.parse(conversation.updated_at) + 60_000).toISOString();
+    await db
+      .insertInto('conversations')
+      .values([
+        { ...conversation, id: randomUUID(), updated_at: earlier },
+        { ...conversation, id: randomUUID(), status: 'resolved', updated_at: later },
+      ])
+      .execute();
+    await db
+      .updateTable('visitors')
+      .set({ external_id: 'customer-42' })
+      .where('id', '=', visitor.visitorId)
+      .execute();
+
+    const expected = { visitorId: visitor.visitorId, conversationId: latest, verified: true };
+    const visitors = await live();
+    expect(visitors).toHaveLength(1);
+    expect(visitors[0]).toMatchObject(expected);
+    const profile = await api<VisitorProfileReply>(
+      server,
+      owner,
+      'GET',
+      `/api/v1/visitors/${visitor.visitorId}`,
+    );
+    expect(profile.body.visitor).toMatchObject({ ...expected, online: true });
+  });
+
   it('refuses bad filters with invalid_payload, and strangers with unauthorized', async () => {
     for (const query of ['?country=FRA', '?chatting=maybe', `?page=${'x'.repeat(201)}`]) {
       const reply = await api(server, owner, 'GET', `/api/v1/visitors/live${query}`);
