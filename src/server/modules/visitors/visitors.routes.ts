@@ -6,6 +6,7 @@ import {
   entityId,
 } from '../../../protocol/schemas';
 import type { ClientResolver } from '../../http/client-address';
+import { FROM_HOST_PAGE } from '../../http/host-page-json';
 import type { OriginPolicy } from '../../http/origin-policy';
 import { refusals, type TypedApp } from '../../http/typed-routes';
 import { agentOf, type AgentRouteGuards } from '../../plugins/agent-auth';
@@ -36,9 +37,8 @@ export function visitorRoutes(app: TypedApp, deps: VisitorRouteDeps): void {
         response: { 201: createVisitorReplySchema, ...refusals },
       },
       // New anonymous visitors are cheap to ask for; bound how many one address can make.
-      config: {
-        rateLimit: { max: 30, timeWindow: '1 minute' },
-      },
+      // The chat frame calls it from Parley's origin; the loader from the host page.
+      config: { ...FROM_HOST_PAGE, rateLimit: { max: 30, timeWindow: '1 minute' } },
     },
     async (request, reply) => {
       const origin = request.headers.origin;
