@@ -21,6 +21,7 @@ import { clientResolver, trustFunction } from './http/client-address';
 import { originPolicy } from './http/origin-policy';
 import { sharedRateLimitStore } from './http/shared-rate-limit-store';
 import { useTypedRoutes } from './http/typed-routes';
+import { acceptHostPageJson } from './http/host-page-json';
 import { AgentsRepository } from './modules/auth/agents.repository';
 import { authModule } from './modules/auth/auth.module';
 import { AuthService } from './modules/auth/auth.service';
@@ -238,6 +239,7 @@ export async function buildApp(
     (await isReady(db)) ? { status: 'ready' } : reply.status(503).send({ status: 'unavailable' }),
   );
   await useTypedRoutes(http, PARLEY_VERSION);
+  acceptHostPageJson(http);
   const realtime = createRealtime(http.server, {
     auth,
     visitors,

@@ -2,15 +2,13 @@ import fs from 'node:fs';
 import http from 'node:http';
 import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
-import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { build, type Rolldown } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp, type Parley } from '../../src/server/app';
+import type { InvitationRule } from '../../src/protocol/visitor-schemas';
 import { api } from '../helpers/api';
 import { eventually, login } from '../helpers/clients';
 import { createTestDatabase, type TestDatabase } from '../helpers/database';
-import { beacon, startVisit } from '../helpers/invitation-visits';
 import { freePort } from '../helpers/process';
 import { setPresence } from '../helpers/routing';
 import { ADMIN, seededWidgetKey, testConfig } from '../helpers/server';
@@ -19,11 +17,11 @@ import { chatFrame, launchBrowser, signInToConsole, visible } from './browser';
 const AXE = fs.readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
 /**
- * A proactive invitation as a visitor lives it, in a real browser on a shop of another origin:
- * the card above the launcher with "Reply" and "Dismiss"; Dismiss tells Parley; Reply opens the
- * chat with the invitation as the agent's first message, and the visitor's answer starts the
- * conversation with it, given to the inviting agent. The tracker that would show the card on a
- * beacon's reply is another lane's: a test page (fixtures/invitation-harness.ts) stands in.
+ * A proactive invitation as a visitor lives it, in a real browser on a shop of another origin
+ * with the real embed snippet: the loader's beacon brings it, the card above the launcher has
+ * "Reply" and "Dismiss"; Dismiss tells Parley; Reply opens the chat with the invitation as the
+ * agent's first message, and the visitor's answer starts the conversation with it, given to the
+ * inviting agent. A site's rule fires through the beacon the loader sends at the rule's second.
  */
 let database: TestDatabase;
 let parley: Parley;
@@ -35,24 +33,9 @@ let widgetKey: string;
 let admin: string;
 let adminId: string;
 
-async function harnessScript(): Promise<string> {
-  const output = await build({
-    configFile: false,
-    logLevel: 'silent',
-    publicDir: false,
-    build: {
-      write: false,
-      minify: false,
-      lib: {
-        entry: path.resolve(import.meta.dirname, 'fixtures/invitation-harness.ts'),
-        name: 'ParleyTestHarness',
-        formats: ['iife'],
-      },
-    },
-  });
-  const [result] = output as Rolldown.RolldownOutput[];
-  return result!.output[0].code;
-}
+// Headless Chromium says so in its user agent, and bots are not tracked: a person's browser.
+const USER_AGENT =
+  'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0.0.0 Safari/537.36';
 
 beforeAll(async () => {
   database = await createTestDatabase();
@@ -61,17 +44,11 @@ beforeAll(async () => {
   parley = await buildApp(testConfig(database, { port, publicUrl: parleyUrl }));
   await parley.http.listen({ port, host: '127.0.0.1' });
   widgetKey = await seededWidgetKey(parley.db);
-  const script = await harnessScript();
+  const snippet = `<script src="${parleyUrl}/widget.js" data-site="${widgetKey}" async></script>`;
   shop = http.createServer((req, res) => {
-    if (req.url === '/harness.js') {
-      res.setHeader('content-type', 'text/javascript');
-      return res.end(script);
-    }
     res.setHeader('content-type', 'text/html');
     res.end(
-      '<!doctype html><html><head><title>Shop</title></head><body><h1>Shop</h1>' +
-        `<script src="/harness.js" data-site="${widgetKey}" data-parley="${parleyUrl}"></script>` +
-        '</body></html>',
+      `<!doctype html><html><head><title>Shop</title></head><body><h1>Shop</h1>${snippet}</body></html>`,
     );
   });
   await new Promise<void>((resolve) => shop.listen(0, '127.0.0.1', resolve));
@@ -92,69 +69,76 @@ afterAll(async () => {
   await database?.drop();
 });
 
-/** The visitor the chat frame made for itself, and its credential from the frame's storage. */
-async function frameVisitor(page: Page): Promise<{ visitorId: string; token: string } | null> {
-  const frame = page.frames().find((f) => f.url().startsWith(`${parleyUrl}/widget/frame`));
-  const stored = await frame!.evaluate(
-    (key) => localStorage.getItem(`parley:visitor:${key}`),
-    widgetKey,
-  );
-  return stored === null ? null : (JSON.parse(stored) as { visitorId: string; token: string });
+/** A visitor's browser on the shop, its clock in the test's hands, once the loader tracks it. */
+async function browseShop(path: string): Promise<{ page: Page; visitorId: string }> {
+  const context = await browser.newContext({ userAgent: USER_AGENT });
+  const page = await context.newPage();
+  await page.clock.install();
+  await page.goto(`${shopUrl}${path}`);
+  let visitorId: string | null = null;
+  await eventually(async () => {
+    visitorId = await page.evaluate((key) => {
+      const stored = localStorage.getItem(`parley:visitor:${key}`);
+      return stored ? (JSON.parse(stored) as { visitorId: string }).visitorId : null;
+    }, widgetKey);
+    expect(visitorId).not.toBeNull();
+    // The page view's beacon started the visit: the visitor is on the site now.
+    const visitor = await parley.db
+      .selectFrom('visitors')
+      .select('current_visit_id')
+      .where('id', '=', visitorId!)
+      .executeTakeFirst();
+    expect(visitor?.current_visit_id).toEqual(expect.any(String));
+  });
+  return { page, visitorId: visitorId! };
 }
 
-/** The agent invites; the offer a beacon's reply would carry is shown as the tracker would. */
-async function inviteAndShow(
-  page: Page,
-  visitor: { visitorId: string; token: string },
-  message: string,
-): Promise<void> {
-  const path = `/api/v1/visitors/${visitor.visitorId}/invitations`;
+const invitationsOf = (visitorId: string) =>
+  parley.db
+    .selectFrom('invitations')
+    .select(['message', 'agent_id', 'rule_id', 'shown_at', 'dismissed_at', 'answered_at'])
+    .where('visitor_id', '=', visitorId)
+    .orderBy('created_at')
+    .execute();
+
+async function invite(visitorId: string, message: string): Promise<void> {
+  const path = `/api/v1/visitors/${visitorId}/invitations`;
   const sent = await api({ url: parleyUrl, widgetKey }, admin, 'POST', path, { message });
   expect(sent.status).toBe(201);
-  const offer = await parley.invitations.offerFor(await beacon(parley.db, visitor.visitorId));
-  expect(offer).toMatchObject({ message, agentName: expect.any(String) });
-  await page.evaluate(([o, v]) => window.parleyTest.show(o, v), [offer!, visitor] as const);
 }
 
 describe('an invitation in the widget', () => {
-  it('shows with Reply and Dismiss; Dismiss tells Parley, Reply opens the chat with it', async () => {
+  it('comes with the next beacon; Dismiss tells Parley, Reply opens the chat with it', async () => {
     await setPresence(parley, adminId, 'online');
-    const page = await (await browser.newContext()).newPage();
-    await page.goto(shopUrl);
-    // The frame makes its visitor on first open (the tracker will make it from the page).
-    await (await visible(page.getByRole('button', { name: 'Open chat' }))).click();
-    await visible(chatFrame(page).getByRole('textbox', { name: 'Message' }));
-    await page.getByRole('button', { name: 'Close chat' }).click();
-    await eventually(async () => expect(await frameVisitor(page)).not.toBeNull());
-    const visitor = (await frameVisitor(page))!;
-    await startVisit(parley.db, visitor.visitorId);
+    const { page, visitorId } = await browseShop('/');
 
-    await inviteAndShow(page, visitor, 'Looking for a gift? I can help.');
+    await invite(visitorId, 'Looking for a gift? I can help.');
+    // Half a minute on the page: the heartbeat's reply carries the invitation.
+    await page.clock.runFor(31_000);
     const card = page.getByRole('dialog', { name: /Message from/ });
     await visible(card.getByText('Looking for a gift? I can help.'));
     await visible(card.getByRole('button', { name: 'Reply' }));
     await card.getByRole('button', { name: 'Dismiss' }).click();
     await card.waitFor({ state: 'detached' });
     await eventually(async () => {
-      const row = await parley.db
-        .selectFrom('invitations')
-        .select('dismissed_at')
-        .executeTakeFirstOrThrow();
-      expect(row.dismissed_at).not.toBeNull();
+      const [row] = await invitationsOf(visitorId);
+      expect(row).toMatchObject({ shown_at: expect.any(String), dismissed_at: expect.any(String) });
     });
 
-    await inviteAndShow(page, visitor, 'Free shipping today. Questions?');
+    await invite(visitorId, 'Free shipping today. Questions?');
+    await page.clock.runFor(30_000);
     await (await visible(page.getByRole('button', { name: 'Reply' }))).click();
     const frame = chatFrame(page);
     await visible(frame.getByText('Free shipping today. Questions?'));
     await frame.getByRole('textbox', { name: 'Message' }).fill('Does it ship to Lisbon?');
     await frame.getByRole('button', { name: 'Send' }).click();
     await visible(frame.getByText('Sent'));
-    expect(await page.evaluate(() => window.parleyTest.replied)).toBe(1);
 
+    // The chat is the loader's visitor's: the identity went from the page to the frame.
     const conversation = await parley.db
       .selectFrom('conversations')
       .select(['id', 'assignee_id'])
+      .where('visitor_id', '=', visitorId)
       .executeTakeFirstOrThrow();
     expect(conversation.assignee_id).toBe(adminId);
     const messages = await parley.db
@@ -168,8 +152,13 @@ describe('an invitation in the widget', () => {
       { author_type: 'agent', body: 'Free shipping today. Questions?' },
       { author_type: 'visitor', body: 'Does it ship to Lisbon?' },
     ]);
+    expect((await invitationsOf(visitorId))[1]).toMatchObject({
+      agent_id: adminId,
+      answered_at: expect.any(String),
+    });
     // Once, not twice: the server's copy replaced the one the frame showed at first.
     await expect.poll(() => frame.getByText('Free shipping today. Questions?').count()).toBe(1);
+    await page.context().close();
   });
 });
 
@@ -209,7 +198,8 @@ describe('automatic invitations in Settings → Sites', () => {
     const config = await fetch(`${parleyUrl}/api/v1/widget/config?site=${widgetKey}`, {
       headers: { origin: shopUrl },
     });
-    expect(((await config.json()) as { trackAt: number[] }).trackAt).toEqual([12]);
+    const reply = (await config.json()) as { tracking: { trackAt: number[] } };
+    expect(reply.tracking.trackAt).toEqual([12]);
 
     await page.reload();
     const again = page.getByRole('region', { name: 'Automatic invitations' });
@@ -218,6 +208,45 @@ describe('automatic invitations in Settings → Sites', () => {
     await again.getByRole('button', { name: 'Remove rule 1' }).click();
     await again.getByRole('button', { name: 'Save invitation rules' }).click();
     await visible(again.getByText('No rules yet.'));
+    await page.context().close();
+  });
+});
+
+describe('an automatic invitation', () => {
+  it("fires through the beacon the loader sends at the rule's second on the page", async () => {
+    const site = await parley.db.selectFrom('sites').select('id').executeTakeFirstOrThrow();
+    const rule: InvitationRule = {
+      id: 'pricing-12s',
+      enabled: true,
+      message: 'Comparing plans? Ask us.',
+      urlPattern: '/pricing*',
+      seconds: 12,
+      minVisit: 1,
+      referrer: '',
+    };
+    const rulesPath = `/api/v1/sites/${site.id}/invitation-rules`;
+    const saved = await api({ url: parleyUrl, widgetKey }, admin, 'PUT', rulesPath, {
+      rules: [rule],
+    });
+    expect(saved.status).toBe(200);
+    const { page, visitorId } = await browseShop('/pricing');
+
+    // Not a heartbeat's second: only the rule's asks the loader to report then.
+    await page.clock.runFor(13_000);
+    const card = page.getByRole('dialog', { name: 'Message from us' });
+    await visible(card.getByText('Comparing plans? Ask us.'));
+    expect(await invitationsOf(visitorId)).toEqual([
+      expect.objectContaining({
+        rule_id: 'pricing-12s',
+        agent_id: null,
+        shown_at: expect.any(String),
+      }),
+    ]);
+    await card.getByRole('button', { name: 'Dismiss' }).click();
+    await eventually(async () => {
+      const [row] = await invitationsOf(visitorId);
+      expect(row?.dismissed_at).toEqual(expect.any(String));
+    });
     await page.context().close();
   });
 });

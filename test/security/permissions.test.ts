@@ -420,6 +420,46 @@ const REST: RestCase[] = [
   },
   {
     method: 'GET',
+    url: '/api/v1/visitors/live',
+    path: () => '/api/v1/visitors/live',
+    expect: byRole(200, 200),
+  },
+  {
+    method: 'GET',
+    url: '/api/v1/visitors/:id',
+    path: (f) => `/api/v1/visitors/${f.visitorId}`,
+    expect: byRole(200, 404),
+  },
+  {
+    method: 'PATCH',
+    url: '/api/v1/visitors/:id',
+    path: (f) => `/api/v1/visitors/${f.visitorId}`,
+    body: () => ({ notes: 'Asked about shipping' }),
+    expect: byRole(200, 404),
+  },
+  {
+    // Every agent may invite; the fixture's visitor is not browsing now, so ours get that code.
+    method: 'POST',
+    url: '/api/v1/visitors/:id/invitations',
+    path: (f) => `/api/v1/visitors/${f.visitorId}/invitations`,
+    body: () => ({ message: 'Can I help?' }),
+    expect: byRole(409, 404),
+  },
+  {
+    method: 'GET',
+    url: '/api/v1/sites/:id/invitation-rules',
+    path: (f) => `/api/v1/sites/${f.siteId}/invitation-rules`,
+    expect: byRole(200, 404, 403),
+  },
+  {
+    method: 'PUT',
+    url: '/api/v1/sites/:id/invitation-rules',
+    path: (f) => `/api/v1/sites/${f.siteId}/invitation-rules`,
+    body: () => ({ rules: [] }),
+    expect: byRole(200, 404, 403),
+  },
+  {
+    method: 'GET',
     url: '/api/v1/agents/presence',
     path: () => '/api/v1/agents/presence',
     expect: byRole(200, 200),
@@ -436,13 +476,16 @@ const REST: RestCase[] = [
 
 /**
  * Routes anyone may call, whoever they are: sign-in, sign-out, the widget's new visitor, its
- * identify (the visitor token decides) and the loader's "may I embed here?".
+ * identify, beacons and invitation dismissals (the visitor token decides) and the loader's "may I
+ * embed here?".
  */
 const PUBLIC = [
   'POST /api/v1/auth/login',
   'POST /api/v1/auth/logout',
   'POST /api/v1/widget/visitors',
   'POST /api/v1/widget/identify',
+  'POST /api/v1/widget/track',
+  'POST /api/v1/widget/invitations/:id/dismiss',
   'GET /api/v1/widget/config',
   'GET /api/v1/widget/sites/:key/config',
   'POST /api/v1/invites/lookup',

@@ -48,8 +48,7 @@ export async function useTypedRoutes(app: FastifyInstance, version: string): Pro
   app.setSerializerCompiler(serializerCompiler);
   app.decorate('apiRoutes', []);
   app.addHook('onRoute', (route) => {
-    // A CORS preflight answer (http/widget-cors.ts) is no operation of the API.
-    const methods = [route.method].flat().filter((m) => m !== 'HEAD' && m !== 'OPTIONS');
+    const methods = [route.method].flat().filter((m) => m !== 'HEAD');
     if (!route.url.startsWith('/api/v1/')) return;
     for (const method of methods) app.apiRoutes.push({ method, url: route.url });
   });

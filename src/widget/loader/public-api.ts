@@ -139,10 +139,10 @@ async function identify(
 ): Promise<IdentifyResult> {
   const current = await deps.identity.ensure().catch(() => null);
   if (!current) return { error: 'unavailable' };
+  // text/plain, as every post from the host page: no preflight; the server checks the Origin.
   const res = await fetch(`${deps.parleyOrigin}/api/v1/widget/identify`, {
     method: 'POST',
     credentials: 'omit',
-    headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ siteKey: deps.siteKey, ...current, ...options }),
   }).catch(() => null);
   const reply = (await res?.json().catch(() => null)) as {

@@ -8,7 +8,7 @@ import {
   updateSiteIdentityBody,
 } from '../../../protocol/visitor-schemas';
 import type { ClientResolver } from '../../http/client-address';
-import { allowWidgetCors } from '../../http/widget-cors';
+import { FROM_HOST_PAGE } from '../../http/host-page-json';
 import type { OriginPolicy } from '../../http/origin-policy';
 import { refusals, type TypedApp } from '../../http/typed-routes';
 import { agentOf, type AgentRouteGuards } from '../../plugins/agent-auth';
@@ -27,9 +27,6 @@ const tags = ['sites'];
 
 export function identityRoutes(app: TypedApp, deps: IdentityRouteDeps): void {
   const { identity, origins, client, guards } = deps;
-  // The loader makes the visitor and identifies it from the host page (issue 11).
-  allowWidgetCors(app, ['/api/v1/widget/identify', '/api/v1/widget/visitors']);
-
   app.post(
     '/api/v1/widget/identify',
     {
@@ -42,7 +39,7 @@ export function identityRoutes(app: TypedApp, deps: IdentityRouteDeps): void {
       },
       // A page identifies once per load; an office behind one address loads many. Guessing gains
       // nothing (the hash is 256 bits): this bounds the writes one address can cause.
-      config: { rateLimit: { max: 60, timeWindow: '1 minute' } },
+      config: { ...FROM_HOST_PAGE, rateLimit: { max: 60, timeWindow: '1 minute' } },
     },
     async (request) => {
       const origin = request.headers.origin;

@@ -44,9 +44,10 @@ async function identify(
   widgetKey = server.widgetKey,
   origin = SITE_ORIGIN,
 ) {
+  // As the loader sends it from the host page: JSON as text/plain, so no preflight.
   const res = await fetch(`${server.url}/api/v1/widget/identify`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', origin },
+    headers: { 'content-type': 'text/plain;charset=UTF-8', origin },
     body: JSON.stringify({
       siteKey: widgetKey,
       visitorId: visitor.visitorId,
@@ -56,6 +57,7 @@ async function identify(
   });
   return {
     status: res.status,
+    allowOrigin: res.headers.get('access-control-allow-origin'),
     body: (await res.json()) as IdentifyReply & { error?: { code: string } },
   };
 }
@@ -84,6 +86,34 @@ const sync = (socket: VisitorSocket, conversationId?: string) =>
     ...(conversationId ? { conversationId } : {}),
     afterSeq: 0,
   });
+
+describe('identify from the host page', () => {
+  it('takes text/plain JSON from an allowed origin, whose page may read the reply', async () => {
+    const visitor = await createVisitor(server);
+    const reply = await identify(visitor, { id: 'user-1', hash: hmac(secret, 'user-1') });
+    expect(reply.status).toBe(200);
+    expect(reply.body).toMatchObject({ verified: true });
+    expect(reply.allowOrigin).toBe(SITE_ORIGIN);
+  });
+
+  it('refuses a page whose origin the site does not allow, and changes nothing', async () => {
+    const visitor = await createVisitor(server);
+    const reply = await identify(
+      visitor,
+      { id: 'user-1', hash: hmac(secret, 'user-1') },
+      server.widgetKey,
+      'https://evil.test',
+    );
+    expect(reply.status).toBe(403);
+    expect(reply.body.error?.code).toBe('forbidden_origin');
+    const row = await server.parley.db
+      .selectFrom('visitors')
+      .select(['external_id', 'claimed_id'])
+      .where('id', '=', visitor.visitorId)
+      .executeTakeFirstOrThrow();
+    expect(row).toEqual({ external_id: null, claimed_id: null });
+  });
+});
 
 describe('Settings → Sites: identity secret', () => {
   it('shows the secret once, when made and when rotated; the settings never carry it', async () => {

@@ -1,4 +1,3 @@
-import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { entityId } from '../../../protocol/schemas';
 import {
@@ -9,6 +8,7 @@ import {
   sentInvitation,
 } from '../../../protocol/visitor-schemas';
 import type { ClientResolver } from '../../http/client-address';
+import { FROM_HOST_PAGE } from '../../http/host-page-json';
 import type { OriginPolicy } from '../../http/origin-policy';
 import { refusals, type TypedApp } from '../../http/typed-routes';
 import { agentOf, type AgentRouteGuards } from '../../plugins/agent-auth';
@@ -25,19 +25,6 @@ export interface InvitationRouteDeps {
 
 const params = z.object({ id: entityId });
 const security = [{ session: [] }];
-
-/**
- * The loader posts without a preflight, as `text/plain` (the token is in the body, never in a
- * header): its JSON is read here, before the body schema checks it.
- */
-async function jsonFromText(request: FastifyRequest): Promise<void> {
-  if (typeof request.body !== 'string') return;
-  try {
-    request.body = JSON.parse(request.body) as unknown;
-  } catch {
-    request.body = undefined; // then the schema refuses it with invalid_payload
-  }
-}
 
 export function invitationRoutes(app: TypedApp, deps: InvitationRouteDeps): void {
   const { invitations, origins, client, guards, realtime } = deps;
@@ -75,8 +62,7 @@ export function invitationRoutes(app: TypedApp, deps: InvitationRouteDeps): void
         body: dismissInvitationBody,
         response: { 204: z.null(), ...refusals },
       },
-      preValidation: jsonFromText,
-      config: { rateLimit: { max: 60, timeWindow: '1 minute' } },
+      config: { ...FROM_HOST_PAGE, rateLimit: { max: 60, timeWindow: '1 minute' } },
     },
     async (request, reply) => {
       const origin = request.headers.origin;
@@ -85,8 +71,7 @@ export function invitationRoutes(app: TypedApp, deps: InvitationRouteDeps): void
         fromOwnFrame: origins.isOwn(origin, request.raw),
         address: client.address(request.raw),
       });
-      // Nothing secret in an empty answer: the page may read that it went through.
-      return reply.header('access-control-allow-origin', '*').status(204).send(null);
+      return reply.status(204).send(null);
     },
   );
 

@@ -1,5 +1,5 @@
-import { AppError } from '../../errors';
 import { trackBody, trackReply } from '../../../protocol/visitor-schemas';
+import { FROM_HOST_PAGE } from '../../http/host-page-json';
 import type { OriginPolicy } from '../../http/origin-policy';
 import type { ClientResolver } from '../../http/client-address';
 import { refusals, type TypedApp } from '../../http/typed-routes';
@@ -12,13 +12,8 @@ export interface TrackingRouteDeps {
   beaconsPerAddressPerMinute: number;
 }
 
-/** Routes the loader calls from the host page, cross-origin and without credentials. */
-const FROM_HOST_PAGE = new Set(['/api/v1/widget/track', '/api/v1/widget/visitors']);
-
 export function trackingRoutes(app: TypedApp, deps: TrackingRouteDeps): void {
   const { tracking, origins, client } = deps;
-  acceptPlainTextJson(app);
-
   app.post(
     '/api/v1/widget/track',
     {
@@ -32,7 +27,10 @@ export function trackingRoutes(app: TypedApp, deps: TrackingRouteDeps): void {
         response: { 200: trackReply, ...refusals },
       },
       // Per address, so an office behind one NAT still fits; each visitor has its own cap too.
-      config: { rateLimit: { max: deps.beaconsPerAddressPerMinute, timeWindow: '1 minute' } },
+      config: {
+        ...FROM_HOST_PAGE,
+        rateLimit: { max: deps.beaconsPerAddressPerMinute, timeWindow: '1 minute' },
+      },
     },
     async (request) => {
       const origin = request.headers.origin;
@@ -45,31 +43,4 @@ export function trackingRoutes(app: TypedApp, deps: TrackingRouteDeps): void {
       });
     },
   );
-}
-
-/**
- * The loader posts JSON as text/plain, which browsers send cross-origin without a preflight, and
- * reads the reply: these routes say any page may (no credentials ride on them; the server checks
- * the page's Origin against the site's allowlist itself). Other routes keep text/plain as a string,
- * which their schemas refuse: a form on another site cannot reach an agent route this way.
- */
-function acceptPlainTextJson(app: TypedApp): void {
-  app.removeContentTypeParser('text/plain');
-  app.addContentTypeParser('text/plain', { parseAs: 'string' }, (request, body, done) => {
-    if (!FROM_HOST_PAGE.has(request.url.split('?')[0]!)) {
-      done(null, body);
-      return;
-    }
-    try {
-      done(null, JSON.parse(body as string) as unknown);
-    } catch {
-      done(new AppError('invalid_payload', 'The body is not JSON'), undefined);
-    }
-  });
-  app.addHook('onRequest', async (request, reply) => {
-    const origin = request.headers.origin;
-    if (origin && FROM_HOST_PAGE.has(request.url.split('?')[0]!)) {
-      reply.header('access-control-allow-origin', origin).header('vary', 'Origin');
-    }
-  });
 }

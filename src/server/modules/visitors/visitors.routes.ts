@@ -6,6 +6,7 @@ import {
   entityId,
 } from '../../../protocol/schemas';
 import type { ClientResolver } from '../../http/client-address';
+import { FROM_HOST_PAGE } from '../../http/host-page-json';
 import type { OriginPolicy } from '../../http/origin-policy';
 import { refusals, type TypedApp } from '../../http/typed-routes';
 import { agentOf, type AgentRouteGuards } from '../../plugins/agent-auth';
@@ -38,7 +39,9 @@ export function visitorRoutes(app: TypedApp, deps: VisitorRouteDeps): void {
         response: { 201: createVisitorReplySchema, ...refusals },
       },
       // New anonymous visitors are cheap to ask for; bound how many one address can make.
+      // The chat frame calls it from Parley's origin; the loader from the host page.
       config: {
+        ...FROM_HOST_PAGE,
         rateLimit: { max: deps.visitorsPerAddressPerMinute, timeWindow: '1 minute' },
       },
     },
