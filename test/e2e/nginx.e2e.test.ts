@@ -246,25 +246,27 @@ describe('Parley behind the shipped nginx configuration', () => {
 
   it('limits the address nginx saw, whatever the client wrote into X-Forwarded-For', async () => {
     const { widgetKey } = await endpointOf(nodes[0]!, database);
-    const statuses: number[] = [];
-    // The limit of new visitors a minute per address; each request claims another address of its own.
+    // The limit of new visitors a minute per address, refilled as they go: 20 more than it, asked at
+    // once so that a slow machine's refill cannot hide it. Each claims another address of its own.
     const limit = DEFAULT_LIMITS.addressVisitorsPerMinute;
-    for (let i = 0; i <= limit; i++) {
-      const response = await requestNginx({
-        method: 'POST',
-        path: '/api/v1/widget/visitors',
-        headers: {
-          'content-type': 'application/json',
-          origin: publicUrl,
-          'x-forwarded-for': `203.0.113.${i}`,
-        },
-        body: JSON.stringify({ siteKey: widgetKey }),
-        from: '::1',
-      });
-      statuses.push(response.status);
-    }
-    expect(statuses.slice(0, limit)).toEqual(Array(limit).fill(201));
-    expect(statuses[limit]).toBe(429);
+    const statuses = await Promise.all(
+      Array.from({ length: limit + 20 }, async (_, i) => {
+        const response = await requestNginx({
+          method: 'POST',
+          path: '/api/v1/widget/visitors',
+          headers: {
+            'content-type': 'application/json',
+            origin: publicUrl,
+            'x-forwarded-for': `203.0.113.${i % 250}`,
+          },
+          body: JSON.stringify({ siteKey: widgetKey }),
+          from: '::1',
+        });
+        return response.status;
+      }),
+    );
+    expect(statuses.filter((status) => status === 201).length).toBeGreaterThanOrEqual(limit);
+    expect(statuses).toContain(429);
   });
 
   it('a visitor and an agent on different nodes chat over WebSockets', async () => {
