@@ -149,6 +149,76 @@ beforeAll(async () => {
       decided_at: null,
     })
     .execute();
+  // Visitors (issue 11): a visit with a page view and a custom event, a second device's token,
+  // and an invitation.
+  const site = await db.selectFrom('sites').select('id').executeTakeFirstOrThrow();
+  const visitId = randomUUID();
+  const ofVisitor = { org_id: org.id, visitor_id: visitor.visitorId };
+  await db
+    .insertInto('visits')
+    .values({
+      ...ofVisitor,
+      id: visitId,
+      site_id: site.id,
+      started_at: at,
+      last_seen_at: at,
+      ended_at: null,
+      referrer: 'https://search.example/?q=鞋',
+      landing_url: 'https://shop.example/鞋?utm_source=news',
+      current_url: 'https://shop.example/鞋',
+      current_title: 'Chaussures — 鞋 😀',
+      utm_source: 'news',
+      utm_medium: null,
+      utm_campaign: null,
+      utm_term: null,
+      utm_content: null,
+      address: '203.0.113.0',
+    })
+    .execute();
+  await db
+    .insertInto('page_views')
+    .values({
+      ...ofVisitor,
+      id: randomUUID(),
+      visit_id: visitId,
+      url: 'https://shop.example/鞋',
+      title: 'Chaussures — 鞋 😀',
+      referrer: null,
+      viewed_at: at,
+    })
+    .execute();
+  await db
+    .insertInto('visitor_events')
+    .values({
+      ...ofVisitor,
+      id: randomUUID(),
+      visit_id: visitId,
+      name: 'cart',
+      data: '{"items":2}',
+      at,
+    })
+    .execute();
+  await db
+    .insertInto('visitor_tokens')
+    .values({ ...ofVisitor, token_hash: 'c'.repeat(64), created_at: at, last_seen_at: at })
+    .execute();
+  await db
+    .insertInto('invitations')
+    .values({
+      ...ofVisitor,
+      id: randomUUID(),
+      site_id: site.id,
+      visit_id: visitId,
+      agent_id: admin.id,
+      rule_id: null,
+      message: 'Besoin d’aide ? 需要帮助吗？',
+      created_at: at,
+      shown_at: at,
+      dismissed_at: null,
+      answered_at: null,
+      conversation_id: null,
+    })
+    .execute();
   // The organization's routing row, made by the passes its new conversations ran.
   await server.parley.routing.route(org.id);
   await db
