@@ -6,12 +6,13 @@
  * memory growth with a bare `ws` server holding the same number of idle connections.
  */
 import { WebSocket } from 'ws';
-import { GENEROUS_LIMIT_ENV, freePort } from '../../test/helpers/process';
-import { ADMIN, SITE_ORIGIN } from '../../test/helpers/server';
+import { freePort } from '../../test/helpers/process';
+import { SITE_ORIGIN } from '../../test/helpers/server';
 import { createTestDatabase } from '../../test/helpers/database';
 import { VISITOR_PATH } from '../baseline/relay-protocol';
 import { startChildServer } from '../children';
 import { cpuSince, readMemoryKiB, readProcessCpu } from '../proc-stats';
+import { parleyEnv } from '../targets/parley';
 import { seedVisitors } from '../targets/parley-visitors';
 
 const USER_AGENT =
@@ -45,17 +46,7 @@ async function measureParley(count: number): Promise<IdleTrackedResult['parley']
   const server = await startChildServer({
     name: 'Parley (tracking)',
     script: 'src/server/main.ts',
-    env: {
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      PARLEY_DATA_DIR: database.dataDir,
-      PARLEY_DATABASE_URL: database.url,
-      PARLEY_PUBLIC_URL: SITE_ORIGIN,
-      PARLEY_ADMIN_EMAIL: ADMIN.email,
-      PARLEY_ADMIN_PASSWORD: ADMIN.password,
-      PARLEY_LOG_LEVEL: 'warn',
-      ...GENEROUS_LIMIT_ENV,
-    },
+    env: parleyEnv(port, database),
     isReady: async () => (await fetch(`${url}/healthz`)).ok,
   });
   try {

@@ -17,6 +17,28 @@ const AGENT_BUFFER_BYTES = 256 * 1024 * 1024;
 const PROFILED_STOP_TIMEOUT_MS = 60_000;
 
 /**
+ * How the bench starts Parley: on `port`, over `database`, with the demo admin. Every bench client
+ * is on 127.0.0.1 and sends far faster than a person: the abuse limits (per visitor, address and
+ * site) would measure themselves instead of the server.
+ */
+export function parleyEnv(
+  port: number,
+  database: { url: string; dataDir: string },
+): Record<string, string> {
+  return {
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    PARLEY_DATA_DIR: database.dataDir,
+    PARLEY_DATABASE_URL: database.url,
+    PARLEY_PUBLIC_URL: SITE_ORIGIN,
+    PARLEY_ADMIN_EMAIL: ADMIN.email,
+    PARLEY_ADMIN_PASSWORD: ADMIN.password,
+    PARLEY_LOG_LEVEL: 'warn',
+    ...GENEROUS_LIMIT_ENV,
+  };
+}
+
+/**
  * Not `spawnServer` from test/helpers/process.ts: when the server is slow to become healthy it
  * throws without handing back the child, which would then outlive the bench.
  */
@@ -35,17 +57,7 @@ export async function startParley(options: {
     name,
     script: 'src/server/main.ts',
     env: {
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      PARLEY_DATA_DIR: database.dataDir,
-      PARLEY_DATABASE_URL: database.url,
-      PARLEY_PUBLIC_URL: SITE_ORIGIN,
-      PARLEY_ADMIN_EMAIL: ADMIN.email,
-      PARLEY_ADMIN_PASSWORD: ADMIN.password,
-      PARLEY_LOG_LEVEL: 'warn',
-      // Every bench client is on 127.0.0.1 and sends far faster than a person: the abuse limits
-      // (per visitor, address and site) would measure themselves instead of the write path.
-      ...GENEROUS_LIMIT_ENV,
+      ...parleyEnv(port, database),
       // The one agent hears every message (and a conversation update with each) in a load
       // generator that is busy sending: past 1 MiB unread, the slow-reader guard would close its
       // socket, and every later delivery would be lost. The relay has no such guard.
