@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { hasRole, type Actor, type SystemActor, type VisitorActor } from '../../core/actor';
+import { hasRole, type Actor, type SystemActor } from '../../core/actor';
 import { isoNow, systemClock, type Clock } from '../../core/clock';
 import { logEvents } from '../../core/event-log';
 import { authorize } from '../../core/policy';
@@ -24,7 +24,7 @@ import { chooseDepartment } from '../departments/department-choice';
 import { audienceOf, type Appended, type MessagesService } from '../messages/messages.service';
 import { placeNewConversation } from '../routing/placement';
 import { SitesRepository } from '../sites/sites.repository';
-import type { VisitorIdentity } from '../visitors/visitors.service';
+import { visitorActor, type VisitorIdentity } from '../visitors/visitors.service';
 import { ConversationsRepository, type ConversationView } from './conversations.repository';
 import { conversationPolicy } from './conversations.policy';
 import { decodeCursor, encodeCursor } from './list-cursor';
@@ -629,8 +629,4 @@ function assigneeFilter(actor: Actor, view: InboxView | undefined) {
   // Only agents have an inbox (the routes and events are theirs); '' is nobody's id.
   if (view === 'mine') return { assigneeId: actor.kind === 'agent' ? actor.id : '' };
   return {};
-}
-
-function visitorActor(visitor: VisitorIdentity): VisitorActor {
-  return { kind: 'visitor', id: visitor.id, orgId: visitor.orgId, siteId: visitor.siteId };
 }

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { AppError, notFound } from '../../errors';
-import { actorRef, type Actor } from '../../core/actor';
+import { actorRef, type Actor, type VisitorActor } from '../../core/actor';
 import { authorize } from '../../core/policy';
 import { logEvents } from '../../core/event-log';
 import type { Writer } from '../../db/writer';
@@ -27,6 +27,11 @@ export interface VisitorIdentity {
   address: string;
   /** The site's own limit on this visitor's messages, or null for the server-wide one. */
   messagesPerMinute: number | null;
+}
+
+/** The visitor as the actor of what it does (the event log's actor). */
+export function visitorActor(visitor: VisitorIdentity): VisitorActor {
+  return { kind: 'visitor', id: visitor.id, orgId: visitor.orgId, siteId: visitor.siteId };
 }
 
 /** Where a visitor request comes from: its origins and its client address. */
