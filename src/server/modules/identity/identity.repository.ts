@@ -1,4 +1,5 @@
 import type { Db } from '../../db/database';
+import { IDENTITY_LIMITS } from '../../../protocol/visitor-schemas';
 
 /** A site's identity secret and whether identify must prove it. */
 export interface SiteIdentity {
@@ -93,7 +94,7 @@ export class IdentityRepository {
       ...(changes.name ? { name: changes.name } : {}),
       ...(changes.email ? { email: changes.email } : {}),
       ...(changes.attributes
-        ? { attributes: JSON.stringify({ ...stored, ...changes.attributes }) }
+        ? { attributes: JSON.stringify(mergeAttributes(stored, changes.attributes)) }
         : {}),
     };
     if (Object.keys(set).length === 0) return;
@@ -139,4 +140,17 @@ export class IdentityRepository {
       .execute();
     return ids;
   }
+}
+
+/**
+ * Each identify may bring new keys: without a cap, repeated calls would grow one visitor's row
+ * without end. The newest keys win; the oldest stored ones make room.
+ */
+function mergeAttributes(
+  stored: Record<string, string>,
+  added: Record<string, string>,
+): Record<string, string> {
+  const kept = Object.entries(stored).filter(([key]) => !(key in added));
+  const room = Math.max(0, IDENTITY_LIMITS.attributes - Object.keys(added).length);
+  return { ...Object.fromEntries(kept.slice(Math.max(0, kept.length - room))), ...added };
 }

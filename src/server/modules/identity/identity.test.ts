@@ -40,7 +40,13 @@ const hmac = (key: string, id: string) => createHmac('sha256', key).update(id).d
 
 async function identify(
   visitor: VisitorCredentials,
-  fields: { id: string; hash?: string; name?: string; visitorId?: string },
+  fields: {
+    id: string;
+    hash?: string;
+    name?: string;
+    visitorId?: string;
+    attributes?: Record<string, string>;
+  },
   widgetKey = server.widgetKey,
   origin = SITE_ORIGIN,
 ) {
@@ -222,6 +228,29 @@ describe('identify: the right hash links devices', () => {
       .where('id', '=', visitor.visitorId)
       .executeTakeFirstOrThrow();
     expect(row).toEqual({ external_id: 'first', claimed_id: null, name: 'Bo' });
+  });
+});
+
+describe('identify: attributes stay bounded', () => {
+  it('repeated calls with new keys never keep more than the limit; the newest win', async () => {
+    const visitor = await createVisitor(server);
+    const batch = (n: number) =>
+      Object.fromEntries(Array.from({ length: 50 }, (_, i) => [`k${n}-${i}`, 'v']));
+    for (const n of [1, 2, 3]) {
+      const reply = await identify(visitor, { id: 'someone', attributes: batch(n) });
+      expect(reply.status).toBe(200);
+    }
+    await identify(visitor, { id: 'someone', attributes: { k3: 'last' } });
+    const row = await server.parley.db
+      .selectFrom('visitors')
+      .select('attributes')
+      .where('id', '=', visitor.visitorId)
+      .executeTakeFirstOrThrow();
+    const stored = JSON.parse(row.attributes!) as Record<string, string>;
+    expect(Object.keys(stored)).toHaveLength(50);
+    expect(stored.k3).toBe('last');
+    expect(stored['k3-49']).toBe('v');
+    expect(stored['k1-0']).toBeUndefined();
   });
 });
 
