@@ -1,5 +1,6 @@
 import type { Db } from '../../db/database';
 import { IDENTITY_LIMITS } from '../../../protocol/visitor-schemas';
+import { parseAttributes } from '../visitors/visitor-attributes';
 
 /** A site's identity secret and whether identify must prove it. */
 export interface SiteIdentity {
@@ -85,9 +86,8 @@ export class IdentityRepository {
   }
 
   async updateProfile(visitor: IdentifiedVisitor, changes: ProfileChanges): Promise<void> {
-    const stored = visitor.attributes
-      ? (JSON.parse(visitor.attributes) as Record<string, string>)
-      : {};
+    // Read as the profile reads it: unreadable stored JSON is no attributes, not a failed identify.
+    const stored = parseAttributes(visitor.attributes);
     const set = {
       ...(changes.externalId === undefined ? {} : { external_id: changes.externalId }),
       ...(changes.claimedId === undefined ? {} : { claimed_id: changes.claimedId }),

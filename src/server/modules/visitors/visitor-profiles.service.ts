@@ -20,6 +20,7 @@ import { mayView, type ConversationVisibility } from '../conversations/visibilit
 import type { LiveVisitorsRepository } from '../tracking/live-visitors.repository';
 import { VisitorProfilesRepository } from './visitor-profiles.repository';
 import { visitorPolicy } from './visitors.policy';
+import { parseAttributes } from './visitor-attributes';
 
 /** Pages of one visit's trail, visits and conversations a profile shows. */
 const TRAIL_MAX = 200;
@@ -154,21 +155,5 @@ export class VisitorProfilesService {
   /** The sweep ends idle visits every few seconds; until it runs, this keeps them out. */
   private liveCutoff(): string {
     return onSiteSince(this.clock.now());
-  }
-}
-
-/** Custom attributes as stored (a JSON object); anything but string values is left out. */
-function parseAttributes(stored: string | null): Record<string, string> {
-  if (!stored) return {};
-  try {
-    const parsed: unknown = JSON.parse(stored);
-    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return {};
-    return Object.fromEntries(
-      Object.entries(parsed).filter(
-        (entry): entry is [string, string] => typeof entry[1] === 'string',
-      ),
-    );
-  } catch {
-    return {};
   }
 }
