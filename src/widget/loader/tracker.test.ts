@@ -7,8 +7,12 @@ const identity = {
   forget: () => undefined,
 } as unknown as IdentityStore;
 
-function page(visibilityState: 'visible' | 'hidden'): { sent: unknown[] } {
+function page(visibilityState: 'visible' | 'hidden'): {
+  sent: unknown[];
+  on: Map<string, () => void>;
+} {
   const sent: unknown[] = [];
+  const on = new Map<string, () => void>();
   vi.stubGlobal('location', { href: 'https://shop.example/a' });
   vi.stubGlobal('document', {
     visibilityState,
@@ -17,7 +21,7 @@ function page(visibilityState: 'visible' | 'hidden'): { sent: unknown[] } {
     addEventListener: () => undefined,
   });
   vi.stubGlobal('history', { pushState: () => undefined, replaceState: () => undefined });
-  vi.stubGlobal('addEventListener', () => undefined);
+  vi.stubGlobal('addEventListener', (type: string, listener: () => void) => on.set(type, listener));
   vi.stubGlobal('navigator', { language: 'en' });
   vi.stubGlobal('localStorage', { getItem: () => null });
   vi.stubGlobal(
@@ -27,7 +31,7 @@ function page(visibilityState: 'visible' | 'hidden'): { sent: unknown[] } {
       return { json: async () => ({}) };
     }),
   );
-  return { sent };
+  return { sent, on };
 }
 
 afterEach(() => {
@@ -64,5 +68,17 @@ describe('tracker timing', () => {
     });
     createTracker('site', 'https://parley.example', identity);
     expect(vi.getTimerCount()).toBe(0);
+  });
+
+  it('reports the time on a page once when it is hidden, then left', async () => {
+    vi.useFakeTimers();
+    const { sent, on } = page('visible');
+    createTracker('site', 'https://parley.example', identity);
+    await vi.advanceTimersByTimeAsync(10_000);
+    (document as { visibilityState: string }).visibilityState = 'hidden';
+    on.get('pagehide')?.();
+    await vi.advanceTimersByTimeAsync(0);
+    const times = sent.filter((e) => (e as { type: string }).type === 'time');
+    expect(times.map((e) => (e as { seconds: number }).seconds)).toEqual([10]);
   });
 });

@@ -153,9 +153,14 @@ export function createTracker(
   }
   addEventListener('popstate', navigated);
   document.addEventListener('visibilitychange', visibility);
+  // Browsers that hide the page without a visibilitychange first: the time is reported here,
+  // once; otherwise the hidden page already reported it.
   addEventListener('pagehide', () => {
-    visibility();
-    if (visibleMs) reportTime(true);
+    if (!visibleSince) return;
+    visibleMs += Date.now() - visibleSince;
+    visibleSince = 0;
+    reportTime(true);
+    schedule();
   });
   pageView();
   return {
