@@ -35,12 +35,12 @@ export function createTracker(
   let url = '';
   let visibleMs = 0;
   let visibleSince = 0;
-  let sentSeconds = new Set<number>();
+  let timer: ReturnType<typeof setTimeout> | undefined;
   let renewed = false;
 
   const active = (): boolean => !refused && consented && !stopped;
-  const seconds = (): number =>
-    Math.floor((visibleMs + (visibleSince ? Date.now() - visibleSince : 0)) / 1000);
+  const visibleNow = (): number => visibleMs + (visibleSince ? Date.now() - visibleSince : 0);
+  const seconds = (): number => Math.floor(visibleNow() / 1000);
 
   const send = async (final = false): Promise<void> => {
     if (!active() || queue.length === 0) return;
@@ -96,6 +96,29 @@ export function createTracker(
     if (url) push({ type: 'time', url, seconds: seconds(), at: Date.now() }, final);
   };
 
+  /** The first second after `s` to report at: a heartbeat, or one an invitation rule asks for. */
+  const nextReport = (s: number): number =>
+    Math.min(
+      (Math.floor(s / HEARTBEAT_S) + 1) * HEARTBEAT_S,
+      ...(settings.trackAt ?? []).filter((at) => at > s),
+    );
+
+  // One timeout for the next second that matters, only while tracked and visible: no tick on
+  // every page of every site for nothing.
+  const schedule = (): void => {
+    clearTimeout(timer);
+    timer = undefined;
+    if (!active() || !visibleSince) return;
+    const due = nextReport(seconds());
+    timer = setTimeout(
+      () => {
+        if (seconds() >= due) reportTime();
+        schedule();
+      },
+      due * 1000 - visibleNow(),
+    );
+  };
+
   const visibility = (): void => {
     if (document.visibilityState === 'visible') {
       visibleSince ||= Date.now();
@@ -104,6 +127,7 @@ export function createTracker(
       visibleSince = 0;
       reportTime(true);
     }
+    schedule();
   };
 
   const pageView = (spa = false): void => {
@@ -114,8 +138,8 @@ export function createTracker(
     url = next;
     visibleMs = 0;
     visibleSince = document.visibilityState === 'visible' ? Date.now() : 0;
-    sentSeconds = new Set();
     push({ type: 'page', url, title: document.title, referrer, spa, at: Date.now() });
+    schedule();
   };
 
   // Single-page apps move with the History API; the title is set after, so look a task later.
@@ -129,20 +153,15 @@ export function createTracker(
   }
   addEventListener('popstate', navigated);
   document.addEventListener('visibilitychange', visibility);
+  // Browsers that hide the page without a visibilitychange first: the time is reported here,
+  // once; otherwise the hidden page already reported it.
   addEventListener('pagehide', () => {
-    visibility();
-    if (visibleMs) reportTime(true);
+    if (!visibleSince) return;
+    visibleMs += Date.now() - visibleSince;
+    visibleSince = 0;
+    reportTime(true);
+    schedule();
   });
-  // Every second, cheap: a heartbeat each 30 s visible, and the seconds invitation rules ask for.
-  setInterval(() => {
-    const s = seconds();
-    if (!visibleSince || sentSeconds.has(s)) return;
-    if ((s > 0 && s % HEARTBEAT_S === 0) || settings.trackAt?.includes(s)) {
-      sentSeconds.add(s);
-      reportTime();
-    }
-  }, 1000);
-
   pageView();
   return {
     consent: (on) => {
@@ -153,7 +172,10 @@ export function createTracker(
         url = '';
         pageView();
       }
-      if (!consented) queue = [];
+      if (!consented) {
+        queue = [];
+        schedule();
+      }
     },
     track: (name, data) => push({ type: 'custom', name, data, at: Date.now() }),
     pageView: () => pageView(true),
