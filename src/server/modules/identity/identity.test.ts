@@ -252,6 +252,23 @@ describe('identify: attributes stay bounded', () => {
     expect(stored['k3-49']).toBe('v');
     expect(stored['k1-0']).toBeUndefined();
   });
+
+  it('replaces stored attributes it cannot read instead of failing', async () => {
+    const visitor = await createVisitor(server);
+    await server.parley.db
+      .updateTable('visitors')
+      .set({ attributes: '{not json' })
+      .where('id', '=', visitor.visitorId)
+      .execute();
+    const reply = await identify(visitor, { id: 'someone', attributes: { plan: 'pro' } });
+    expect(reply.status).toBe(200);
+    const row = await server.parley.db
+      .selectFrom('visitors')
+      .select('attributes')
+      .where('id', '=', visitor.visitorId)
+      .executeTakeFirstOrThrow();
+    expect(JSON.parse(row.attributes!)).toEqual({ plan: 'pro' });
+  });
 });
 
 describe('identify: a wrong or missing hash never reaches the verified user', () => {
