@@ -4,6 +4,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Db } from '../../src/server/db/database';
+import { parseRules } from '../../src/server/modules/invitations/invitation-rules';
 import type { InvitationContext } from '../../src/server/modules/invitations/invitation-source';
 
 /** Starts a visit of the visitor, seen `secondsAgo` ago, and makes it the visitor's current one. */
@@ -53,8 +54,15 @@ export async function beacon(
 ): Promise<InvitationContext> {
   const visitor = await db
     .selectFrom('visitors')
-    .select(['org_id', 'site_id', 'current_visit_id', 'visit_count'])
-    .where('id', '=', visitorId)
+    .innerJoin('sites', 'sites.id', 'visitors.site_id')
+    .select([
+      'visitors.org_id',
+      'visitors.site_id',
+      'visitors.current_visit_id',
+      'visitors.visit_count',
+      'sites.invitation_rules',
+    ])
+    .where('visitors.id', '=', visitorId)
     .executeTakeFirstOrThrow();
   return {
     orgId: visitor.org_id,
@@ -65,5 +73,6 @@ export async function beacon(
     referrer: page.referrer ?? '',
     secondsOnPage: page.secondsOnPage ?? 0,
     visitNumber: visitor.visit_count,
+    rules: parseRules(visitor.invitation_rules),
   };
 }

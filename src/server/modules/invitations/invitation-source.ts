@@ -1,4 +1,4 @@
-import type { InvitationOffer } from '../../../protocol/visitor-schemas';
+import type { InvitationOffer, InvitationRule } from '../../../protocol/visitor-schemas';
 
 /** What the track route knows of a beacon when it asks whether to invite the visitor now. */
 export interface InvitationContext {
@@ -10,6 +10,8 @@ export interface InvitationContext {
   referrer: string;
   secondsOnPage: number;
   visitNumber: number;
+  /** The site's rules as the beacon already read them with its site, so none reads them again. */
+  rules: readonly InvitationRule[];
 }
 
 /**

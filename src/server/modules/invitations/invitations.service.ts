@@ -116,12 +116,11 @@ export class InvitationsService implements InvitationSource, ConversationStarter
   /**
    * The first rule of the site that matches and has not fired in this visit. Two beacons at once
    * (two nodes) both try to record it: the unique (visit, rule) index lets one through, and the
-   * other's retry finds it shown.
+   * other's retry finds it shown. Most beacons match no rule: they open no write at all.
    */
   private async ruleOffer(ctx: InvitationContext): Promise<InvitationOffer | null> {
-    const site = await this.repo.siteRules(ctx.orgId, ctx.siteId);
-    const rules = parseRules(site?.invitation_rules ?? null);
-    if (rules.length === 0) return null;
+    const { rules } = ctx;
+    if (!firstMatchingRule(rules, ctx)) return null;
     return this.writer.write(
       async (trx) => {
         const repo = this.repo.withTransaction(trx);

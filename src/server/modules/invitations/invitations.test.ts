@@ -25,6 +25,11 @@ import {
 } from '../../../../test/helpers/routing';
 import { SITE_ORIGIN, startServer, type TestServer } from '../../../../test/helpers/server';
 import type { InvitationOffer, InvitationRule } from '../../../protocol/visitor-schemas';
+import { transactionWriter, type Writer } from '../../db/writer';
+import type { MessagesService } from '../messages/messages.service';
+import type { RoutingService } from '../routing/routing.service';
+import type { VisitorsService } from '../visitors/visitors.service';
+import { InvitationsService } from './invitations.service';
 import type { Message, SyncResult, VisitorConversation } from '../../../protocol/schemas';
 
 let server: TestServer;
@@ -278,6 +283,31 @@ describe('automatic rules', () => {
     expect(await offer(visitor.visitorId, pricing)).toBeNull();
     await startVisit(server.parley.db, visitor.visitorId);
     expect(await offer(visitor.visitorId, pricing)).not.toBeNull();
+  });
+
+  it('open no write for a beacon that matches no rule', async () => {
+    await setRules([{ urlPattern: '/pricing*', message: 'Questions about plans?' }]);
+    const inner = transactionWriter(server.parley.db);
+    let writes = 0;
+    const counting: Writer = {
+      write: (work, options) => {
+        writes += 1;
+        return inner.write(work, options);
+      },
+    };
+    // Deciding an offer needs neither messages, routing nor the visitors service.
+    const source = new InvitationsService(
+      server.parley.db,
+      counting,
+      {} as MessagesService,
+      {} as RoutingService,
+      {} as VisitorsService,
+    );
+    const ctx = await beacon(server.parley.db, visitor.visitorId);
+    expect(await source.offerFor(ctx)).toBeNull();
+    expect(writes).toBe(0);
+    expect(await source.offerFor({ ...ctx, url: 'http://shop.test/pricing' })).not.toBeNull();
+    expect(writes).toBe(1);
   });
 
   it('fire once even when beacons of one visit come at once', async () => {

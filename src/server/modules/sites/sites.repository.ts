@@ -4,6 +4,7 @@ import type { SitesTable } from '../../db/schema';
 import { DEFAULT_WIDGET_SETTINGS, type WidgetSettings } from '../../../protocol/settings-schemas';
 import {
   DEFAULT_TRACKING_SETTINGS,
+  trackingSettings,
   type TrackingSettings,
 } from '../../../protocol/visitor-schemas';
 import type { InvitationRule } from '../../../protocol/visitor-schemas';
@@ -27,6 +28,30 @@ export interface Site {
   invitationRules: InvitationRule[];
 }
 
+/**
+ * A site's stored tracking settings over the defaults. Every beacon and embed check reads them,
+ * so a value that no longer reads (edited by hand, an older shape) takes its default instead of
+ * failing them all; the other settings stored beside it are kept.
+ */
+function parseTracking(stored: string | null): TrackingSettings {
+  let value: unknown;
+  try {
+    value = stored ? JSON.parse(stored) : {};
+  } catch {
+    value = {};
+  }
+  const fields =
+    typeof value === 'object' && value !== null ? (value as Record<string, unknown>) : {};
+  const kept = Object.entries(trackingSettings.shape).flatMap(([key, schema]) => {
+    const parsed = schema.safeParse(fields[key]);
+    return parsed.success ? [[key, parsed.data]] : [];
+  });
+  return {
+    ...DEFAULT_TRACKING_SETTINGS,
+    ...(Object.fromEntries(kept) as Partial<TrackingSettings>),
+  };
+}
+
 function toSite(row: Selectable<SitesTable>): Site {
   const stored = row.widget_settings
     ? (JSON.parse(row.widget_settings) as Partial<WidgetSettings>)
@@ -45,12 +70,7 @@ function toSite(row: Selectable<SitesTable>): Site {
       preChat: { ...DEFAULT_WIDGET_SETTINGS.preChat, ...stored.preChat },
     },
     defaultDepartmentId: row.default_department_id,
-    tracking: {
-      ...DEFAULT_TRACKING_SETTINGS,
-      ...(row.tracking_settings
-        ? (JSON.parse(row.tracking_settings) as Partial<TrackingSettings>)
-        : {}),
-    },
+    tracking: parseTracking(row.tracking_settings),
     invitationRules: parseRules(row.invitation_rules),
   };
 }

@@ -95,6 +95,7 @@ export class TrackingService {
       referrer: result.visit.referrer ?? '',
       secondsOnPage: result.seconds,
       visitNumber: result.visitNumber,
+      rules: site.invitationRules,
     });
     return { invitation };
   }

@@ -199,6 +199,20 @@ describe('POST /api/v1/widget/track', () => {
     expect((await beacon({ visitor, events: [page('http://shop.test/', 1)] })).status).toBe(200);
     expect(await db().selectFrom('visits').selectAll().execute()).toEqual([]);
   });
+
+  it('keeps tracking with the readable settings when the stored ones are partly broken', async () => {
+    const visitor = await createVisitor(server);
+    await db().updateTable('sites').set({ tracking_settings: '{not json' }).execute();
+    expect((await beacon({ visitor, events: [page('http://shop.test/', 1)] })).status).toBe(200);
+    expect(await db().selectFrom('visits').selectAll().execute()).toHaveLength(1);
+
+    await db()
+      .updateTable('sites')
+      .set({ tracking_settings: JSON.stringify({ enabled: false, addresses: 'bogus' }) })
+      .execute();
+    expect((await beacon({ visitor, events: [page('http://shop.test/b', 2)] })).status).toBe(200);
+    expect(await db().selectFrom('page_views').selectAll().execute()).toHaveLength(1);
+  });
 });
 
 describe('what an attacker tries on the track route', () => {
