@@ -61,14 +61,16 @@ export class InvitationsRepository {
       .execute();
   }
 
-  async markShown(ids: readonly string[], at: string): Promise<void> {
-    if (ids.length === 0) return;
-    await this.db
+  /** Marks those not shown yet as shown; how many this call marked (a parallel one may have). */
+  async markShown(ids: readonly string[], at: string): Promise<number> {
+    if (ids.length === 0) return 0;
+    const [result] = await this.db
       .updateTable('invitations')
       .set({ shown_at: at })
       .where('id', 'in', ids)
       .where('shown_at', 'is', null)
       .execute();
+    return Number(result?.numUpdatedRows ?? 0);
   }
 
   /** The rules that already fired in this visit. */

@@ -103,11 +103,14 @@ export class InvitationsService implements InvitationSource, ConversationStarter
   /** The newest invitation agents sent in this visit; older unshown ones go with it. */
   private async manualOffer(ctx: InvitationContext): Promise<InvitationOffer | null> {
     const pending = await this.repo.pendingManual(ctx.visitorId, ctx.visitId);
-    const newest = pending[0];
+    const [newest, ...older] = pending;
     if (!newest) return null;
+    const at = isoNow(this.clock);
+    // Two beacons at once (two tabs, two nodes): only the one that marks it shows it.
+    if ((await this.repo.markShown([newest.id], at)) === 0) return null;
     await this.repo.markShown(
-      pending.map((p) => p.id),
-      isoNow(this.clock),
+      older.map((p) => p.id),
+      at,
     );
     const agent = await this.repo.agent(ctx.orgId, newest.agent_id!);
     return { id: newest.id, message: newest.message, agentName: agent?.name ?? null };

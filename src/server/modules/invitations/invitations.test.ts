@@ -127,6 +127,13 @@ describe('an agent invites a visitor', () => {
     expect(row.agent_id).toBe(ana.id);
   });
 
+  it('is offered to one of two beacons at once, never both', async () => {
+    const sent = await invite(ana.cookie, visitor.visitorId);
+    expect(sent.status).toBe(201);
+    const offers = await Promise.all(Array.from({ length: 5 }, () => offer(visitor.visitorId)));
+    expect(offers.filter((o) => o !== null).map((o) => o!.id)).toEqual([sent.body.invitation.id]);
+  });
+
   it('refuses a visitor who left, or never came', async () => {
     const gone = await createVisitor(server);
     expect(codeOf(await invite(ana.cookie, gone.visitorId))).toBe('visitor_not_on_site');
