@@ -1,0 +1,45 @@
+import { describe, expect, it } from 'vitest';
+import { baseLanguage, normalizeLanguage } from './languages';
+
+describe('normalizeLanguage', () => {
+  it.each([
+    ['zh', 'zh-Hans'],
+    ['zh-CN', 'zh-Hans'],
+    ['zh-SG', 'zh-Hans'],
+    ['zh-Hans-HK', 'zh-Hans'],
+    ['zh-TW', 'zh-Hant'],
+    ['zh_HK', 'zh-Hant'],
+    ['zh-MO', 'zh-Hant'],
+    ['zh-Hant', 'zh-Hant'],
+    ['cmn', 'zh-Hans'],
+    ['pt-BR', 'pt'],
+    ['EN-us', 'en'],
+    ['por', 'pt'],
+    ['ukr', 'uk'],
+    ['zsm', 'ms'],
+    ['iw', 'he'],
+  ])('stores %s as %s', (tag, stored) => {
+    expect(normalizeLanguage(tag)).toBe(stored);
+  });
+
+  it('is null for what is not a tag', () => {
+    expect([null, undefined, '', 'und!', '12', 'x'].map((t) => normalizeLanguage(t))).toEqual([
+      null,
+      null,
+      null,
+      null,
+      null,
+      null,
+    ]);
+  });
+});
+
+describe('baseLanguage', () => {
+  it('keeps the primary subtag', () => {
+    expect([baseLanguage('pt-BR'), baseLanguage('zh-Hant'), baseLanguage('en')]).toEqual([
+      'pt',
+      'zh',
+      'en',
+    ]);
+  });
+});
