@@ -49,6 +49,10 @@ describe('detectLanguage on short chat messages', () => {
   it('leaves text in a script it cannot tell apart, or mixed scripts, undetected', () => {
     expect(detectLanguage('ok 好 да')).toBeNull();
     expect(detectLanguage('\u0000\u0001\ufffd\ufffd\u0007ÿþ\u0010')).toBeNull();
+    expect(
+      detectLanguage('\u0001\u0002ÿþ\u00ad\ufffd\ufffd%PDF-1.4 ��\u0003 0x1f 0x8b'),
+    ).toBeNull();
+    expect(detectLanguage('thank you so much 🙏🙏🙏👨‍👩‍👧')?.language).toBe('en');
   });
 
   it('tells the scripts and letters apart that detectors confuse', () => {

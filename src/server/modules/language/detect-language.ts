@@ -54,11 +54,17 @@ const SCRIPT_PATTERNS: [Script, RegExp][] = [
 /** Links, addresses, handles and order numbers are no language; they would only mislead. */
 const NOT_LANGUAGE = /(?:https?:\/\/|www\.)\S+|\S+@\S+\.\S+|[@#]\S+|\p{N}+/gu;
 
+/** Control, format (but the emoji joiner), private-use and unassigned code points, and U+FFFD. */
+const JUNK = /[\p{Cc}\p{Co}\p{Cn}\uFFFD]|(?!\u200D)\p{Cf}/gu;
+
 export function detectLanguage(text: string): DetectedLanguage | null {
   const sample = text.slice(0, DETECTION_MAX_CHARS).replace(NOT_LANGUAGE, ' ');
   const counts = countScripts(sample);
   const letters = counts.total;
   if (letters < MIN_CJK_LETTERS) return null;
+  // Binary pasted as text (a file's bytes, mojibake) has letters, but they spell nothing.
+  const junk = sample.match(JUNK)?.length ?? 0;
+  if (junk * 4 > letters) return null;
   const [script, count] = dominantScript(counts);
   if (count / letters < DOMINANT_SHARE) return null;
   switch (script) {
