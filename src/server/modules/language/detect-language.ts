@@ -54,8 +54,8 @@ const SCRIPT_PATTERNS: [Script, RegExp][] = [
 /** Links, addresses, handles and order numbers are no language; they would only mislead. */
 const NOT_LANGUAGE = /(?:https?:\/\/|www\.)\S+|\S+@\S+\.\S+|[@#]\S+|\p{N}+/gu;
 
-/** Control, format (but the emoji joiner), private-use and unassigned code points, and U+FFFD. */
-const JUNK = /[\p{Cc}\p{Co}\p{Cn}\uFFFD]|(?!\u200D)\p{Cf}/gu;
+/** Control (but line breaks and tabs), format (but the emoji joiner), private-use and unassigned code points, U+FFFD. */
+const JUNK = /(?![\t\n\r\u200D])[\p{Cc}\p{Cf}\p{Co}\p{Cn}\uFFFD]/gu;
 
 export function detectLanguage(text: string): DetectedLanguage | null {
   const sample = text.slice(0, DETECTION_MAX_CHARS).replace(NOT_LANGUAGE, ' ');
