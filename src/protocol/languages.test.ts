@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { baseLanguage, normalizeLanguage } from './languages';
+import { baseLanguage, browserConversationLanguage, normalizeLanguage } from './languages';
 
 describe('normalizeLanguage', () => {
   it.each([
@@ -41,5 +41,17 @@ describe('baseLanguage', () => {
       'zh',
       'en',
     ]);
+  });
+});
+
+describe('browserConversationLanguage', () => {
+  it('writes Chinese by script and keeps other tags whole', () => {
+    expect(['zh-TW', 'zh-CN', 'pt-BR', 'en-US'].map(browserConversationLanguage)).toEqual([
+      'zh-Hant',
+      'zh-Hans',
+      'pt-BR',
+      'en-US',
+    ]);
+    expect(browserConversationLanguage(null)).toBeNull();
   });
 });

@@ -73,3 +73,13 @@ function isTraditionalChinese(subtags: string[]): boolean {
 export function baseLanguage(tag: string): string {
   return tag.split('-')[0]!.toLowerCase();
 }
+
+/**
+ * A browser's tag as a conversation's language before anything is detected: Chinese by script,
+ * as detection stores it (`zh-TW` → `zh-Hant`), so both speak of the same language; any other
+ * tag as the browser gave it, region included (`pt-BR` stays).
+ */
+export function browserConversationLanguage(tag: string | null): string | null {
+  if (tag === null || baseLanguage(tag) !== 'zh') return tag;
+  return normalizeLanguage(tag);
+}
