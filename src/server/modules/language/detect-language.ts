@@ -42,14 +42,16 @@ const MIN_LEAD = 0.08;
 
 type Script = 'han' | 'kana' | 'hangul' | 'cyrillic' | 'arabic' | 'latin' | 'other';
 
-const SCRIPT_PATTERNS: [Script, RegExp][] = [
-  ['kana', /[\p{Script=Hiragana}\p{Script=Katakana}]/u],
-  ['han', /\p{Script=Han}/u],
-  ['hangul', /\p{Script=Hangul}/u],
-  ['cyrillic', /\p{Script=Cyrillic}/u],
-  ['arabic', /\p{Script=Arabic}/u],
-  ['latin', /\p{Script=Latin}/u],
+/** Each script's letters, counted with one native regex pass each (cheaper than a loop per char). */
+const SCRIPT_LETTERS: [Exclude<Script, 'other'>, RegExp][] = [
+  ['kana', /[\p{Script=Hiragana}\p{Script=Katakana}]/gu],
+  ['han', /\p{Script=Han}/gu],
+  ['hangul', /\p{Script=Hangul}/gu],
+  ['cyrillic', /\p{Script=Cyrillic}/gu],
+  ['arabic', /\p{Script=Arabic}/gu],
+  ['latin', /\p{Script=Latin}/gu],
 ];
+const LETTER = /\p{L}/gu;
 
 /** Links, addresses, handles and order numbers are no language; they would only mislead. */
 const NOT_LANGUAGE = /(?:https?:\/\/|www\.)\S+|\S+@\S+\.\S+|[@#]\S+|\p{N}+/gu;
@@ -84,23 +86,19 @@ export function detectLanguage(text: string): DetectedLanguage | null {
 }
 
 function countScripts(text: string): Record<Script, number> & { total: number } {
-  const counts = {
-    han: 0,
-    kana: 0,
-    hangul: 0,
-    cyrillic: 0,
-    arabic: 0,
-    latin: 0,
-    other: 0,
-    total: 0,
-  };
-  for (const char of text) {
-    if (!/\p{L}/u.test(char)) continue;
-    counts.total += 1;
-    const found = SCRIPT_PATTERNS.find(([, pattern]) => pattern.test(char));
-    counts[found ? found[0] : 'other'] += 1;
+  const total = countOf(text, LETTER);
+  const counts = { han: 0, kana: 0, hangul: 0, cyrillic: 0, arabic: 0, latin: 0, other: 0, total };
+  let known = 0;
+  for (const [script, pattern] of SCRIPT_LETTERS) {
+    counts[script] = countOf(text, pattern);
+    known += counts[script];
   }
+  counts.other = Math.max(0, total - known);
   return counts;
+}
+
+function countOf(text: string, pattern: RegExp): number {
+  return text.match(pattern)?.length ?? 0;
 }
 
 /** Han and kana count together: they are one writing system in Japanese text. */
