@@ -4,6 +4,9 @@
  * can read it, and other languages by their bare ISO 639-1 code (`es`, `pt`, `uk`, `id`, `ms`).
  */
 
+/** Codes that say "no language known": undetermined, no linguistic content, multiple, missing. */
+const NO_LANGUAGE = new Set(['und', 'zxx', 'mul', 'mis']);
+
 /** Regions whose Chinese is written in Traditional characters. */
 const TRADITIONAL_REGIONS = new Set(['TW', 'HK', 'MO']);
 
@@ -57,6 +60,7 @@ export function normalizeLanguage(tag: string | null | undefined): string | null
   const first = parts[0]!.toLowerCase();
   if (!/^[a-z]{2,3}$/.test(first)) return null;
   const primary = ALIASES[first] ?? THREE_LETTER[first] ?? first;
+  if (NO_LANGUAGE.has(primary)) return null;
   if (primary !== 'zh') return primary;
   return isTraditionalChinese(parts.slice(1)) ? 'zh-Hant' : 'zh-Hans';
 }
