@@ -60,6 +60,9 @@ export const conversationStatus = z.enum(['open', 'pending', 'resolved']);
 export type ConversationStatus = z.infer<typeof conversationStatus>;
 export const agentRole = z.enum(['owner', 'admin', 'supervisor', 'agent']);
 export type AgentRole = z.infer<typeof agentRole>;
+/** Where a conversation's language came from: the visitor's browser, or their messages. */
+export const languageSource = z.enum(['browser', 'detected']);
+export type LanguageSource = z.infer<typeof languageSource>;
 
 const isoTime = z.string().meta({ description: 'ISO 8601, UTC, with milliseconds' });
 
@@ -83,6 +86,14 @@ export const messageSchema = z
     meta: messageMeta.nullable().meta({
       description: 'What a structured timeline entry is (why this agent, a transfer); else null',
     }),
+    language: z
+      .string()
+      .nullable()
+      .meta({
+        description:
+          'BCP 47 of the body as detected offline (zh-Hans/zh-Hant for Chinese, else the ISO 639-1 ' +
+          'code, e.g. pt, uk); null when unknown: too short, mixed, no language, or a system entry',
+      }),
     createdAt: isoTime,
   })
   .meta({ id: 'Message' });
@@ -108,7 +119,13 @@ export const conversationSchema = z
       description: "Set while it waits in its department's queue for an agent with room",
     }),
     assignedAt: isoTime.nullable(),
-    language: z.string().nullable().meta({ description: "BCP 47: the visitor's language" }),
+    language: z.string().nullable().meta({
+      description:
+        "BCP 47: the visitor's language — detected from their messages once confident, else their browser's",
+    }),
+    languageSource: languageSource.meta({
+      description: "'detected' once the visitor's messages set `language`, else 'browser'",
+    }),
     lastSeq: z.number().int(),
     lastMessage: z.object({ body: z.string(), authorType, createdAt: isoTime }).nullable(),
     unreadCount: z.number().int().meta({ description: 'Visitor messages no agent has read yet' }),

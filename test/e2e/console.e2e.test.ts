@@ -157,3 +157,19 @@ describe('blocking a visitor from the console', () => {
     spammer.close();
   });
 });
+
+describe("the visitor's language", () => {
+  it('is shown in the conversation header, following what they write', async () => {
+    const writer = await newVisitor();
+    await say(writer, 'Do you ship to Canada and how long does it take?');
+    await agent.getByRole('tab', { name: /open/i }).click();
+    await (await visible(agent.getByText('Do you ship to Canada').first())).click();
+    const header = agent.locator('.conversation__header');
+    await visible(header.getByText('English (detected)'));
+
+    await say(writer, 'vcs entregam no rio de janeiro? quanto custa o frete');
+
+    await visible(header.getByText('Portuguese (detected)'));
+    writer.close();
+  });
+});

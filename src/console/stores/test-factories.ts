@@ -11,6 +11,7 @@ export function aConversation(overrides: Partial<Conversation> = {}): Conversati
     queuedAt: null,
     assignedAt: null,
     language: null,
+    languageSource: 'browser',
     lastSeq: 0,
     lastMessage: null,
     unreadCount: 0,
@@ -32,6 +33,7 @@ export function aMessage(seq: number, overrides: Partial<Message> = {}): Message
     body: `message ${seq}`,
     internal: false,
     meta: null,
+    language: null,
     createdAt: new Date(Date.parse('2025-06-10T10:00:00.000Z') + seq * 1000).toISOString(),
     ...overrides,
   };

@@ -4,7 +4,12 @@
  */
 import type { Generated } from 'kysely';
 import type { PresenceStatus, RoutingStrategy } from '../../protocol/routing-schemas';
-import type { AgentRole, AuthorType, ConversationStatus } from '../../protocol/schemas';
+import type {
+  AgentRole,
+  AuthorType,
+  ConversationStatus,
+  LanguageSource,
+} from '../../protocol/schemas';
 import type { TransferStatus } from '../../protocol/transfer-schemas';
 
 export interface OrganizationsTable {
@@ -310,6 +315,8 @@ export interface ConversationsTable {
   assigned_at: string | null;
   /** BCP 47: the visitor's browser language until detection refines it. */
   language: string | null;
+  /** Where `language` came from: the browser, or the visitor's messages once confidently detected. */
+  language_source: LanguageSource;
 }
 
 /** A conversation handed to an agent or a department (see migrations/0013-transfers). */
@@ -344,6 +351,8 @@ export interface MessagesTable {
   created_at: string;
   /** JSON MessageMeta: what a structured timeline entry is (why this agent, a transfer…). */
   meta: string | null;
+  /** BCP 47 of the body as detected (`zh-Hant`, `pt`); null when unknown or not detected. */
+  language: string | null;
 }
 
 /** One change others react to, recorded with the change (see migrations/0003-events). */

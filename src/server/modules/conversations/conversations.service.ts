@@ -565,6 +565,8 @@ export class ConversationsService {
       updated_at: at,
       resolved_at: null,
       assigned_at: null,
+      // The browser's language until the visitor's messages say otherwise (messages.service).
+      language_source: 'browser',
       ...(await placeNewConversation(trx, visitor, at)),
     };
     await this.repo.withTransaction(trx).insert(row);

@@ -20,6 +20,7 @@ export function toConversation(row: ConversationView): Conversation {
     queuedAt: row.queued_at,
     assignedAt: row.assigned_at,
     language: row.language,
+    languageSource: row.language_source,
     lastSeq: row.last_seq,
     lastMessage:
       row.last_message_at === null
@@ -61,6 +62,7 @@ export function toMessage(row: MessagesTable): Message {
     body: row.body,
     internal: row.internal === 1,
     meta: row.meta === null ? null : (JSON.parse(row.meta) as MessageMeta),
+    language: row.language,
     createdAt: row.created_at,
   };
 }

@@ -19,6 +19,7 @@ import {
 import { conversationPolicy } from '../conversations/conversations.policy';
 import { ConversationVisibility, mayView } from '../conversations/visibility';
 import { preview, toConversation, toMessage } from '../conversations/presenters';
+import { detectLanguage, type DetectedLanguage } from '../language/detect-language';
 import { backToQueue } from '../routing/placement';
 import { authorIdOf, authorOf, type Author } from './message-author';
 import { MessagesRepository } from './messages.repository';
@@ -128,11 +129,16 @@ export class MessagesService {
     // A visitor writing to a resolved conversation reopens it, and it waits in line to be routed
     // again (the caller runs routing after the commit).
     const reopen = target.status === 'resolved' && status === 'open';
+    const detected = languageOf(author, input);
     const conversation = await this.conversations.withTransaction(trx).allocateSeq(
       target,
       {
         ...(status !== target.status && { status }),
         ...(reopen && { resolved_at: null, ...backToQueue(at) }),
+        // The conversation speaks what the visitor writes, once sure of it — in this transaction,
+        // so routing (after the commit) already matches agents on a first message's language.
+        ...(author.type === 'visitor' &&
+          detected?.confident && { language: detected.language, language_source: 'detected' }),
         updated_at: at,
         // The system's timeline entries (why this agent, a claim) are not what was said: the
         // inbox goes on showing the last message.
@@ -159,6 +165,7 @@ export class MessagesService {
       internal: input.internal ? 1 : 0,
       created_at: at,
       meta: input.meta === undefined ? null : JSON.stringify(input.meta),
+      language: detected?.language ?? null,
     };
     await this.messages.withTransaction(trx).insert(message);
     const logged: LoggedEvent[] = [
@@ -244,6 +251,15 @@ export class MessagesService {
   findVisitorRetry(trx: Db, visitorId: string, clientId: string) {
     return this.messages.withTransaction(trx).findVisitorMessageByClientId(visitorId, clientId);
   }
+}
+
+/**
+ * The language a message is written in, as far as it can be told offline (a fraction of a
+ * millisecond); the system's timeline entries are not written by anyone and have none.
+ */
+function languageOf(author: Author, input: NewMessage): DetectedLanguage | null {
+  if (author.type === 'system' && input.meta) return null;
+  return detectLanguage(input.body);
 }
 
 /**

@@ -1,3 +1,4 @@
+import { browserConversationLanguage } from '../../../protocol/languages';
 import type { Db } from '../../db/database';
 import { departmentForNewConversation } from '../departments/department-choice';
 import { RoutingRepository } from './routing.repository';
@@ -13,7 +14,8 @@ export interface Placement {
  * A new conversation joins a queue as it opens (in the opening transaction): the department the
  * visitor picked in the pre-chat form, if the site still offers it, else its site's default
  * department, else the whole team's (see departmentForNewConversation); in the visitor's browser
- * language. Routing takes it from the queue after the commit.
+ * language (Chinese by script, as detection writes it). Routing takes it from the queue after the
+ * commit; the visitor's first message, detected in the same transaction, may have changed it.
  */
 export async function placeNewConversation(
   trx: Db,
@@ -22,7 +24,9 @@ export async function placeNewConversation(
 ): Promise<Placement> {
   return {
     department_id: await departmentForNewConversation(trx, visitor),
-    language: await new RoutingRepository(trx).visitorLanguage(visitor.id),
+    language: browserConversationLanguage(
+      await new RoutingRepository(trx).visitorLanguage(visitor.id),
+    ),
     queued_at: at,
   };
 }
