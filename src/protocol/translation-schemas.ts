@@ -30,9 +30,12 @@ export const translationSettingsSchema = z
   .meta({ id: 'TranslationSettings' });
 export type TranslationSettings = z.infer<typeof translationSettingsSchema>;
 
-const providerUrl = plainText(500).refine((s) => /^https?:\/\/[^\s]+$/i.test(s) && URL.canParse(s), {
-  message: 'must be an http(s) URL',
-});
+const providerUrl = plainText(500).refine(
+  (s) => /^https?:\/\/[^\s]+$/i.test(s) && URL.canParse(s),
+  {
+    message: 'must be an http(s) URL',
+  },
+);
 
 /**
  * Owners and admins choose the provider. `key` left out keeps the stored one; an empty string
