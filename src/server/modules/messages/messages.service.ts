@@ -133,8 +133,12 @@ export class MessagesService {
       },
       { retryOnDuplicate: true },
     );
-    if ('conversation' in outcome) this.announce(outcome);
-    else this.announceResent(outcome.stored, outcome.message);
+    if ('conversation' in outcome) {
+      this.announce(outcome);
+      // The writer sees its message's translations (pending, or the one it gave) in the ack.
+      return toMessage(outcome.message, outcome.message.internal === 1 ? [] : outcome.translations);
+    }
+    this.announceResent(outcome.stored, outcome.message);
     return toMessage(outcome.message);
   }
 
