@@ -59,6 +59,8 @@ const EN_ZH: Record<string, string> = {
   thanks: '谢谢',
   order: '订单',
   your: '您的',
+  hola: '你好',
+  gracias: '谢谢',
 };
 
 /** Word by word, keeping punctuation, placeholders and words it does not know. */
