@@ -96,9 +96,10 @@ export class FakeProvider {
   ) {}
 
   static async start(kind: ProviderKind): Promise<FakeProvider> {
-    let fake: FakeProvider | undefined;
-    const server = createServer((req, res) => void fake!.handle(req, res));
-    fake = new FakeProvider(kind, server);
+    const holder: { fake?: FakeProvider } = {};
+    const server = createServer((req, res) => void holder.fake!.handle(req, res));
+    const fake = new FakeProvider(kind, server);
+    holder.fake = fake;
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     return fake;
   }
