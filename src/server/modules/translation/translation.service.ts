@@ -116,8 +116,10 @@ export class TranslationService implements MessageTranslations {
       await repo.insertTranslation({ ...row, language, status: 'done', body, updated_at: at });
       return [{ language, status: 'done', body }];
     }
+    // Without a provider nothing is queued: no message waits on a translation that cannot come.
+    if (!(await this.configured(message.org_id, repo))) return [];
     const target = await this.eagerTarget(repo, message, conversation, actor, input);
-    if (target === null || !(await this.configured(message.org_id, repo))) return [];
+    if (target === null) return [];
     await repo.insertTranslation({
       ...row,
       language: target,
