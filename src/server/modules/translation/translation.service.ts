@@ -3,6 +3,7 @@ import type { Actor } from '../../core/actor';
 import { isoNow, systemClock, type Clock } from '../../core/clock';
 import type { JobQueue, RunningJob } from '../../core/jobs/job-queue';
 import { authorize } from '../../core/policy';
+import { logEvents } from '../../core/event-log';
 import type { Db } from '../../db/database';
 import { isUniqueViolation } from '../../db/dialect';
 import { inTransaction } from '../../db/transaction';
@@ -407,19 +408,32 @@ export class TranslationService implements MessageTranslations {
     if (this.environment) {
       throw new AppError('forbidden', 'Translation is set by the server (PARLEY_TRANSLATE_*)');
     }
-    if (body.provider === 'none') await this.repo.saveSettings(actor.orgId, null);
-    else {
-      const before = parseSettings(await this.repo.settings(actor.orgId));
-      const key =
-        body.key === undefined ? (before?.key ?? null) : body.key === '' ? null : body.key;
-      const stored: StoredSettings = {
-        provider: body.provider,
-        url: body.url!.replace(/\/+$/, ''),
-        key,
-        model: body.model === undefined ? (before?.model ?? null) : body.model,
-      };
-      await this.repo.saveSettings(actor.orgId, JSON.stringify(stored));
-    }
+    await inTransaction(this.db, async (trx) => {
+      const repo = this.repo.withTransaction(trx);
+      let stored: StoredSettings | null = null;
+      if (body.provider !== 'none') {
+        const before = parseSettings(await repo.settings(actor.orgId));
+        const key =
+          body.key === undefined ? (before?.key ?? null) : body.key === '' ? null : body.key;
+        stored = {
+          provider: body.provider,
+          url: body.url!.replace(/\/+$/, ''),
+          key,
+          model: body.model === undefined ? (before?.model ?? null) : body.model,
+        };
+      }
+      await repo.saveSettings(actor.orgId, stored === null ? null : JSON.stringify(stored));
+      await logEvents(trx, [
+        {
+          type: 'organization.translation_changed',
+          orgId: actor.orgId,
+          actor,
+          // Never the key itself: the log outlives it.
+          data: { provider: body.provider, hasKey: stored !== null && stored.key !== null },
+          at: this.now(),
+        },
+      ]);
+    });
     return this.settings(actor);
   }
 
@@ -449,7 +463,10 @@ export class TranslationService implements MessageTranslations {
       created_at: this.now(),
     };
     try {
-      await this.repo.addTerm(row);
+      await inTransaction(this.db, async (trx) => {
+        await this.repo.withTransaction(trx).addTerm(row);
+        await this.logGlossary(trx, actor, 'added', row.id);
+      });
     } catch (error) {
       if (isUniqueViolation(error))
         throw new AppError('glossary_term_taken', 'This term is already in the glossary');
@@ -463,7 +480,19 @@ export class TranslationService implements MessageTranslations {
       translationPolicy.editGlossary(actor),
       'Only owners and admins can change the glossary',
     );
-    if (!(await this.repo.removeTerm(actor.orgId, id))) throw notFound('Glossary term');
+    await inTransaction(this.db, async (trx) => {
+      if (!(await this.repo.withTransaction(trx).removeTerm(actor.orgId, id))) {
+        throw notFound('Glossary term');
+      }
+      await this.logGlossary(trx, actor, 'removed', id);
+    });
+  }
+
+  private logGlossary(trx: Db, actor: Actor, action: string, termId: string): Promise<void> {
+    const at = this.now();
+    return logEvents(trx, [
+      { type: 'glossary.changed', orgId: actor.orgId, actor, data: { action, termId }, at },
+    ]);
   }
 
   // ---- helpers ----
