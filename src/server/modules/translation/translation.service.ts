@@ -337,43 +337,52 @@ export class TranslationService implements MessageTranslations {
       throw new AppError('translation_not_configured', 'No translation provider is set up');
     }
     const messages = await this.repo.latestSaid(conversation.id, MAX_TRANSLATION_BATCH);
-    const existing = await this.ofMessages(
-      conversation.id,
-      messages.map((m) => m.id),
-    );
     const at = this.now();
-    return inTransaction(this.db, async (trx) => {
-      const repo = this.repo.withTransaction(trx);
-      let queued = 0;
-      for (const message of messages) {
-        const source =
-          message.author_type === 'visitor'
-            ? (messageLanguage(message) ?? conversation.language)
-            : null;
-        if (sameLanguage(source, language)) continue;
-        const had = (existing.get(message.id) ?? []).find((t) =>
-          sameLanguage(t.language, language),
-        );
-        if (had && had.status !== 'failed') continue;
-        const into = had?.language ?? language;
-        if (had) {
-          if (!(await repo.retryFailed(actor.orgId, message.id, into, at))) continue;
-        } else {
-          await repo.insertTranslation({
-            message_id: message.id,
-            org_id: actor.orgId,
-            conversation_id: conversation.id,
-            language: into,
-            status: 'pending',
-            body: null,
-            updated_at: at,
-          });
+    // Two agents asking at once: the second one's insert meets the first one's row, and its
+    // retry reads it and queues nothing twice.
+    return inTransaction(
+      this.db,
+      async (trx) => {
+        const repo = this.repo.withTransaction(trx);
+        const existing = new Map<string, TranslationRow[]>();
+        for (const row of await repo.ofMessages(
+          conversation.id,
+          messages.map((m) => m.id),
+        )) {
+          existing.set(row.message_id, [...(existing.get(row.message_id) ?? []), row]);
         }
-        await this.enqueue(trx, { orgId: actor.orgId, messageId: message.id, language: into });
-        queued += 1;
-      }
-      return { queued };
-    });
+        let queued = 0;
+        for (const message of messages) {
+          const source =
+            message.author_type === 'visitor'
+              ? (messageLanguage(message) ?? conversation.language)
+              : null;
+          if (sameLanguage(source, language)) continue;
+          const had = (existing.get(message.id) ?? []).find((t) =>
+            sameLanguage(t.language, language),
+          );
+          if (had && had.status !== 'failed') continue;
+          const into = had?.language ?? language;
+          if (had) {
+            if (!(await repo.retryFailed(actor.orgId, message.id, into, at))) continue;
+          } else {
+            await repo.insertTranslation({
+              message_id: message.id,
+              org_id: actor.orgId,
+              conversation_id: conversation.id,
+              language: into,
+              status: 'pending',
+              body: null,
+              updated_at: at,
+            });
+          }
+          await this.enqueue(trx, { orgId: actor.orgId, messageId: message.id, language: into });
+          queued += 1;
+        }
+        return { queued };
+      },
+      { retryOnDuplicate: true },
+    );
   }
 
   async settings(actor: Actor): Promise<TranslationSettings> {
