@@ -17,6 +17,7 @@ function serverCopy(item: OutboxItem, seq: number): Message {
     internal: false,
     meta: null,
     language: null,
+    translations: [],
     createdAt: '2025-01-01T00:00:00.000Z',
   };
 }

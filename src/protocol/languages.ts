@@ -87,3 +87,14 @@ export function browserConversationLanguage(tag: string | null): string | null {
   if (tag === null || baseLanguage(tag) !== 'zh') return tag;
   return normalizeLanguage(tag);
 }
+
+/**
+ * Whether a reader of `a` reads `b` without a translation: the same base language (`es` and
+ * `es-MX`, `pt` and `pt-BR`), except that Simplified and Traditional Chinese differ. An unknown
+ * tag (null, malformed) is the same as nothing: false.
+ */
+export function sameLanguage(a: string | null | undefined, b: string | null | undefined): boolean {
+  const left = normalizeLanguage(a);
+  const right = normalizeLanguage(b);
+  return left !== null && left === right;
+}

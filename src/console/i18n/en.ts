@@ -615,6 +615,12 @@ const en = {
     visitor_not_on_site: 'This visitor is not on the site any more.',
     visitor_chatting: 'This visitor is already chatting.',
     invitation_closed: 'This invitation was already answered or dismissed.',
+    translation_not_configured:
+      'Translation is not set up. An admin can choose a provider in Settings.',
+    translation_not_needed: 'This conversation is already in your language.',
+    translation_unavailable: 'The translation service is not answering. Try again in a moment.',
+    glossary_full: 'The glossary is full. Remove a term before adding another.',
+    glossary_term_taken: 'This term is already in the glossary.',
     internal: 'Something went wrong on the server.',
     network: 'The server cannot be reached. Check your connection.',
     timeout: 'The server did not answer in time.',

@@ -94,6 +94,7 @@ class FakeVisitorServer {
       internal: false,
       meta: null,
       language: null,
+      translations: [],
       createdAt: new Date(0).toISOString(),
     };
     this.messages.push(message);

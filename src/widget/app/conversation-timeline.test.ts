@@ -13,6 +13,7 @@ function message(seq: number, overrides: Partial<Message> = {}): Message {
     internal: false,
     meta: null,
     language: null,
+    translations: [],
     createdAt: '2025-01-01T00:00:00.000Z',
     ...overrides,
   };

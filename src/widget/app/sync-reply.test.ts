@@ -19,6 +19,7 @@ const message: Message = {
   internal: false,
   meta: null,
   language: null,
+  translations: [],
   createdAt: '2025-01-01T00:00:00.000Z',
 };
 const page = { conversation, messages: [message], hasMore: false };

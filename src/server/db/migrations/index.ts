@@ -17,6 +17,7 @@ import * as visitors from './0016-visitors';
 import * as identityRequired from './0019-identity-required';
 import * as invitationOnce from './0020-invitation-once';
 import * as messageLanguage from './0021-message-language';
+import * as translation from './0022-translation';
 
 /** Every migration, by name; names sort in the order they run. Add new ones at the end. */
 export const migrations: Record<string, Migration> = {
@@ -38,4 +39,5 @@ export const migrations: Record<string, Migration> = {
   '0019-identity-required': identityRequired,
   '0020-invitation-once': invitationOnce,
   '0021-message-language': messageLanguage,
+  '0022-translation': translation,
 };

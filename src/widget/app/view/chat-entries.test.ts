@@ -14,6 +14,7 @@ function message(seq: number, author: Message['author'], clientId: string | null
     internal: false,
     meta: null,
     language: null,
+    translations: [],
     createdAt: '2025-01-01T10:00:00.000Z',
   };
 }
