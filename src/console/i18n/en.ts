@@ -287,6 +287,19 @@ const en = {
     pendingLabel: 'Replies not sent yet',
     waiting: 'Waiting for the connection',
   },
+  translation: {
+    showOriginal: 'Show original',
+    showTranslation: 'Show translation',
+    pending: 'Translating…',
+    unavailable: 'Translation unavailable',
+    translated: 'Translated',
+    toggle: 'Translate reply',
+    preview: 'Translation',
+    previewHint: 'What the visitor reads. You can edit it before sending.',
+    previewing: 'Translating…',
+    previewFailed:
+      'No translation now ({reason}). You can still send: the reply is translated after it is sent.',
+  },
   refusedOrigins: {
     title: 'Recently refused origins',
     hint: 'Pages on these origins tried to show the chat and were refused. Allow the ones that are yours.',
