@@ -4,12 +4,17 @@ import type { Availability, OfflineMessagePayload } from '../../protocol/offline
 import type { Message } from '../../protocol/schemas';
 import type { InvitationOffer } from '../../protocol/visitor-schemas';
 import { coalesce } from '../../client/coalesce';
+import type { TranslatedEvent } from '../../client/translations';
 import { ConversationTimeline, isFromSupport } from './conversation-timeline';
 import { Outbox, deliveryOf, type Delivery, type OutboxItem } from '../../client/outbox';
 import { retryDelay } from '../../client/retry-delay';
 import type { KeyValueStorage } from '../../client/storage';
 import { syncPageOf, type SyncPage } from './sync-reply';
 import type { ConnectionListener, ConnectionStatus, VisitorSocket } from './visitor-connection';
+
+interface TranslatedListener {
+  on(event: 'message:translated', listener: (event: TranslatedEvent) => void): void;
+}
 
 /** How long a request waits for its ack before it counts as lost (and is retried). */
 const ACK_TIMEOUT_MS = 10_000;
@@ -155,6 +160,15 @@ export class ChatSession implements ConnectionListener {
     );
     socket.on('queue:position', (place) => this.showQueue(place));
     socket.on('availability', ({ availability }) => this.showAvailability(availability));
+    // TODO(t1 merge): typed by VisitorServerEvents once the protocol names the event.
+    (socket as unknown as TranslatedListener).on('message:translated', (event) =>
+      this.receiveTranslation(event),
+    );
+  }
+
+  /** An agent's message now translated into the visitor's language (or failed, or pending). */
+  receiveTranslation(event: TranslatedEvent): void {
+    if (this.timeline.applyTranslation(event)) this.changed();
   }
 
   /** Stored at once, shown as sending, and sent when the connection allows. */
