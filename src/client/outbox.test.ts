@@ -16,6 +16,7 @@ function serverCopy(item: OutboxItem, seq: number): Message {
     body: item.body,
     internal: false,
     meta: null,
+    translations: [],
     createdAt: '2025-01-01T00:00:00.000Z',
   };
 }

@@ -45,6 +45,11 @@ export const ERROR_CODES = [
   'visitor_not_on_site',
   'visitor_chatting',
   'invitation_closed',
+  'translation_not_configured',
+  'translation_not_needed',
+  'translation_unavailable',
+  'glossary_full',
+  'glossary_term_taken',
   'internal',
 ] as const;
 
@@ -99,5 +104,10 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
   visitor_not_on_site: 409,
   visitor_chatting: 409,
   invitation_closed: 410,
+  translation_not_configured: 409,
+  translation_not_needed: 409,
+  translation_unavailable: 503,
+  glossary_full: 409,
+  glossary_term_taken: 409,
   internal: 500,
 };

@@ -30,6 +30,7 @@ import type {
   presenceSetPayload,
 } from './routing-schemas';
 import type { WidgetSettings } from './settings-schemas';
+import type { MessageTranslated } from './translation-schemas';
 import type { Transfer, transferAcceptPayload, transferRequestPayload } from './transfer-schemas';
 import type { QueuePosition } from './routing-schemas';
 import type { agentClaimPayload, visitorQueuePayload } from './queue-schemas';
@@ -90,6 +91,8 @@ export interface VisitorClientEvents {
 /** `/visitor` namespace: what the server pushes to the widget. */
 export interface VisitorServerEvents {
   'message:new': (message: Message) => void;
+  /** An agent's message is now in the visitor's language (or its translation failed for good). */
+  'message:translated': (p: MessageTranslated) => void;
   'conversation:updated': (conversation: VisitorConversation) => void;
   typing: (p: { typing: boolean; agentName: string | null }) => void;
   /** The site's widget settings changed (Settings → Sites): redraw with them. */
@@ -154,6 +157,8 @@ export interface AgentServerEvents {
   'conversation:created': (conversation: Conversation) => void;
   'conversation:updated': (conversation: Conversation) => void;
   'message:new': (message: Message) => void;
+  /** A message's translation is done, or failed for good. */
+  'message:translated': (p: MessageTranslated) => void;
   typing: (p: { conversationId: string; typing: boolean }) => void;
   /** An agent of the organization (the receiver too) is now online, away or offline. */
   'agent:presence': (p: { agentId: string; presence: PresenceStatus }) => void;

@@ -63,6 +63,21 @@ export type AgentRole = z.infer<typeof agentRole>;
 
 const isoTime = z.string().meta({ description: 'ISO 8601, UTC, with milliseconds' });
 
+export const translationStatus = z.enum(['pending', 'done', 'failed']);
+export type TranslationStatus = z.infer<typeof translationStatus>;
+
+/** A message's text in another language, made by the organization's translation provider. */
+export const messageTranslationSchema = z
+  .object({
+    language: z.string().meta({ description: 'BCP 47: the language of `body`' }),
+    status: translationStatus.meta({
+      description: 'pending: queued or retrying; failed: the provider never answered well',
+    }),
+    body: z.string().nullable().meta({ description: 'Set once done; else null' }),
+  })
+  .meta({ id: 'MessageTranslation' });
+export type MessageTranslation = z.infer<typeof messageTranslationSchema>;
+
 export const messageSchema = z
   .object({
     id: z.string(),
@@ -82,6 +97,10 @@ export const messageSchema = z
       .meta({ description: 'A private note between agents; never sent to the visitor' }),
     meta: messageMeta.nullable().meta({
       description: 'What a structured timeline entry is (why this agent, a transfer); else null',
+    }),
+    translations: z.array(messageTranslationSchema).meta({
+      description:
+        'Agents get every translation; the visitor only the one into its conversation language; notes none',
     }),
     createdAt: isoTime,
   })
@@ -248,6 +267,13 @@ export const agentSendBody = z.object({
   clientId,
   body: messageBody,
   internal: z.boolean().default(false),
+  /**
+   * Translate the reply into the conversation's language (when it differs) before the visitor
+   * reads it. Ignored for notes, and when `translation` is given.
+   */
+  translate: z.boolean().default(true),
+  /** The agent's previewed (maybe edited) translation into the visitor's language: sent as is. */
+  translation: z.object({ language: languageTag, body: messageBody }).optional(),
 });
 export type AgentSendBody = z.input<typeof agentSendBody>;
 

@@ -91,6 +91,9 @@ import { webAssets } from './plugins/web-assets';
 import { createRealtime } from './realtime/gateway';
 import { InboxService } from './modules/conversations/inbox.service';
 import { invitationsModule } from './modules/invitations/invitations.module';
+import { TranslationService } from './modules/translation/translation.service';
+import { registerTranslationJobs } from './modules/translation/translation.jobs';
+import { translationModule } from './modules/translation/translation.module';
 import { InvitationsService } from './modules/invitations/invitations.service';
 
 /** The version of this build, for the API document. */
@@ -290,6 +293,16 @@ export async function buildApp(
   // Jobs: each module registers its types; workers start once the app is ready, stop before the store closes.
   const jobs = new JobQueue(db, { ...config.jobs, clock: options.clock, log: http.log, metrics });
   registerMessageJobs(jobs, messages);
+  // Translation hooks into the message path: a message that needs one gets it queued in its
+  // own transaction, and pages carry what is stored.
+  const translation = new TranslationService(db, jobs, events, {
+    environment: config.translation,
+    timeoutMs: config.translationTimeoutMs,
+    clock,
+  });
+  messages.translateWith(translation);
+  registerTranslationJobs(jobs, translation, clock);
+  await http.register(translationModule, { translation, guards });
   const transfers = new TransfersService(
     db,
     writer,

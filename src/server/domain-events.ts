@@ -4,6 +4,7 @@
  */
 import type { PresenceStatus, QueuePosition } from '../protocol/routing-schemas';
 import type { Conversation, Message } from '../protocol/schemas';
+import type { MessageTranslated } from '../protocol/translation-schemas';
 import type { WidgetSettings } from '../protocol/settings-schemas';
 import type { Transfer } from '../protocol/transfer-schemas';
 import type { Availability } from '../protocol/offline-schemas';
@@ -33,6 +34,8 @@ export interface DomainEventMap {
     visitorId: string;
     message: Message;
     audience: ConversationAudience;
+    /** The conversation's language: the only translation its visitor may hear of. */
+    conversationLanguage: string | null;
   };
   /**
    * A send was retried and found its message already stored. The first attempt's announcement
@@ -44,6 +47,18 @@ export interface DomainEventMap {
     visitorId: string;
     message: Message;
     audience: ConversationAudience;
+    conversationLanguage: string | null;
+  };
+  /**
+   * A message's translation is done, or failed for good. Agents who may see the conversation
+   * hear of it; the visitor too when `toVisitor` (not a note, and into its conversation's language).
+   */
+  'message.translated': {
+    orgId: string;
+    visitorId: string;
+    audience: ConversationAudience;
+    toVisitor: boolean;
+    translated: MessageTranslated;
   };
   'typing.changed': {
     orgId: string;

@@ -159,6 +159,22 @@ const schema = z.object({
   /** The From of those emails; unset: `Parley <parley@` and the public URL's host name `>`. */
   PARLEY_SMTP_FROM: z.string().min(3).max(320).optional(),
   /** pino level: fatal, error, warn, info, debug, trace or silent. */
+  /**
+   * The translation provider for every organization of this server: `libretranslate`, `deepl`
+   * or `openai` (any OpenAI-compatible chat-completions endpoint). Unset: each organization
+   * chooses in Settings → Translation.
+   */
+  PARLEY_TRANSLATE_PROVIDER: z
+    .enum(['libretranslate', 'deepl', 'openai'], {
+      error: 'expected libretranslate, deepl or openai',
+    })
+    .optional(),
+  /** The provider's base URL (`https://libretranslate.example`, `https://api.deepl.com`, `https://api.openai.com`). */
+  PARLEY_TRANSLATE_URL: z.url().optional(),
+  /** The provider's API key (LibreTranslate's `api_key`, DeepL's auth key, the OpenAI bearer key). */
+  PARLEY_TRANSLATE_KEY: z.string().min(1).max(500).optional(),
+  /** The chat model, for `openai` only (default gpt-4o-mini). */
+  PARLEY_TRANSLATE_MODEL: z.string().min(1).max(100).optional(),
   PARLEY_LOG_LEVEL: z
     .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
     .default('info'),
@@ -184,11 +200,22 @@ export interface Config {
   /** How often live agent sockets re-check that their session still exists and has not expired. */
   sessionCheckMs: number;
   /** The job queue's poll interval and lease (see PARLEY_JOB_POLL_MS, PARLEY_JOB_LEASE_MS). */
-  jobs: { pollMs: number; leaseMs: number };
+  jobs: { pollMs: number; leaseMs: number; backoff?: { baseMs: number; maxMs: number } };
   /** How long after an agent's last console closes they turn offline (PARLEY_PRESENCE_GRACE_MS). */
   presenceGraceMs: number;
   /** Where email goes out; undefined: Parley sends none. */
   smtp?: { url: string; from: string };
+  /** PARLEY_TRANSLATE_*: one provider for every organization; unset, each chooses its own. */
+  translation?: TranslationConfig;
+  /** How long a translation provider may take to answer (10 s; tests make it short). */
+  translationTimeoutMs?: number;
+}
+
+export interface TranslationConfig {
+  provider: 'libretranslate' | 'deepl' | 'openai';
+  url: string;
+  key: string | null;
+  model: string | null;
 }
 
 export interface DatabaseConfig {
@@ -222,6 +249,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
         'set PARLEY_DATABASE_URL to a PostgreSQL or MySQL database (see "Running several nodes" in README.md)',
     );
   }
+  const translation = translationConfig(v);
   return {
     port: v.PORT,
     host: v.HOST,
@@ -251,6 +279,34 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
             `Parley <parley@${new URL(v.PARLEY_PUBLIC_URL ?? 'http://localhost').hostname}>`,
         }
       : undefined,
+    translation,
+  };
+}
+
+function translationConfig(v: z.infer<typeof schema>): TranslationConfig | undefined {
+  if (!v.PARLEY_TRANSLATE_PROVIDER) {
+    if (v.PARLEY_TRANSLATE_URL || v.PARLEY_TRANSLATE_KEY || v.PARLEY_TRANSLATE_MODEL) {
+      throw new ConfigError(
+        'PARLEY_TRANSLATE_URL, _KEY and _MODEL need PARLEY_TRANSLATE_PROVIDER (libretranslate, deepl or openai)',
+      );
+    }
+    return undefined;
+  }
+  if (!v.PARLEY_TRANSLATE_URL) {
+    throw new ConfigError(
+      `PARLEY_TRANSLATE_PROVIDER=${v.PARLEY_TRANSLATE_PROVIDER} needs PARLEY_TRANSLATE_URL, the provider's base URL`,
+    );
+  }
+  if (v.PARLEY_TRANSLATE_PROVIDER !== 'libretranslate' && !v.PARLEY_TRANSLATE_KEY) {
+    throw new ConfigError(
+      `PARLEY_TRANSLATE_PROVIDER=${v.PARLEY_TRANSLATE_PROVIDER} needs PARLEY_TRANSLATE_KEY`,
+    );
+  }
+  return {
+    provider: v.PARLEY_TRANSLATE_PROVIDER,
+    url: v.PARLEY_TRANSLATE_URL.replace(/\/+$/, ''),
+    key: v.PARLEY_TRANSLATE_KEY ?? null,
+    model: v.PARLEY_TRANSLATE_MODEL ?? null,
   };
 }
 

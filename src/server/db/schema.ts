@@ -19,6 +19,8 @@ export interface OrganizationsTable {
   two_factor_required_at: string | null;
   /** JSON RoutingSettings; null for the defaults. */
   routing_settings: string | null;
+  /** JSON { provider, url, key, model } (see translation.service); null: none chosen. */
+  translation_settings: string | null;
 }
 
 export interface SitesTable {
@@ -346,6 +348,37 @@ export interface MessagesTable {
   meta: string | null;
 }
 
+/** A message's text in one other language (see migrations/0022-translation). */
+export interface MessageTranslationsTable {
+  id: string;
+  message_id: string;
+  org_id: string;
+  conversation_id: string;
+  language: string;
+  status: 'pending' | 'done' | 'failed';
+  body: string | null;
+  provider: string | null;
+  attempts: number;
+  updated_at: string;
+}
+
+/** What a provider answered for a text, by a key that names everything the answer depends on. */
+export interface TranslationCacheTable {
+  key: string;
+  org_id: string;
+  body: string;
+  created_at: string;
+}
+
+/** A glossary term: never translated (translation null), or always translated as `translation`. */
+export interface GlossaryTermsTable {
+  id: string;
+  org_id: string;
+  term: string;
+  translation: string | null;
+  created_at: string;
+}
+
 /** One change others react to, recorded with the change (see migrations/0003-events). */
 export interface EventsTable {
   id: string;
@@ -416,4 +449,7 @@ export interface Database {
   events: EventsTable;
   jobs: JobsTable;
   schedules: SchedulesTable;
+  message_translations: MessageTranslationsTable;
+  translation_cache: TranslationCacheTable;
+  glossary_terms: GlossaryTermsTable;
 }

@@ -26,8 +26,11 @@ export const PARLEY_TABLES: readonly { name: keyof Database; key: string }[] = [
   { name: 'refused_origins', key: 'id' },
   { name: 'conversations', key: 'id' },
   { name: 'messages', key: 'id' },
+  { name: 'message_translations', key: 'id' },
   { name: 'transfers', key: 'id' },
   { name: 'events', key: 'id' },
   { name: 'jobs', key: 'id' },
   { name: 'schedules', key: 'name' },
+  { name: 'translation_cache', key: 'key' },
+  { name: 'glossary_terms', key: 'id' },
 ];

@@ -1,5 +1,6 @@
 import type { ConversationAudience, DomainEvents } from '../domain-events';
 import type { Conversation, VisitorConversation } from '../../protocol/schemas';
+import { sameLanguage } from '../../protocol/languages';
 import type { AgentNamespace } from './agent.namespace';
 import type { VisitorNamespace } from './visitor.namespace';
 import { audienceRooms } from './audience';
@@ -40,6 +41,9 @@ export function listenForAgents(events: DomainEvents, nsp: AgentNamespace): void
   });
   for (const name of ['message.created', 'message.resent'] as const)
     events.on(name, (e) => toAudience(e.orgId, e.audience).emit('message:new', e.message));
+  events.on('message.translated', (e) =>
+    toAudience(e.orgId, e.audience).emit('message:translated', e.translated),
+  );
   events.on('typing.changed', (e) => {
     if (e.by.type === 'visitor') {
       toAudience(e.orgId, e.audience).emit('typing', {
@@ -135,8 +139,15 @@ export function listenForVisitors(events: DomainEvents, nsp: VisitorNamespace): 
   for (const name of ['message.created', 'message.resent'] as const)
     events.on(name, (e) => {
       if (e.message.internal) return;
-      nsp.to(visitorRoom(e.visitorId)).emit('message:new', e.message);
+      // Only the translation into the visitor's own language; never one made for the agents.
+      const translations = e.message.translations.filter((t) =>
+        sameLanguage(t.language, e.conversationLanguage),
+      );
+      nsp.to(visitorRoom(e.visitorId)).emit('message:new', { ...e.message, translations });
     });
+  events.on('message.translated', (e) => {
+    if (e.toVisitor) nsp.to(visitorRoom(e.visitorId)).emit('message:translated', e.translated);
+  });
   events.on('typing.changed', (e) => {
     if (e.by.type !== 'agent') return;
     nsp.to(visitorRoom(e.visitorId)).emit('typing', { typing: e.typing, agentName: e.by.name });

@@ -93,6 +93,7 @@ class FakeVisitorServer {
       body,
       internal: false,
       meta: null,
+      translations: [],
       createdAt: new Date(0).toISOString(),
     };
     this.messages.push(message);

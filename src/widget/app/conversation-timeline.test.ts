@@ -12,6 +12,7 @@ function message(seq: number, overrides: Partial<Message> = {}): Message {
     body: `message ${seq}`,
     internal: false,
     meta: null,
+    translations: [],
     createdAt: '2025-01-01T00:00:00.000Z',
     ...overrides,
   };

@@ -18,6 +18,7 @@ const message: Message = {
   body: 'hello',
   internal: false,
   meta: null,
+  translations: [],
   createdAt: '2025-01-01T00:00:00.000Z',
 };
 const page = { conversation, messages: [message], hasMore: false };

@@ -210,7 +210,11 @@ export class ConversationsService {
   async sendAgentMessage(
     actor: Actor,
     conversationId: string,
-    input: SentMessage & { internal: boolean },
+    input: SentMessage & {
+      internal: boolean;
+      translate?: boolean;
+      translation?: { language: string; body: string } | undefined;
+    },
   ): Promise<Message> {
     const mentioned = input.internal ? await this.mentionedIn(actor, input.body) : [];
     const meta =
@@ -317,7 +321,12 @@ export class ConversationsService {
     if (!conversation) return { conversation: null, messages: [], hasMore: false };
     return {
       conversation: toVisitorConversation(conversation),
-      ...(await this.messages.page(conversation.id, target.afterSeq, false)),
+      ...(await this.messages.page(
+        conversation.id,
+        target.afterSeq,
+        false,
+        conversation.language,
+      )),
     };
   }
 

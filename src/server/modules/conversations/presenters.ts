@@ -1,6 +1,11 @@
 import type { ConversationsTable, MessagesTable } from '../../db/schema';
 import type { MessageMeta } from '../../../protocol/routing-schemas';
-import type { Conversation, Message, VisitorConversation } from '../../../protocol/schemas';
+import type {
+  Conversation,
+  Message,
+  MessageTranslation,
+  VisitorConversation,
+} from '../../../protocol/schemas';
 import { presentedAuthorId } from '../messages/message-author';
 import type { ConversationView } from './conversations.repository';
 
@@ -47,7 +52,7 @@ export function toVisitorConversation(row: ConversationsTable): VisitorConversat
   };
 }
 
-export function toMessage(row: MessagesTable): Message {
+export function toMessage(row: MessagesTable, translations: MessageTranslation[] = []): Message {
   return {
     id: row.id,
     conversationId: row.conversation_id,
@@ -61,6 +66,7 @@ export function toMessage(row: MessagesTable): Message {
     body: row.body,
     internal: row.internal === 1,
     meta: row.meta === null ? null : (JSON.parse(row.meta) as MessageMeta),
+    translations,
     createdAt: row.created_at,
   };
 }

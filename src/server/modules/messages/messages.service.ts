@@ -10,7 +10,12 @@ import type { ConversationAudience, DomainEvents } from '../../domain-events';
 import { notFound } from '../../errors';
 import { SYNC_PAGE_CHARS, SYNC_PAGE_SIZE } from '../../../protocol/limits';
 import type { MessageMeta } from '../../../protocol/routing-schemas';
-import type { ConversationStatus, Message } from '../../../protocol/schemas';
+import type {
+  ConversationStatus,
+  Message,
+  MessageTranslation,
+} from '../../../protocol/schemas';
+import { sameLanguage } from '../../../protocol/languages';
 import {
   ConversationsRepository,
   type ConversationView,
@@ -35,6 +40,30 @@ export interface NewMessage {
   internal?: boolean;
   /** What a structured timeline entry is (why this agent, a transfer, a join). */
   meta?: MessageMeta;
+  /** An agent's reply: translate it into the conversation's language when that differs (default). */
+  translate?: boolean;
+  /** An agent's reply: its translation into the visitor's language, as the agent approved it. */
+  translation?: { language: string; body: string };
+}
+
+/**
+ * What the translation module adds to the message path. The messages module knows no provider:
+ * it asks this hook, in the new message's transaction, to store or queue its translations (a job
+ * enqueued there exists if and only if the message commits), and reads stored ones for pages.
+ */
+export interface MessageTranslations {
+  /** The new message's translations as they stand at commit (pending, or done when given). */
+  onAppend(
+    trx: Db,
+    appended: { message: MessagesTable; conversation: ConversationView },
+    actor: Actor,
+    input: NewMessage,
+  ): Promise<MessageTranslation[]>;
+  /** The stored translations of these messages of one conversation, by message id. */
+  ofMessages(
+    conversationId: string,
+    messageIds: string[],
+  ): Promise<Map<string, MessageTranslation[]>>;
 }
 
 /** A committed message and its conversation as the same transaction left it. */
@@ -43,6 +72,8 @@ export interface Appended {
   conversation: ConversationView;
   /** The message opened the conversation. */
   opened: boolean;
+  /** Its translations as the transaction left them. */
+  translations: MessageTranslation[];
 }
 
 /**
@@ -55,6 +86,7 @@ export class MessagesService {
   private readonly messages: MessagesRepository;
   private readonly conversations: ConversationsRepository;
   private readonly visibility: ConversationVisibility;
+  private translations: MessageTranslations | undefined;
 
   constructor(
     db: Db,
@@ -66,6 +98,11 @@ export class MessagesService {
     this.messages = new MessagesRepository(db);
     this.conversations = new ConversationsRepository(db);
     this.visibility = new ConversationVisibility(db);
+  }
+
+  /** The translation module's hook (see MessageTranslations); none: messages stay untranslated. */
+  translateWith(translations: MessageTranslations): void {
+    this.translations = translations;
   }
 
   /**
@@ -96,8 +133,12 @@ export class MessagesService {
       },
       { retryOnDuplicate: true },
     );
-    if ('conversation' in outcome) this.announce(outcome);
-    else this.announceResent(outcome.stored, outcome.message);
+    if ('conversation' in outcome) {
+      this.announce(outcome);
+      // The writer sees its message's translations (pending, or the one it gave) in the ack.
+      return toMessage(outcome.message, outcome.message.internal === 1 ? [] : outcome.translations);
+    }
+    this.announceResent(outcome.stored, outcome.message);
     return toMessage(outcome.message);
   }
 
@@ -184,11 +225,13 @@ export class MessagesService {
       });
     }
     await logEvents(trx, logged);
-    return { message, conversation, opened };
+    const translations =
+      (await this.translations?.onAppend(trx, { message, conversation }, actor, input)) ?? [];
+    return { message, conversation, opened, translations };
   }
 
   /** Tells who may hear of a committed message, from the state its transaction left. */
-  announce({ message, conversation: view, opened }: Appended): void {
+  announce({ message, conversation: view, opened, translations }: Appended): void {
     const conversation = toConversation(view);
     const orgId = view.org_id;
     const visitorId = view.visitor_id;
@@ -197,8 +240,9 @@ export class MessagesService {
     this.events.emit('message.created', {
       orgId,
       visitorId,
-      message: toMessage(message),
+      message: toMessage(message, message.internal === 1 ? [] : translations),
       audience,
+      conversationLanguage: view.language,
     });
     if (opened) return;
     // A private note changes the conversation for agents only; the visitor must not learn of it.
@@ -219,11 +263,21 @@ export class MessagesService {
       visitorId: conversation.visitor_id,
       message: toMessage(message),
       audience: audienceOf(conversation),
+      conversationLanguage: null,
     });
   }
 
-  /** Messages after `afterSeq`: at most SYNC_PAGE_SIZE, and about SYNC_PAGE_CHARS of text. */
-  async page(conversationId: string, afterSeq: number, includeInternal: boolean) {
+  /**
+   * Messages after `afterSeq`: at most SYNC_PAGE_SIZE, and about SYNC_PAGE_CHARS of text. Agents
+   * (`includeInternal`) get every translation; the visitor only those into `visitorLanguage`,
+   * its conversation's language.
+   */
+  async page(
+    conversationId: string,
+    afterSeq: number,
+    includeInternal: boolean,
+    visitorLanguage: string | null = null,
+  ) {
     const rows = await this.messages.after(
       conversationId,
       afterSeq,
@@ -237,7 +291,19 @@ export class MessagesService {
       if (count > 0 && chars > SYNC_PAGE_CHARS) break;
       count += 1;
     }
-    return { messages: rows.slice(0, count).map(toMessage), hasMore: rows.length > count };
+    const shown = rows.slice(0, count);
+    const translated = await this.translations?.ofMessages(
+      conversationId,
+      shown.filter((row) => row.internal === 0).map((row) => row.id),
+    );
+    const translationsOf = (row: MessagesTable) => {
+      const all = translated?.get(row.id) ?? [];
+      return includeInternal ? all : all.filter((t) => sameLanguage(t.language, visitorLanguage));
+    };
+    return {
+      messages: shown.map((row) => toMessage(row, translationsOf(row))),
+      hasMore: rows.length > count,
+    };
   }
 
   /** A visitor's message with this client id, in any of its conversations: a retry. */

@@ -13,6 +13,7 @@ function message(seq: number, author: Message['author'], clientId: string | null
     body: `body ${seq}`,
     internal: false,
     meta: null,
+    translations: [],
     createdAt: '2025-01-01T10:00:00.000Z',
   };
 }
