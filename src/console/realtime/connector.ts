@@ -8,7 +8,6 @@ import {
   OWN_PAGE_HEADER,
 } from '../../protocol/events';
 import type { Message } from '../../protocol/schemas';
-import type { TranslatedEvent } from '../../client/translations';
 import { reportBackgroundFailure } from '../report';
 import { isErrorBody } from '../api/request-error';
 import { alertNewConversation, alertVisitorMessage } from '../notifications/alerts';
@@ -22,10 +21,6 @@ import { useTransfersStore } from '../stores/transfers';
 import { useVisitorsStore } from '../stores/visitors';
 
 export type AgentSocket = Socket<AgentServerEvents, AgentClientEvents>;
-interface TranslatedListener {
-  on(event: 'message:translated', listener: (event: TranslatedEvent) => void): void;
-}
-
 /** `connecting` until the first handshake succeeds; `offline` after a working connection broke. */
 type ConnectionState = 'connecting' | 'online' | 'offline';
 
@@ -150,10 +145,7 @@ export function connectRealtime(openConversation: (id: string) => void): void {
   });
   agentSocket.on('conversation:updated', (conversation) => conversations.upsert(conversation));
   agentSocket.on('message:new', receiveMessage);
-  // TODO(t1 merge): typed by AgentServerEvents once the protocol names the event.
-  (agentSocket as unknown as TranslatedListener).on('message:translated', (event) =>
-    messages.applyTranslation(event),
-  );
+  agentSocket.on('message:translated', (event) => messages.applyTranslation(event));
   agentSocket.on('typing', ({ conversationId, typing }) =>
     conversations.setVisitorTyping(conversationId, typing),
   );

@@ -32,6 +32,7 @@ export function aMessage(seq: number, overrides: Partial<Message> = {}): Message
     body: `message ${seq}`,
     internal: false,
     meta: null,
+    translations: [],
     createdAt: new Date(Date.parse('2025-06-10T10:00:00.000Z') + seq * 1000).toISOString(),
     ...overrides,
   };

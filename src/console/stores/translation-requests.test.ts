@@ -38,7 +38,7 @@ describe('asking for translations into the agent’s language', () => {
   it('does not ask when every message is in the agent’s language, translated, or a note', () => {
     const messages = useMessagesStore();
     messages.applyNewer('c1', 0, [
-      spanish(1, { language: 'en' }),
+      spanish(1, { language: 'en' } as never),
       spanish(2, { translations: [{ language: 'en', status: 'pending', body: null }] } as never),
       spanish(3, { internal: true }),
       spanish(4, { language: null } as never),

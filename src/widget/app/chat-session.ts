@@ -12,10 +12,6 @@ import type { KeyValueStorage } from '../../client/storage';
 import { syncPageOf, type SyncPage } from './sync-reply';
 import type { ConnectionListener, ConnectionStatus, VisitorSocket } from './visitor-connection';
 
-interface TranslatedListener {
-  on(event: 'message:translated', listener: (event: TranslatedEvent) => void): void;
-}
-
 /** How long a request waits for its ack before it counts as lost (and is retried). */
 const ACK_TIMEOUT_MS = 10_000;
 /** An agent shows as typing this long after their last report, in case the stop is lost. */
@@ -160,10 +156,7 @@ export class ChatSession implements ConnectionListener {
     );
     socket.on('queue:position', (place) => this.showQueue(place));
     socket.on('availability', ({ availability }) => this.showAvailability(availability));
-    // TODO(t1 merge): typed by VisitorServerEvents once the protocol names the event.
-    (socket as unknown as TranslatedListener).on('message:translated', (event) =>
-      this.receiveTranslation(event),
-    );
+    socket.on('message:translated', (event) => this.receiveTranslation(event));
   }
 
   /** An agent's message now translated into the visitor's language (or failed, or pending). */
