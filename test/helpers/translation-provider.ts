@@ -59,6 +59,8 @@ const EN_ZH: Record<string, string> = {
   thanks: '谢谢',
   order: '订单',
   your: '您的',
+  hola: '你好',
+  gracias: '谢谢',
 };
 
 /** Word by word, keeping punctuation, placeholders and words it does not know. */
@@ -94,9 +96,10 @@ export class FakeProvider {
   ) {}
 
   static async start(kind: ProviderKind): Promise<FakeProvider> {
-    let fake: FakeProvider | undefined;
-    const server = createServer((req, res) => void fake!.handle(req, res));
-    fake = new FakeProvider(kind, server);
+    const holder: { fake?: FakeProvider } = {};
+    const server = createServer((req, res) => void holder.fake!.handle(req, res));
+    const fake = new FakeProvider(kind, server);
+    holder.fake = fake;
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     return fake;
   }
