@@ -4,7 +4,8 @@ import type { Message } from '../../protocol/schemas';
 import { requestTranslations } from '../api/translation';
 import { RequestError } from '../api/request-error';
 import { useMessagesStore } from './messages';
-import { aMessage } from './test-factories';
+import { useConversationsStore } from './conversations';
+import { aConversation, aMessage } from './test-factories';
 import { useTranslationRequestsStore } from './translation-requests';
 
 vi.mock('../api/conversations', () => ({ fetchMessagesAfter: vi.fn() }));
@@ -41,10 +42,17 @@ describe('asking for translations into the agent’s language', () => {
       spanish(1, { language: 'en' } as never),
       spanish(2, { translations: [{ language: 'en', status: 'pending', body: null }] } as never),
       spanish(3, { internal: true }),
-      spanish(4, { language: null } as never),
+      spanish(4, { language: null, author: { type: 'agent', id: 'a1', name: 'Ana' } } as never),
     ]);
     useTranslationRequestsStore().requestMissing('c1', 'en-US');
     expect(requestMock).not.toHaveBeenCalled();
+  });
+
+  it('takes a visitor’s message of unknown language to be in the conversation’s', () => {
+    useConversationsStore().upsert(aConversation({ language: 'es' }));
+    useMessagesStore().applyNewer('c1', 0, [aMessage(1)]);
+    useTranslationRequestsStore().requestMissing('c1', 'zh-Hans');
+    expect(requestMock.mock.calls).toEqual([['c1', 'zh-Hans']]);
   });
 
   it('asks again after a failure it may recover from, not after "not configured"', async () => {

@@ -1,8 +1,9 @@
 import { defineStore } from 'pinia';
-import { lacksTranslation } from '../../client/translations';
+import { lacksTranslation, type Translatable } from '../../client/translations';
 import type { Message } from '../../protocol/schemas';
 import { requestTranslations } from '../api/translation';
 import { reportBackgroundFailure } from '../report';
+import { useConversationsStore } from './conversations';
 import { useMessagesStore } from './messages';
 
 /** Answers that mean asking again will not help: nothing to translate, or nobody to translate. */
@@ -13,9 +14,19 @@ const SETTLED_REFUSALS: ReadonlySet<string> = new Set([
   'not_found',
 ]);
 
-/** A message a reader of `language` should have translated: a person's words in another language. */
-export function needsTranslation(message: Message, language: string): boolean {
-  return !message.internal && message.meta === null && lacksTranslation(message, language);
+/**
+ * A message a reader of `language` should have translated: a person's words in another language.
+ * A visitor's message whose own language is unknown is taken to be in the conversation's.
+ */
+export function needsTranslation(
+  message: Message,
+  language: string,
+  conversationLanguage: string | null = null,
+): boolean {
+  if (message.internal || message.meta !== null) return false;
+  const own = (message as Translatable).language;
+  const written = own ?? (message.author.type === 'visitor' ? conversationLanguage : null);
+  return lacksTranslation({ ...message, language: written }, language);
 }
 
 /**
@@ -25,6 +36,7 @@ export function needsTranslation(message: Message, language: string): boolean {
  */
 export const useTranslationRequestsStore = defineStore('translationRequests', () => {
   const messages = useMessagesStore();
+  const conversations = useConversationsStore();
   /** Per conversation and language: the messages up to this seq were asked for already. */
   const askedUpTo = new Map<string, number>();
 
@@ -33,7 +45,10 @@ export const useTranslationRequestsStore = defineStore('translationRequests', ()
     if (!thread) return;
     const key = `${conversationId}\n${language}`;
     const asked = askedUpTo.get(key) ?? 0;
-    const lacking = thread.messages.some((m) => m.seq > asked && needsTranslation(m, language));
+    const conversationLanguage = conversations.get(conversationId)?.language ?? null;
+    const lacking = thread.messages.some(
+      (m) => m.seq > asked && needsTranslation(m, language, conversationLanguage),
+    );
     if (!lacking) return;
     askedUpTo.set(key, thread.topSeq);
     requestTranslations(conversationId, language).catch((error: unknown) => {
