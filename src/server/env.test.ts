@@ -83,3 +83,41 @@ describe('loadConfig', () => {
     expect(() => loadConfig(env)).toThrow(message);
   });
 });
+
+describe('PARLEY_TRANSLATE_*', () => {
+  it('reads a provider, its URL, key and model', () => {
+    const config = loadConfig({
+      PARLEY_TRANSLATE_PROVIDER: 'deepl',
+      PARLEY_TRANSLATE_URL: 'https://api.deepl.com/',
+      PARLEY_TRANSLATE_KEY: 'secret',
+    });
+    expect(config.translation).toEqual({
+      provider: 'deepl',
+      url: 'https://api.deepl.com',
+      key: 'secret',
+      model: null,
+    });
+    expect(loadConfig({}).translation).toBeUndefined();
+  });
+
+  it('stops the start on an unknown provider, naming the ones it knows', () => {
+    expect(() =>
+      loadConfig({ PARLEY_TRANSLATE_PROVIDER: 'google', PARLEY_TRANSLATE_URL: 'https://x.test' }),
+    ).toThrow(/PARLEY_TRANSLATE_PROVIDER: expected libretranslate, deepl or openai/);
+  });
+
+  it('stops the start on a provider without its URL or key, or settings without a provider', () => {
+    expect(() => loadConfig({ PARLEY_TRANSLATE_PROVIDER: 'libretranslate' })).toThrow(
+      /needs PARLEY_TRANSLATE_URL/,
+    );
+    expect(() =>
+      loadConfig({ PARLEY_TRANSLATE_PROVIDER: 'openai', PARLEY_TRANSLATE_URL: 'https://x.test' }),
+    ).toThrow(/needs PARLEY_TRANSLATE_KEY/);
+    expect(() => loadConfig({ PARLEY_TRANSLATE_KEY: 'k' })).toThrow(
+      /need PARLEY_TRANSLATE_PROVIDER/,
+    );
+    expect(() =>
+      loadConfig({ PARLEY_TRANSLATE_PROVIDER: 'deepl', PARLEY_TRANSLATE_URL: 'not a url' }),
+    ).toThrow(/PARLEY_TRANSLATE_URL/);
+  });
+});

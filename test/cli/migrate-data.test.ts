@@ -219,6 +219,42 @@ beforeAll(async () => {
       conversation_id: null,
     })
     .execute();
+  // Translation (issue 12): a message's translation, a cached answer, a glossary term and
+  // the provider settings.
+  const said = await db
+    .selectFrom('messages')
+    .select('id')
+    .where('conversation_id', '=', conversationId)
+    .where('internal', '=', 0)
+    .executeTakeFirstOrThrow();
+  await db
+    .insertInto('message_translations')
+    .values({
+      id: randomUUID(),
+      message_id: said.id,
+      org_id: org.id,
+      conversation_id: conversationId,
+      language: 'zh-Hans',
+      status: 'done',
+      body: '你好 😀',
+      provider: 'deepl',
+      attempts: 1,
+      updated_at: at,
+    })
+    .execute();
+  await db
+    .insertInto('translation_cache')
+    .values({ key: 'd'.repeat(64), org_id: org.id, body: '你好 😀', created_at: at })
+    .execute();
+  await db
+    .insertInto('glossary_terms')
+    .values({ id: randomUUID(), org_id: org.id, term: 'Parley', translation: null, created_at: at })
+    .execute();
+  await db
+    .updateTable('organizations')
+    .set({ translation_settings: '{"provider":"deepl","url":"https://api.deepl.com","key":"k"}' })
+    .where('id', '=', org.id)
+    .execute();
   // The organization's routing row, made by the passes its new conversations ran.
   await server.parley.routing.route(org.id);
   await db

@@ -54,6 +54,8 @@ interface Fixture {
   queuedForSocket: Record<Who, string>;
   /** Open conversations to take over (the fixture's own is resolved by then). */
   toTakeOver: { rest: string; socket: string };
+  /** Glossary terms of ours to delete, one per caller, as for sites. */
+  spareTermIds: Record<Who, string>;
 }
 
 /** What one caller gets: an HTTP status, or a socket ack's `ok` / error code. */
@@ -459,6 +461,53 @@ const REST: RestCase[] = [
     expect: byRole(200, 404, 403),
   },
   {
+    // No provider is set up here: agents who may see the conversation get that far.
+    method: 'POST',
+    url: '/api/v1/conversations/:id/translate-preview',
+    path: (f) => `/api/v1/conversations/${f.conversationId}/translate-preview`,
+    body: () => ({ text: 'Hello' }),
+    expect: byRole(409, 404),
+  },
+  {
+    method: 'POST',
+    url: '/api/v1/conversations/:id/translations',
+    path: (f) => `/api/v1/conversations/${f.conversationId}/translations`,
+    body: () => ({ language: 'zh-Hans' }),
+    expect: byRole(409, 404),
+  },
+  {
+    method: 'GET',
+    url: '/api/v1/organization/translation',
+    path: () => '/api/v1/organization/translation',
+    expect: byRole(200, 200, 403),
+  },
+  {
+    method: 'PUT',
+    url: '/api/v1/organization/translation',
+    path: () => '/api/v1/organization/translation',
+    body: () => ({ provider: 'none' }),
+    expect: byRole(200, 200, 403),
+  },
+  {
+    method: 'GET',
+    url: '/api/v1/organization/glossary',
+    path: () => '/api/v1/organization/glossary',
+    expect: byRole(200, 200),
+  },
+  {
+    method: 'POST',
+    url: '/api/v1/organization/glossary',
+    path: () => '/api/v1/organization/glossary',
+    body: () => ({ term: `Term ${randomUUID()}` }),
+    expect: byRole(201, 201, 403),
+  },
+  {
+    method: 'DELETE',
+    url: '/api/v1/organization/glossary/:id',
+    path: (f, who) => `/api/v1/organization/glossary/${f.spareTermIds[who]}`,
+    expect: byRole(204, 404, 403),
+  },
+  {
     method: 'GET',
     url: '/api/v1/agents/presence',
     path: () => '/api/v1/agents/presence',
@@ -657,8 +706,29 @@ beforeAll(async () => {
       socket: (await firstMessage(await createVisitor(server))).conversationId,
     },
     ...(await departments(org.id)),
+    spareTermIds: await spareTerms(org.id),
   };
 });
+
+async function spareTerms(orgId: string): Promise<Record<Who, string>> {
+  const ids: string[] = [];
+  for (const name of ['owner', 'admin', 'supervisor', 'agent']) {
+    const id = randomUUID();
+    await server.parley.db
+      .insertInto('glossary_terms')
+      .values({
+        id,
+        org_id: orgId,
+        term: `spare ${name}`,
+        translation: null,
+        created_at: new Date().toISOString(),
+      })
+      .execute();
+    ids.push(id);
+  }
+  const [owner, admin, supervisor, agent] = ids as [string, string, string, string];
+  return { owner, admin, supervisor, agent, 'other organization': agent };
+}
 
 /** A visitor's first message, which opens a conversation (waiting in line: nobody is online). */
 async function firstMessage(visitor: { token: string; visitorId: string }): Promise<Message> {

@@ -39,7 +39,11 @@ export type EventType =
   /** A proactive invitation: sent by an agent, dismissed or answered by the visitor. */
   | 'invitation.sent'
   | 'invitation.dismissed'
-  | 'invitation.answered';
+  | 'invitation.answered'
+  /** The translation provider was chosen or changed (`data`: provider, whether a key is set). */
+  | 'organization.translation_changed'
+  /** A glossary term was added or removed (`data`: action, term id). */
+  | 'glossary.changed';
 
 export interface LoggedEvent {
   type: EventType;

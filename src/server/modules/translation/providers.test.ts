@@ -17,7 +17,7 @@ const GLOSSARY: GlossaryEntry[] = [
 describe.each(KINDS)('the %s adapter, against a server speaking its API', (kind) => {
   let fake: FakeProvider;
   const adapter = () =>
-    adapterFor({ provider: kind, url: fake.url, key: PROVIDER_KEY, model: 'test-model' }, 300);
+    adapterFor({ provider: kind, url: fake.url, key: PROVIDER_KEY, model: 'test-model' }, 1000);
   const translate = (text: string, source: string | null, target: string) =>
     translateText(adapter(), { text, source, target, glossary: GLOSSARY });
 
@@ -66,7 +66,7 @@ describe.each(KINDS)('the %s adapter, against a server speaking its API', (kind)
     ['empty', 'empty'],
     ['down', '500'],
     ['rate-limited', '429'],
-    ['hang', 'within 300 ms'],
+    ['hang', 'within 1000 ms'],
     ['wrong-script', 'did not answer in en'],
   ] as const)('refuses a provider answering %s', async (mode, reason) => {
     fake.mode = mode;

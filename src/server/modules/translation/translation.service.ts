@@ -3,6 +3,7 @@ import type { Actor } from '../../core/actor';
 import { isoNow, systemClock, type Clock } from '../../core/clock';
 import type { JobQueue, RunningJob } from '../../core/jobs/job-queue';
 import { authorize } from '../../core/policy';
+import { logEvents } from '../../core/event-log';
 import type { Db } from '../../db/database';
 import { isUniqueViolation } from '../../db/dialect';
 import { inTransaction } from '../../db/transaction';
@@ -116,8 +117,10 @@ export class TranslationService implements MessageTranslations {
       await repo.insertTranslation({ ...row, language, status: 'done', body, updated_at: at });
       return [{ language, status: 'done', body }];
     }
+    // Without a provider nothing is queued: no message waits on a translation that cannot come.
+    if (!(await this.configured(message.org_id, repo))) return [];
     const target = await this.eagerTarget(repo, message, conversation, actor, input);
-    if (target === null || !(await this.configured(message.org_id, repo))) return [];
+    if (target === null) return [];
     await repo.insertTranslation({
       ...row,
       language: target,
@@ -334,43 +337,52 @@ export class TranslationService implements MessageTranslations {
       throw new AppError('translation_not_configured', 'No translation provider is set up');
     }
     const messages = await this.repo.latestSaid(conversation.id, MAX_TRANSLATION_BATCH);
-    const existing = await this.ofMessages(
-      conversation.id,
-      messages.map((m) => m.id),
-    );
     const at = this.now();
-    return inTransaction(this.db, async (trx) => {
-      const repo = this.repo.withTransaction(trx);
-      let queued = 0;
-      for (const message of messages) {
-        const source =
-          message.author_type === 'visitor'
-            ? (messageLanguage(message) ?? conversation.language)
-            : null;
-        if (sameLanguage(source, language)) continue;
-        const had = (existing.get(message.id) ?? []).find((t) =>
-          sameLanguage(t.language, language),
-        );
-        if (had && had.status !== 'failed') continue;
-        const into = had?.language ?? language;
-        if (had) {
-          if (!(await repo.retryFailed(actor.orgId, message.id, into, at))) continue;
-        } else {
-          await repo.insertTranslation({
-            message_id: message.id,
-            org_id: actor.orgId,
-            conversation_id: conversation.id,
-            language: into,
-            status: 'pending',
-            body: null,
-            updated_at: at,
-          });
+    // Two agents asking at once: the second one's insert meets the first one's row, and its
+    // retry reads it and queues nothing twice.
+    return inTransaction(
+      this.db,
+      async (trx) => {
+        const repo = this.repo.withTransaction(trx);
+        const existing = new Map<string, TranslationRow[]>();
+        for (const row of await repo.ofMessages(
+          conversation.id,
+          messages.map((m) => m.id),
+        )) {
+          existing.set(row.message_id, [...(existing.get(row.message_id) ?? []), row]);
         }
-        await this.enqueue(trx, { orgId: actor.orgId, messageId: message.id, language: into });
-        queued += 1;
-      }
-      return { queued };
-    });
+        let queued = 0;
+        for (const message of messages) {
+          const source =
+            message.author_type === 'visitor'
+              ? (messageLanguage(message) ?? conversation.language)
+              : null;
+          if (sameLanguage(source, language)) continue;
+          const had = (existing.get(message.id) ?? []).find((t) =>
+            sameLanguage(t.language, language),
+          );
+          if (had && had.status !== 'failed') continue;
+          const into = had?.language ?? language;
+          if (had) {
+            if (!(await repo.retryFailed(actor.orgId, message.id, into, at))) continue;
+          } else {
+            await repo.insertTranslation({
+              message_id: message.id,
+              org_id: actor.orgId,
+              conversation_id: conversation.id,
+              language: into,
+              status: 'pending',
+              body: null,
+              updated_at: at,
+            });
+          }
+          await this.enqueue(trx, { orgId: actor.orgId, messageId: message.id, language: into });
+          queued += 1;
+        }
+        return { queued };
+      },
+      { retryOnDuplicate: true },
+    );
   }
 
   async settings(actor: Actor): Promise<TranslationSettings> {
@@ -405,19 +417,32 @@ export class TranslationService implements MessageTranslations {
     if (this.environment) {
       throw new AppError('forbidden', 'Translation is set by the server (PARLEY_TRANSLATE_*)');
     }
-    if (body.provider === 'none') await this.repo.saveSettings(actor.orgId, null);
-    else {
-      const before = parseSettings(await this.repo.settings(actor.orgId));
-      const key =
-        body.key === undefined ? (before?.key ?? null) : body.key === '' ? null : body.key;
-      const stored: StoredSettings = {
-        provider: body.provider,
-        url: body.url!.replace(/\/+$/, ''),
-        key,
-        model: body.model === undefined ? (before?.model ?? null) : body.model,
-      };
-      await this.repo.saveSettings(actor.orgId, JSON.stringify(stored));
-    }
+    await inTransaction(this.db, async (trx) => {
+      const repo = this.repo.withTransaction(trx);
+      let stored: StoredSettings | null = null;
+      if (body.provider !== 'none') {
+        const before = parseSettings(await repo.settings(actor.orgId));
+        const key =
+          body.key === undefined ? (before?.key ?? null) : body.key === '' ? null : body.key;
+        stored = {
+          provider: body.provider,
+          url: body.url!.replace(/\/+$/, ''),
+          key,
+          model: body.model === undefined ? (before?.model ?? null) : body.model,
+        };
+      }
+      await repo.saveSettings(actor.orgId, stored === null ? null : JSON.stringify(stored));
+      await logEvents(trx, [
+        {
+          type: 'organization.translation_changed',
+          orgId: actor.orgId,
+          actor,
+          // Never the key itself: the log outlives it.
+          data: { provider: body.provider, hasKey: stored !== null && stored.key !== null },
+          at: this.now(),
+        },
+      ]);
+    });
     return this.settings(actor);
   }
 
@@ -447,7 +472,10 @@ export class TranslationService implements MessageTranslations {
       created_at: this.now(),
     };
     try {
-      await this.repo.addTerm(row);
+      await inTransaction(this.db, async (trx) => {
+        await this.repo.withTransaction(trx).addTerm(row);
+        await this.logGlossary(trx, actor, 'added', row.id);
+      });
     } catch (error) {
       if (isUniqueViolation(error))
         throw new AppError('glossary_term_taken', 'This term is already in the glossary');
@@ -461,7 +489,19 @@ export class TranslationService implements MessageTranslations {
       translationPolicy.editGlossary(actor),
       'Only owners and admins can change the glossary',
     );
-    if (!(await this.repo.removeTerm(actor.orgId, id))) throw notFound('Glossary term');
+    await inTransaction(this.db, async (trx) => {
+      if (!(await this.repo.withTransaction(trx).removeTerm(actor.orgId, id))) {
+        throw notFound('Glossary term');
+      }
+      await this.logGlossary(trx, actor, 'removed', id);
+    });
+  }
+
+  private logGlossary(trx: Db, actor: Actor, action: string, termId: string): Promise<void> {
+    const at = this.now();
+    return logEvents(trx, [
+      { type: 'glossary.changed', orgId: actor.orgId, actor, data: { action, termId }, at },
+    ]);
   }
 
   // ---- helpers ----

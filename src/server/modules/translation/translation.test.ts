@@ -47,7 +47,7 @@ describe.each(KINDS)('live translation through %s', (kind) => {
         model: kind === 'openai' ? 'test-model' : null,
       },
       // Short, so that the hanging provider's tests end soon; backoff short, so retries come fast.
-      translationTimeoutMs: 300,
+      translationTimeoutMs: 1000,
       jobs: { pollMs: 25, leaseMs: 30_000, backoff: { baseMs: 10, maxMs: 100 } },
     });
     cookie = await login(server);
