@@ -6,6 +6,7 @@ import { createDb, type Db } from '../../src/server/db/database';
 import { createAgent } from '../helpers/factories';
 import { freePort, spawnServer, type ServerProcess } from '../helpers/process';
 import { createTestDatabase, type TestDatabase } from '../helpers/database';
+import { ADMIN } from '../helpers/server';
 import { chatFrame, launchBrowser, signInToConsole, visible } from './browser';
 
 /**
@@ -165,7 +166,13 @@ describe('a Spanish visitor, an English agent and a Chinese agent', () => {
     await ana.getByRole('textbox', { name: 'Reply' }).fill(REPLY_EN);
     await valueOf(await visible(ana.getByRole('textbox', { name: 'Translation' })), REPLY_ES);
     await ana.getByRole('button', { name: 'Send' }).click();
-    await visible(ana.getByRole('log').getByText(REPLY_EN));
+    const log = ana.getByRole('log');
+    await visible(log.getByText(REPLY_EN));
+    // The agent can read what the visitor reads.
+    await log.getByRole('button', { name: 'Show translation' }).click();
+    await visible(log.getByText(REPLY_ES));
+    await log.getByRole('button', { name: 'Show original' }).last().click();
+    await visible(log.getByText(REPLY_EN));
 
     const frame = chatFrame(visitor);
     const reply = frame.getByRole('log').getByText(REPLY_ES);
@@ -185,5 +192,35 @@ describe('a Spanish visitor, an English agent and a Chinese agent', () => {
     const log = li.getByRole('log');
     await visible(log.getByText(VISITOR_ZH));
     await visible(log.getByText(REPLY_ZH));
+  });
+});
+
+describe('Settings → Translation', () => {
+  it('shows a provider set by the environment read-only, and keeps a glossary', async () => {
+    const admin = await (
+      await browser.newContext({ locale: 'en-US', viewport: { width: 1280, height: 800 } })
+    ).newPage();
+    await signInToConsole(admin, server.url, ADMIN);
+    await visible(admin.getByRole('tab').first());
+    await admin.goto(`${server.url}/console/settings/translation`);
+    await visible(admin.getByText(/Set by the server’s environment/));
+    await visible(admin.getByText('LibreTranslate'));
+    expect(await admin.getByRole('combobox', { name: 'Provider' }).count()).toBe(0);
+
+    await admin.getByRole('textbox', { name: 'Term' }).fill('Parley');
+    await admin.getByRole('button', { name: 'Add term' }).click();
+    const terms = admin.getByRole('list', { name: 'Glossary terms' });
+    await visible(terms.getByText('Never translate'));
+    await admin.getByRole('textbox', { name: 'Term' }).fill('order');
+    await admin.getByRole('combobox', { name: 'Rule' }).selectOption('as');
+    await admin.getByRole('textbox', { name: 'Translation' }).fill('pedido');
+    await admin.getByRole('button', { name: 'Add term' }).click();
+    await visible(terms.getByText('Translate as “pedido”'));
+
+    await admin.getByRole('button', { name: 'Remove Parley' }).click();
+    await terms.getByText('Parley').waitFor({ state: 'detached' });
+    await admin.reload();
+    await visible(terms.getByText('order'));
+    expect(await terms.getByText('Parley', { exact: true }).count()).toBe(0);
   });
 });
