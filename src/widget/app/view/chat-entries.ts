@@ -1,6 +1,6 @@
 import type { ErrorCode } from '../../../protocol/errors';
 import type { AuthorType, Message } from '../../../protocol/schemas';
-import { sameLanguage, type Translatable } from '../../../client/translations';
+import type { Translatable } from '../../../client/translations';
 import type { ChatState, LocalMessage } from '../chat-session';
 import type { InvitationOffer } from '../../../protocol/visitor-schemas';
 
@@ -69,13 +69,12 @@ export function chatEntries(state: ChatState): ChatEntry[] {
 }
 
 /**
- * The visitor receives only the translation into the conversation's language (if any): the one
- * shown for what support wrote, unless it is into the language the message is already in.
+ * The visitor receives only the translation into the conversation's language, and only when
+ * that differs from the message's (the server sends no other): shown for what support wrote.
  */
 function visitorTranslation(message: Message) {
   if (message.author.type !== 'agent' && message.author.type !== 'bot') return undefined;
-  const { language, translations } = message as Translatable;
-  return translations?.find((t) => !language || !sameLanguage(t.language, language));
+  return (message as Translatable).translations?.[0];
 }
 
 function serverEntry(message: Message, agentReadSeq: number): Placed {
