@@ -1,7 +1,7 @@
 import { effectScope, nextTick, ref } from 'vue';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { previewTranslation } from '../api/translation';
-import { PREVIEW_DELAY_MS, useReplyPreview } from './useReplyPreview';
+import { PREVIEW_DELAY_MS, translationConfigured, useReplyPreview } from './useReplyPreview';
 
 vi.mock('../api/translation', () => ({ previewTranslation: vi.fn() }));
 const previewMock = vi.mocked(previewTranslation);
@@ -78,6 +78,15 @@ describe('the reply’s translation preview', () => {
     await pause();
     expect(preview.state.value).toBe('failed');
     expect(preview.fieldsFor('Hello')).toEqual({ translate: true });
+  });
+
+  it('learns when no provider is set up, so the composer stops offering translation', async () => {
+    previewMock.mockRejectedValueOnce({ code: 'translation_not_configured' });
+    const { draft } = setUp();
+    draft.value = 'Hello';
+    await pause();
+    expect(translationConfigured.value).toBe(false);
+    translationConfigured.value = true;
   });
 
   it('asks nothing and sends untranslated when translation is off', async () => {

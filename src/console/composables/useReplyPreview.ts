@@ -8,6 +8,12 @@ export const PREVIEW_DELAY_MS = 500;
 
 export type PreviewState = 'idle' | 'loading' | 'ready' | 'failed';
 
+/**
+ * False once the server said no provider is set up: the composer stops offering translation
+ * (until the page is loaded again), instead of failing on every draft.
+ */
+export const translationConfigured = ref(true);
+
 /** What a reply carries about its translation when it is sent. */
 export type ReplyTranslationFields = { translation: ReplyTranslation } | { translate: boolean };
 
@@ -54,6 +60,9 @@ export function useReplyPreview(options: {
       state.value = 'ready';
     } catch (failure) {
       if (request !== asked) return;
+      if ((failure as { code?: unknown } | null)?.code === 'translation_not_configured') {
+        translationConfigured.value = false;
+      }
       madeFor = null;
       state.value = 'failed';
       error.value = failure;
