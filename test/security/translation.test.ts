@@ -22,11 +22,13 @@ describe('translation routes', () => {
   let stranger: string;
   let conversationId: string;
   let visitorToken: string;
+  let orgId: string;
 
   beforeAll(async () => {
     server = await startServer();
     const db = server.parley.db;
     const org = await db.selectFrom('organizations').select('id').executeTakeFirstOrThrow();
+    orgId = org.id;
     await createAgent(db, org.id, { email: 'plain@shop.test', password: PASSWORD, role: 'agent' });
     await createOrganization(
       db,
@@ -176,7 +178,7 @@ describe('translation routes', () => {
     });
     expect(codeOf(duplicate)).toBe('glossary_term_taken');
     const db = server.parley.db;
-    const org = await db.selectFrom('organizations').select('id').executeTakeFirstOrThrow();
+    const org = { id: orgId };
     const have = await db
       .selectFrom('glossary_terms')
       .select('id')

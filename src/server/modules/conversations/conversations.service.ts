@@ -321,12 +321,7 @@ export class ConversationsService {
     if (!conversation) return { conversation: null, messages: [], hasMore: false };
     return {
       conversation: toVisitorConversation(conversation),
-      ...(await this.messages.page(
-        conversation.id,
-        target.afterSeq,
-        false,
-        conversation.language,
-      )),
+      ...(await this.messages.page(conversation.id, target.afterSeq, false, conversation.language)),
     };
   }
 

@@ -10,11 +10,7 @@ import type { ConversationAudience, DomainEvents } from '../../domain-events';
 import { notFound } from '../../errors';
 import { SYNC_PAGE_CHARS, SYNC_PAGE_SIZE } from '../../../protocol/limits';
 import type { MessageMeta } from '../../../protocol/routing-schemas';
-import type {
-  ConversationStatus,
-  Message,
-  MessageTranslation,
-} from '../../../protocol/schemas';
+import type { ConversationStatus, Message, MessageTranslation } from '../../../protocol/schemas';
 import { sameLanguage } from '../../../protocol/languages';
 import {
   ConversationsRepository,
