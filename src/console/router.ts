@@ -58,6 +58,11 @@ export const router = createRouter({
           component: () => import('./views/settings/OrganizationSettings.vue'),
         },
         {
+          path: 'translation',
+          name: 'settings-translation',
+          component: () => import('./views/settings/TranslationSettings.vue'),
+        },
+        {
           path: 'profile',
           name: 'settings-profile',
           component: () => import('./views/settings/ProfileSettings.vue'),

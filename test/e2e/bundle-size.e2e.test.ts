@@ -46,10 +46,12 @@ describe('bundle size budgets (gzip)', () => {
 
   // 120 KiB until Settings (sites, team, organization, profile with two-factor setup, the join
   // and reset pages) came, each a route loaded on first visit: 127 KiB with them. Routing
-  // (presence, departments, transfers, inbox views, timeline entries) made it 141 KiB.
-  it('keeps the whole console under 155 KiB', () => {
+  // (presence, departments, transfers, inbox views, timeline entries) made it 141 KiB, the
+  // features up to issue 11 151 KiB. Translation (messages in the agent's language, the reply's
+  // preview, Settings → Translation with its glossary) added 5.3 KiB: 156 KiB.
+  it('keeps the whole console under 160 KiB', () => {
     expect(
       gzippedKiB([...assetsOf('console', '.js'), ...assetsOf('console', '.css')]),
-    ).toBeLessThan(155);
+    ).toBeLessThan(160);
   });
 });

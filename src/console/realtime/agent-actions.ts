@@ -11,6 +11,15 @@ export interface OutgoingMessage {
   clientId: string;
   body: string;
   internal: boolean;
+  /** The agent's previewed (maybe edited) translation into the visitor's language. */
+  translation?: ReplyTranslation;
+  /** false: send as written; true (the server's default): translate it after it is stored. */
+  translate?: boolean;
+}
+
+export interface ReplyTranslation {
+  language: string;
+  body: string;
 }
 
 export async function sendMessage(outgoing: OutgoingMessage): Promise<Message> {

@@ -21,7 +21,6 @@ import { useTransfersStore } from '../stores/transfers';
 import { useVisitorsStore } from '../stores/visitors';
 
 export type AgentSocket = Socket<AgentServerEvents, AgentClientEvents>;
-
 /** `connecting` until the first handshake succeeds; `offline` after a working connection broke. */
 type ConnectionState = 'connecting' | 'online' | 'offline';
 
@@ -146,6 +145,7 @@ export function connectRealtime(openConversation: (id: string) => void): void {
   });
   agentSocket.on('conversation:updated', (conversation) => conversations.upsert(conversation));
   agentSocket.on('message:new', receiveMessage);
+  agentSocket.on('message:translated', (event) => messages.applyTranslation(event));
   agentSocket.on('typing', ({ conversationId, typing }) =>
     conversations.setVisitorTyping(conversationId, typing),
   );

@@ -219,3 +219,43 @@ describe('syncing with the server', () => {
     expect(store.thread('c1')?.topSeq).toBe(5);
   });
 });
+
+describe('translations', () => {
+  const translated = (seq: number, body: string | null, status: 'pending' | 'done' = 'done') => ({
+    conversationId: 'c1',
+    messageId: `m${seq}`,
+    seq,
+    translation: { language: 'en', status, body },
+  });
+
+  it('a pushed translation reaches the message it is for', () => {
+    const store = useMessagesStore();
+    store.applyNewer('c1', 0, range(1, 2));
+    store.applyTranslation(translated(2, null, 'pending'));
+    store.applyTranslation(translated(2, 'Hello'));
+    store.applyTranslation(translated(5, 'Not held'));
+
+    const [first, second] = store.thread('c1')?.messages ?? [];
+    expect(first?.translations).toEqual([]);
+    expect(second).toMatchObject({
+      body: 'message 2',
+      translations: [{ language: 'en', status: 'done', body: 'Hello' }],
+    });
+  });
+
+  it('a fetched copy brings the translations done since ours was loaded', () => {
+    const store = useMessagesStore();
+    store.applyNewer('c1', 0, range(1, 2));
+    const fetched = {
+      ...aMessage(2),
+      body: 'changed?',
+      translations: [{ language: 'en', status: 'done', body: 'Hello' }],
+    } as Message;
+    store.applyNewer('c1', 1, [fetched]);
+
+    expect(store.thread('c1')?.messages[1]).toMatchObject({
+      body: 'message 2',
+      translations: [{ language: 'en', status: 'done', body: 'Hello' }],
+    });
+  });
+});

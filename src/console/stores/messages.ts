@@ -2,6 +2,7 @@ import { defineStore } from 'pinia';
 import { ref } from 'vue';
 import { SYNC_PAGE_SIZE } from '../../protocol/limits';
 import type { Message } from '../../protocol/schemas';
+import { withTranslation, type TranslatedEvent } from '../../client/translations';
 import { fetchMessagesAfter } from '../api/conversations';
 import { reportBackgroundFailure } from '../report';
 import { useConversationsStore } from './conversations';
@@ -144,6 +145,20 @@ export const useMessagesStore = defineStore('messages', () => {
     }
   }
 
+  /**
+   * A translation was queued, done or failed: the message we hold takes it. One we do not hold
+   * yet brings its translations along when it is fetched.
+   */
+  function applyTranslation(event: TranslatedEvent): void {
+    const current = threads.value[event.conversationId];
+    if (!current) return;
+    const index = current.messages.findIndex((m) => m.seq === event.seq);
+    const message = current.messages[index];
+    if (!message || message.id !== event.messageId) return;
+    const updated = withTranslation(message, event.translation);
+    if (updated !== message) current.messages[index] = updated;
+  }
+
   /** Loads the page before fromSeq. One page always covers it: it spans at most a page of seqs. */
   async function loadOlder(conversationId: string): Promise<void> {
     const fromSeq = threads.value[conversationId]?.fromSeq ?? 0;
@@ -164,5 +179,6 @@ export const useMessagesStore = defineStore('messages', () => {
     open,
     syncNewer,
     loadOlder,
+    applyTranslation,
   };
 });

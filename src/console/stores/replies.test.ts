@@ -103,6 +103,28 @@ describe('the console outbox', () => {
     expect(again).toBe(first);
   });
 
+  it('keeps the previewed translation with a reply through a reload and a retry', async () => {
+    const before = openConsole();
+    before.send({
+      conversationId: 'c1',
+      body: 'Your order ships today',
+      internal: false,
+      translation: { language: 'es', body: 'Su pedido sale hoy' },
+    });
+    before.send({ conversationId: 'c1', body: 'Thanks', internal: false, translate: true });
+
+    sendMock.mockRejectedValueOnce(offline).mockResolvedValue(aMessage(1));
+    const after = openConsole();
+    await connectionReturns();
+    await vi.waitFor(() => expect(after.pending).toEqual([]));
+    const sent = sendMock.mock.calls.map(([reply]) => reply);
+    expect(sent.map((reply) => [reply.body, reply.translation, reply.translate])).toEqual([
+      ['Your order ships today', { language: 'es', body: 'Su pedido sale hoy' }, undefined],
+      ['Your order ships today', { language: 'es', body: 'Su pedido sale hoy' }, undefined],
+      ['Thanks', undefined, true],
+    ]);
+  });
+
   it('gives a reply the server refused for good back, once, and does not send it again', async () => {
     state.value = 'online';
     sendMock.mockRejectedValueOnce(new RequestError('message_too_long', 'too long'));

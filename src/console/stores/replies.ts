@@ -7,7 +7,7 @@ import { Outbox, isOutboxItem, type Delivery, type OutboxItem } from '../../clie
 import { retryDelay } from '../../client/retry-delay';
 import { openLocalStorage } from '../../client/storage';
 import { RequestError, type FailureCode } from '../api/request-error';
-import { sendMessage } from '../realtime/agent-actions';
+import { sendMessage, type ReplyTranslation } from '../realtime/agent-actions';
 import { connectionState } from '../realtime/connector';
 import { useMessagesStore } from './messages';
 import { useSessionStore } from './session';
@@ -16,6 +16,9 @@ import { useSessionStore } from './session';
 export interface PendingReply extends OutboxItem {
   conversationId: string;
   internal: boolean;
+  /** Kept with the reply, so a retry sends the translation the agent saw. */
+  translation?: ReplyTranslation;
+  translate?: boolean;
 }
 
 /** A reply the server refused for good: the composer gives its text back to the agent. */
@@ -43,8 +46,14 @@ function isPendingReply(value: unknown): value is PendingReply {
     isOutboxItem(value) &&
     isRecord(value) &&
     typeof value.conversationId === 'string' &&
-    typeof value.internal === 'boolean'
+    typeof value.internal === 'boolean' &&
+    (value.translation === undefined || isReplyTranslation(value.translation)) &&
+    (value.translate === undefined || typeof value.translate === 'boolean')
   );
+}
+
+function isReplyTranslation(value: unknown): value is ReplyTranslation {
+  return isRecord(value) && typeof value.language === 'string' && typeof value.body === 'string';
 }
 
 /**

@@ -4,6 +4,7 @@ import type { Availability, OfflineMessagePayload } from '../../protocol/offline
 import type { Message } from '../../protocol/schemas';
 import type { InvitationOffer } from '../../protocol/visitor-schemas';
 import { coalesce } from '../../client/coalesce';
+import type { TranslatedEvent } from '../../client/translations';
 import { ConversationTimeline, isFromSupport } from './conversation-timeline';
 import { Outbox, deliveryOf, type Delivery, type OutboxItem } from '../../client/outbox';
 import { retryDelay } from '../../client/retry-delay';
@@ -155,6 +156,12 @@ export class ChatSession implements ConnectionListener {
     );
     socket.on('queue:position', (place) => this.showQueue(place));
     socket.on('availability', ({ availability }) => this.showAvailability(availability));
+    socket.on('message:translated', (event) => this.receiveTranslation(event));
+  }
+
+  /** An agent's message now translated into the visitor's language (or failed, or pending). */
+  receiveTranslation(event: TranslatedEvent): void {
+    if (this.timeline.applyTranslation(event)) this.changed();
   }
 
   /** Stored at once, shown as sending, and sent when the connection allows. */

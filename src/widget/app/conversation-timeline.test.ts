@@ -166,3 +166,36 @@ describe('ConversationTimeline', () => {
     expect(timeline.syncedSeq).toBe(2);
   });
 });
+
+describe('translations pushed for held messages', () => {
+  const event = (seq: number, status: 'pending' | 'done', body: string | null) => ({
+    conversationId: 'c1',
+    messageId: `m${seq}`,
+    seq,
+    translation: { language: 'es', status, body },
+  });
+
+  it('updates the message it is for, and says whether anything changed', () => {
+    const timeline = new ConversationTimeline();
+    timeline.receive(message(1));
+    expect(timeline.applyTranslation(event(1, 'pending', null))).toBe(true);
+    expect(timeline.applyTranslation(event(1, 'done', 'Hola'))).toBe(true);
+    expect(timeline.applyTranslation(event(1, 'done', 'Hola'))).toBe(false);
+    expect(timeline.messages()[0]).toMatchObject({
+      body: 'message 1',
+      translations: [{ language: 'es', status: 'done', body: 'Hola' }],
+    });
+  });
+
+  it('ignores one for a message it does not hold or another conversation', () => {
+    const timeline = new ConversationTimeline();
+    timeline.receive(message(1));
+    expect(timeline.applyTranslation(event(2, 'done', 'Hola'))).toBe(false);
+    expect(timeline.applyTranslation({ ...event(1, 'done', 'Hola'), conversationId: 'c2' })).toBe(
+      false,
+    );
+    expect(timeline.applyTranslation({ ...event(1, 'done', 'Hola'), messageId: 'other' })).toBe(
+      false,
+    );
+  });
+});

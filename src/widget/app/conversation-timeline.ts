@@ -1,4 +1,5 @@
 import type { Message, SyncResult, VisitorConversation } from '../../protocol/schemas';
+import { withTranslation, type TranslatedEvent } from '../../client/translations';
 
 /** How a pushed message fitted: `gap` means messages before it are missing, so sync. */
 type Arrival = 'appended' | 'gap' | 'known';
@@ -66,6 +67,17 @@ export class ConversationTimeline {
     if (message.seq !== this.syncedSeq + 1) return 'gap';
     this.advanceSyncedSeq();
     return 'appended';
+  }
+
+  /** A translation pushed for a message we hold; true when it changed what is shown. */
+  applyTranslation(event: TranslatedEvent): boolean {
+    if (event.conversationId !== this.conversationId) return false;
+    const message = this.bySeq.get(event.seq);
+    if (!message || message.id !== event.messageId) return false;
+    const updated = withTranslation(message, event.translation);
+    if (updated === message) return false;
+    this.bySeq.set(event.seq, updated);
+    return true;
   }
 
   /**

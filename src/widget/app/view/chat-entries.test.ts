@@ -115,3 +115,58 @@ describe('chatEntries', () => {
     expect(entries.map((e) => e.joinedAgent)).toEqual([null, 'Bo']);
   });
 });
+
+describe('translated messages', () => {
+  const translated = (
+    seq: number,
+    author: Message['author'],
+    translation: { status: 'pending' | 'done' | 'failed'; body: string | null },
+  ): Message =>
+    ({
+      ...message(seq, author),
+      body: 'How can I help?',
+      language: 'en',
+      translations: [{ language: 'es', ...translation }],
+    }) as Message;
+
+  it('shows support’s message in the visitor’s language, with the original kept', () => {
+    const [entry] = chatEntries(
+      state({
+        messages: [translated(1, ana, { status: 'done', body: '¿Cómo puedo ayudar?' })],
+      }),
+    );
+    expect(entry).toMatchObject({
+      body: '¿Cómo puedo ayudar?',
+      original: 'How can I help?',
+      translationPending: false,
+    });
+  });
+
+  it('shows the original marked pending until the translation is done, and plain when it failed', () => {
+    const [waiting, failedOne] = chatEntries(
+      state({
+        messages: [
+          translated(1, ana, { status: 'pending', body: null }),
+          translated(2, ana, { status: 'failed', body: null }),
+        ],
+      }),
+    );
+    expect(waiting).toMatchObject({
+      body: 'How can I help?',
+      original: null,
+      translationPending: true,
+    });
+    expect(failedOne).toMatchObject({
+      body: 'How can I help?',
+      original: null,
+      translationPending: false,
+    });
+  });
+
+  it('shows the visitor’s own messages as they wrote them', () => {
+    const [entry] = chatEntries(
+      state({ messages: [translated(1, visitor, { status: 'done', body: 'Hola' })] }),
+    );
+    expect(entry).toMatchObject({ body: 'How can I help?', original: null });
+  });
+});

@@ -1,5 +1,6 @@
 import type { ErrorCode } from '../../../protocol/errors';
 import type { AuthorType, Message } from '../../../protocol/schemas';
+import type { Translatable } from '../../../client/translations';
 import type { ChatState, LocalMessage } from '../chat-session';
 import type { InvitationOffer } from '../../../protocol/visitor-schemas';
 
@@ -20,6 +21,13 @@ export interface ChatEntry {
   startsRun: boolean;
   /** Set on a "joined the chat" entry: the agent's name, for the view to word in its language. */
   joinedAgent: string | null;
+  /**
+   * Set when `body` is a translation into the visitor's language: what support wrote, one
+   * click away. Null for messages shown as written.
+   */
+  original: string | null;
+  /** Support's message is being translated for the visitor: shown as written until then. */
+  translationPending: boolean;
 }
 
 type Placed = Omit<ChatEntry, 'startsRun'>;
@@ -60,13 +68,26 @@ export function chatEntries(state: ChatState): ChatEntry[] {
   });
 }
 
+/**
+ * The visitor receives only the translation into the conversation's language, and only when
+ * that differs from the message's (the server sends no other): shown for what support wrote.
+ */
+function visitorTranslation(message: Message) {
+  if (message.author.type !== 'agent' && message.author.type !== 'bot') return undefined;
+  return (message as Translatable).translations?.[0];
+}
+
 function serverEntry(message: Message, agentReadSeq: number): Placed {
   const own = message.author.type === 'visitor';
+  const translation = visitorTranslation(message);
+  const translated = translation?.status === 'done' && translation.body ? translation.body : null;
   return {
     key: own && message.clientId ? `c:${message.clientId}` : `s:${message.seq}`,
     authorType: message.author.type,
     authorName: message.author.name,
-    body: message.body,
+    body: translated ?? message.body,
+    original: translated === null ? null : message.body,
+    translationPending: translation?.status === 'pending',
     createdAt: message.createdAt,
     status: own ? (message.seq <= agentReadSeq ? 'read' : 'sent') : null,
     errorCode: null,
@@ -84,6 +105,8 @@ function invitationEntry(offer: InvitationOffer): Placed {
     status: null,
     errorCode: null,
     joinedAgent: null,
+    original: null,
+    translationPending: false,
   };
 }
 
@@ -97,5 +120,7 @@ function localEntry(local: LocalMessage): Placed {
     status: local.state,
     errorCode: local.state === 'failed' ? local.errorCode : null,
     joinedAgent: null,
+    original: null,
+    translationPending: false,
   };
 }

@@ -10,6 +10,13 @@ interface Row {
   bubble: HTMLElement;
   time: HTMLTimeElement;
   status: HTMLElement;
+  /** "Show original" on a translated message, or the "Translation pending" mark. */
+  translation: HTMLElement;
+  toggle: HTMLButtonElement;
+  pending: HTMLElement;
+  entry: ChatEntry | null;
+  /** The visitor asked to see what support wrote, not its translation. */
+  showingOriginal: boolean;
 }
 
 const STATUS_TEXT: Record<Exclude<DeliveryStatus, 'failed'>, ChatKey> = {
@@ -62,11 +69,39 @@ function createRow(): Row {
   const bubble = element('p', { class: 'bubble', dir: 'auto' });
   const time = element('time', { class: 'time' });
   const status = element('span', { class: 'status' });
-  const root = element('div', {}, author, bubble, element('span', { class: 'meta' }, time, status));
-  return { root, author, bubble, time, status };
+  const toggle = element('button', { type: 'button', class: 'link' });
+  const pending = element('span', {});
+  const translation = element('span', { class: 'translation' }, toggle, pending);
+  translation.hidden = true;
+  const root = element(
+    'div',
+    {},
+    author,
+    bubble,
+    element('span', { class: 'meta' }, time, status),
+    translation,
+  );
+  const row: Row = {
+    root,
+    author,
+    bubble,
+    time,
+    status,
+    translation,
+    toggle,
+    pending,
+    entry: null,
+    showingOriginal: false,
+  };
+  toggle.addEventListener('click', () => {
+    row.showingOriginal = !row.showingOriginal;
+    if (row.entry) updateRow(row, row.entry);
+  });
+  return row;
 }
 
 function updateRow(row: Row, entry: ChatEntry): void {
+  row.entry = entry;
   const side =
     entry.authorType === 'visitor'
       ? 'visitor'
@@ -82,10 +117,12 @@ function updateRow(row: Row, entry: ChatEntry): void {
   if (row.root.className !== className) row.root.className = className;
 
   setText(row.author, authorName(entry));
+  const shownBody = entry.original !== null && row.showingOriginal ? entry.original : entry.body;
   setBody(
     row.bubble,
-    entry.joinedAgent === null ? entry.body : t('agentJoined', { name: entry.joinedAgent }),
+    entry.joinedAgent === null ? shownBody : t('agentJoined', { name: entry.joinedAgent }),
   );
+  updateTranslation(row, entry);
   if (entry.createdAt && row.time.dateTime !== entry.createdAt) {
     row.time.dateTime = entry.createdAt;
     setText(row.time, formatTime(entry.createdAt));
@@ -100,6 +137,14 @@ function updateRow(row: Row, entry: ChatEntry): void {
     row.status.removeAttribute('aria-hidden');
   }
   setText(row.status, statusText(entry));
+}
+
+function updateTranslation(row: Row, entry: ChatEntry): void {
+  const translated = entry.original !== null;
+  row.translation.hidden = !translated && !entry.translationPending;
+  row.toggle.hidden = !translated;
+  setText(row.toggle, t(row.showingOriginal ? 'showTranslation' : 'showOriginal'));
+  setText(row.pending, entry.translationPending ? t('translationPending') : '');
 }
 
 function authorName(entry: ChatEntry): string {

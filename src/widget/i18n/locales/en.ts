@@ -79,4 +79,7 @@ export const chat = {
   offlineRateLimited: 'Too many messages. Wait a moment and try again.',
   offlineFailed: 'That did not go through. Check your connection and try again.',
   offlineSent: 'Thanks! We got your message and will reply to {email}.',
+  showOriginal: 'Show original',
+  showTranslation: 'Show translation',
+  translationPending: 'Translation pending',
 };

@@ -1,0 +1,88 @@
+/**
+ * Which translation of a message a reader sees. Shared by the console and the widget, so it
+ * imports nothing at run time (the widget bundle stays small).
+ */
+
+/** One translation of a message body, as the server sends it (body null unless done). */
+export interface MessageTranslation {
+  language: string;
+  status: 'pending' | 'done' | 'failed';
+  body: string | null;
+}
+
+/** What a message carries about its language and translations; both may be absent (older servers). */
+export interface Translatable {
+  body: string;
+  language?: string | null;
+  translations?: readonly MessageTranslation[];
+}
+
+/** The server's push when a translation is pending, done or failed. */
+export interface TranslatedEvent {
+  conversationId: string;
+  messageId: string;
+  seq: number;
+  translation: MessageTranslation;
+}
+
+/**
+ * The language a reader reads when given this tag: the base language, except that Chinese is
+ * told apart by script (zh-Hans ≠ zh-Hant; zh-TW, zh-HK and zh-MO are Traditional).
+ */
+export function readingLanguage(tag: string): string {
+  const parts = tag.trim().replace(/_/g, '-').toLowerCase().split('-');
+  const base = parts[0] ?? '';
+  if (base !== 'zh') return base;
+  if (parts.includes('hant')) return 'zh-Hant';
+  if (parts.includes('hans')) return 'zh-Hans';
+  return parts.some((p) => p === 'tw' || p === 'hk' || p === 'mo') ? 'zh-Hant' : 'zh-Hans';
+}
+
+/** Whether a reader of one tag reads text in the other without translation. */
+export function sameLanguage(a: string, b: string): boolean {
+  return readingLanguage(a) === readingLanguage(b);
+}
+
+/**
+ * The translation a reader of `language` is shown instead of the original, or the one on its
+ * way; undefined when the message is already in that language or has none for it.
+ */
+export function translationFor(
+  message: Translatable,
+  language: string,
+): MessageTranslation | undefined {
+  if (message.language && sameLanguage(message.language, language)) return undefined;
+  return message.translations?.find((t) => sameLanguage(t.language, language));
+}
+
+/**
+ * The message with this translation in place of any earlier one into the same language, or
+ * the message itself when nothing changed. A done translation is never replaced by a pending one
+ * (a late push of an older state).
+ */
+export function withTranslation<M extends Translatable>(
+  message: M,
+  translation: MessageTranslation,
+): M {
+  const current = message.translations ?? [];
+  const index = current.findIndex((t) => t.language === translation.language);
+  const existing = index === -1 ? undefined : current[index];
+  if (existing?.status === 'done' && translation.status !== 'done') return message;
+  if (existing && existing.status === translation.status && existing.body === translation.body) {
+    return message;
+  }
+  const translations =
+    index === -1
+      ? [...current, translation]
+      : current.map((t, i) => (i === index ? translation : t));
+  return { ...message, translations };
+}
+
+/**
+ * Whether a reader of `language` needs this message translated and has nothing for it yet:
+ * its language is known and differs, and no translation into `language` exists in any state.
+ */
+export function lacksTranslation(message: Translatable, language: string): boolean {
+  if (!message.language || sameLanguage(message.language, language)) return false;
+  return !message.translations?.some((t) => sameLanguage(t.language, language));
+}
