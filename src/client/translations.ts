@@ -1,46 +1,21 @@
 /**
  * Which translation of a message a reader sees. Shared by the console and the widget, so it
- * imports nothing at run time (the widget bundle stays small).
+ * imports only the protocol's language tags at run time (the widget bundle stays small).
  */
+import { sameLanguage } from '../protocol/languages';
+import type { MessageTranslation } from '../protocol/schemas';
+import type { MessageTranslated } from '../protocol/translation-schemas';
 
-/** One translation of a message body, as the server sends it (body null unless done). */
-export interface MessageTranslation {
-  language: string;
-  status: 'pending' | 'done' | 'failed';
-  body: string | null;
-}
+export { sameLanguage };
+export type { MessageTranslation };
+/** The server's push when a translation is pending, done or failed. */
+export type TranslatedEvent = MessageTranslated;
 
 /** What a message carries about its language and translations; both may be absent (older servers). */
 export interface Translatable {
   body: string;
   language?: string | null;
   translations?: readonly MessageTranslation[];
-}
-
-/** The server's push when a translation is pending, done or failed. */
-export interface TranslatedEvent {
-  conversationId: string;
-  messageId: string;
-  seq: number;
-  translation: MessageTranslation;
-}
-
-/**
- * The language a reader reads when given this tag: the base language, except that Chinese is
- * told apart by script (zh-Hans ≠ zh-Hant; zh-TW, zh-HK and zh-MO are Traditional).
- */
-export function readingLanguage(tag: string): string {
-  const parts = tag.trim().replace(/_/g, '-').toLowerCase().split('-');
-  const base = parts[0] ?? '';
-  if (base !== 'zh') return base;
-  if (parts.includes('hant')) return 'zh-Hant';
-  if (parts.includes('hans')) return 'zh-Hans';
-  return parts.some((p) => p === 'tw' || p === 'hk' || p === 'mo') ? 'zh-Hant' : 'zh-Hans';
-}
-
-/** Whether a reader of one tag reads text in the other without translation. */
-export function sameLanguage(a: string, b: string): boolean {
-  return readingLanguage(a) === readingLanguage(b);
 }
 
 /**

@@ -1,5 +1,5 @@
 import { defineStore } from 'pinia';
-import { lacksTranslation, type Translatable } from '../../client/translations';
+import { lacksTranslation } from '../../client/translations';
 import type { Message } from '../../protocol/schemas';
 import { requestTranslations } from '../api/translation';
 import { reportBackgroundFailure } from '../report';
@@ -24,8 +24,7 @@ export function needsTranslation(
   conversationLanguage: string | null = null,
 ): boolean {
   if (message.internal || message.meta !== null) return false;
-  const own = (message as Translatable).language;
-  const written = own ?? (message.author.type === 'visitor' ? conversationLanguage : null);
+  const written = message.language ?? (message.author.type === 'visitor' ? conversationLanguage : null);
   return lacksTranslation({ ...message, language: written }, language);
 }
 
