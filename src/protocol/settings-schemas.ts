@@ -3,6 +3,7 @@ import { trackingSettings } from './visitor-schemas';
 import { z } from 'zod';
 import { agentRole, entityId, plainText } from './schemas';
 import { COLOR_PATTERN, MAX_ALLOWED_ORIGINS, parseAllowedOrigin } from './settings';
+import { isUiLanguage, UI_LANGUAGES } from './ui-languages';
 
 const isoTime = z.string().meta({ description: 'ISO 8601, UTC, with milliseconds' });
 
@@ -267,13 +268,42 @@ export const disableTwoFactorBody = twoFactorCodeBody.extend({
   currentPassword: z.string().min(1).max(1024),
 });
 
-/** A new display name, or a new email (which needs the current password). */
+/** As many as Settings → Team allows (MAX_AGENT_LANGUAGES), each a BCP 47 tag, canonicalized. */
+const spokenLanguages = z
+  .array(
+    plainText(35)
+      .refine(isLanguageTag, 'must be a language tag such as en or pt-BR')
+      .transform((tag) => Intl.getCanonicalLocales(tag)[0]!),
+  )
+  .max(20)
+  .transform((tags) => [...new Set(tags)]);
+
+/**
+ * A new display name, or a new email (which needs the current password); the console language
+ * (null: the browser's) and the languages the agent speaks (routing prefers them).
+ */
 export const updateProfileBody = z.object({
   name: plainText(120).trim().min(1, 'must not be empty').optional(),
   email: email.optional(),
   currentPassword: z.string().max(1024).optional(),
+  locale: z
+    .string()
+    .refine(isUiLanguage, `must be one of ${UI_LANGUAGES.join(', ')}`)
+    .nullable()
+    .optional(),
+  languages: spokenLanguages.optional(),
 });
 export type UpdateProfileBody = z.input<typeof updateProfileBody>;
+
+/** The agent's console language and the languages they speak, as `GET /api/v1/me` gives them. */
+export const agentLanguagesReply = z.object({
+  locale: z.string().nullable().meta({
+    description: "The console language the agent picked (a UI language tag); null: the browser's",
+  }),
+  languages: z.array(z.string()).meta({
+    description: 'BCP 47 tags of the languages the agent speaks; routing prefers them',
+  }),
+});
 
 export const sessionSchema = z
   .object({

@@ -16,6 +16,7 @@ import * as routingQueue from './0012-routing-queue';
 import * as visitors from './0016-visitors';
 import * as identityRequired from './0019-identity-required';
 import * as invitationOnce from './0020-invitation-once';
+import * as agentLocale from './0023-agent-locale';
 
 /** Every migration, by name; names sort in the order they run. Add new ones at the end. */
 export const migrations: Record<string, Migration> = {
@@ -36,4 +37,5 @@ export const migrations: Record<string, Migration> = {
   '0016-visitors': visitors,
   '0019-identity-required': identityRequired,
   '0020-invitation-once': invitationOnce,
+  '0023-agent-locale': agentLocale,
 };
