@@ -545,6 +545,14 @@ const en = {
     turnOff: 'Turn off two-factor authentication',
     turnedOff: 'Two-factor authentication is off.',
     turnOffPassword: 'Current password (to turn it off)',
+    languageSection: 'Language',
+    language: 'Language',
+    browserDefault: 'Browser default',
+    languagesSpoken: 'Languages I speak',
+    languagesHint:
+      'Language tags such as en, zh-Hans or pt-BR, separated by commas. Visitors writing these languages come to you first.',
+    saveLanguages: 'Save languages',
+    languagesSaved: 'Languages saved.',
   },
   reset: {
     title: 'Set a new password',
