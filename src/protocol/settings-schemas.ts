@@ -38,6 +38,48 @@ export const accentColor = z
 export const preChatField = z.enum(['off', 'optional', 'required']);
 
 const offset = z.number().int().min(0).max(400);
+
+/** The texts an admin writes for visitors, with their lengths: the plain fields and per language. */
+const WIDGET_TEXTS = {
+  title: plainText(60),
+  greeting: plainText(300),
+  launcherLabel: plainText(40),
+  offlineMessage: plainText(300),
+};
+export type WidgetTextName = keyof typeof WIDGET_TEXTS;
+
+const localizedTextsSchema = z.object({
+  title: z.string().optional(),
+  greeting: z.string().optional(),
+  launcherLabel: z.string().optional(),
+  offlineMessage: z.string().optional(),
+});
+export type LocalizedWidgetTexts = z.infer<typeof localizedTextsSchema>;
+
+/** Per UI language; empty texts are dropped, and a language left with none with them. */
+const localizedTextsChanges = z
+  .partialRecord(
+    z.enum(UI_LANGUAGES),
+    z
+      .object({
+        title: WIDGET_TEXTS.title.optional(),
+        greeting: WIDGET_TEXTS.greeting.optional(),
+        launcherLabel: WIDGET_TEXTS.launcherLabel.optional(),
+        offlineMessage: WIDGET_TEXTS.offlineMessage.optional(),
+      })
+      .strict(),
+  )
+  .transform(
+    (byLanguage) =>
+      Object.fromEntries(
+        Object.entries(byLanguage)
+          .map(([tag, texts]) => [
+            tag,
+            Object.fromEntries(Object.entries(texts ?? {}).filter(([, text]) => text?.trim())),
+          ])
+          .filter(([, texts]) => Object.keys(texts as object).length > 0),
+      ) as Record<string, LocalizedWidgetTexts>,
+  );
 /** The most departments one pre-chat form may offer. */
 const MAX_OFFERED_DEPARTMENTS = 50;
 
@@ -61,6 +103,18 @@ export const widgetSettingsSchema = z
     sneakPeek: z.boolean().meta({
       description: 'Agents see what the visitor types before sending; the widget says so',
     }),
+    offlineMessage: z.string().meta({
+      description:
+        "What the leave-a-message form says while no one is online; empty: the widget's own",
+    }),
+    defaultLanguage: z.string().meta({
+      description:
+        "The widget's language when neither the page (Parley.setLanguage) nor the visitor's browser asks for one it has",
+    }),
+    localized: z.record(z.string(), localizedTextsSchema).meta({
+      description:
+        'The texts above per UI language; a text left out falls back to the plain field, then to the widget’s own',
+    }),
   })
   .meta({ id: 'WidgetSettings' });
 export type WidgetSettings = z.infer<typeof widgetSettingsSchema>;
@@ -75,6 +129,9 @@ export const DEFAULT_WIDGET_SETTINGS: WidgetSettings = {
   launcherLabel: '',
   preChat: { name: 'off', email: 'off', departments: [] },
   sneakPeek: false,
+  offlineMessage: '',
+  defaultLanguage: 'en',
+  localized: {},
 };
 
 export const widgetSettingsChanges = z.object({
@@ -82,9 +139,16 @@ export const widgetSettingsChanges = z.object({
   position: z.enum(['right', 'left']).optional(),
   offsetX: offset.optional(),
   offsetY: offset.optional(),
-  title: plainText(60).optional(),
-  greeting: plainText(300).optional(),
-  launcherLabel: plainText(40).optional(),
+  title: WIDGET_TEXTS.title.optional(),
+  greeting: WIDGET_TEXTS.greeting.optional(),
+  launcherLabel: WIDGET_TEXTS.launcherLabel.optional(),
+  offlineMessage: WIDGET_TEXTS.offlineMessage.optional(),
+  defaultLanguage: z
+    .string()
+    .refine(isUiLanguage, `must be one of ${UI_LANGUAGES.join(', ')}`)
+    .optional(),
+  /** Replaces every language's texts at once. */
+  localized: localizedTextsChanges.optional(),
   preChat: z
     .object({
       name: preChatField,
