@@ -102,6 +102,27 @@ describe('in Arabic', () => {
   });
 });
 
+describe('Parley.setLanguage', () => {
+  it('switches an English visitor’s launcher and open chat to Arabic, live', async () => {
+    const page = await pageIn('en-US');
+    const chat = await openWidget(page);
+    expect(await chat.locator('html').getAttribute('lang')).toBe('en');
+    expect(await centreX(launcherOf(page))).toBeGreaterThan(640);
+
+    await page.evaluate(() =>
+      (window as { Parley?: { setLanguage(tag: string): void } }).Parley?.setLanguage('ar-EG'),
+    );
+    await page.waitForFunction(() => {
+      const frame = document.querySelector('parley-widget')?.shadowRoot?.querySelector('iframe');
+      return frame?.src.includes('lang=ar');
+    });
+    await visible(chatOf(page).locator('html[lang="ar"][dir="rtl"] textarea.input'));
+    expect(await centreX(launcherOf(page))).toBeLessThan(640);
+    expect(await launcherOf(page).getAttribute('aria-label')).not.toMatch(/chat/i);
+    await page.context().close();
+  });
+});
+
 /** Every string of a catalog (nested objects flattened), plural forms split. */
 function stringsOf(catalog: unknown): string[] {
   if (typeof catalog === 'string') return catalog.split(' | ');
