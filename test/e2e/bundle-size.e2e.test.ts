@@ -64,9 +64,10 @@ describe('bundle size budgets (gzip)', () => {
   // 120 KiB until Settings (sites, team, organization, profile with two-factor setup, the join
   // and reset pages) came, each a route loaded on first visit: 127 KiB with them. Routing
   // (presence, departments, transfers, inbox views, timeline entries) made it 141 KiB.
-  // The 11 catalogs besides English are chunks of their own (issue 12): an agent loads one.
-  it('keeps the whole console, in one language, under 155 KiB', () => {
-    expect(readerLoads('console') + gzippedKiB(assetsOf('console', '.css'))).toBeLessThan(155);
+  // The 11 catalogs besides English are chunks of their own (issue 12): an agent loads one, up
+  // to 10.7 KiB (Russian) on top of English, which stays the fallback: 164 KiB with it.
+  it('keeps the whole console, in one language, under 170 KiB', () => {
+    expect(readerLoads('console') + gzippedKiB(assetsOf('console', '.css'))).toBeLessThan(170);
   });
 
   it('loads the widget and the console catalogs of other languages on demand only', () => {
