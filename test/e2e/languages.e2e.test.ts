@@ -102,6 +102,27 @@ describe('in Arabic', () => {
   });
 });
 
+describe('Profile → Language', () => {
+  it('switches the console at once, wins over the browser after a reload, and goes back', async () => {
+    const page = await pageIn('en-US');
+    await signIn(page);
+    await page.goto(`${server.url}/console/settings/profile`);
+    const select = await visible(page.getByRole('combobox', { name: 'Language', exact: true }));
+    await visible(page.getByRole('textbox', { name: 'Languages I speak' }));
+    await select.selectOption('ar');
+    await page.waitForFunction(() => document.documentElement.dir === 'rtl');
+    expect(await page.locator('html').getAttribute('lang')).toBe('ar');
+
+    await page.reload();
+    await visible(page.locator('#profile-locale'));
+    await page.waitForFunction(() => document.documentElement.lang === 'ar');
+    await page.locator('#profile-locale').selectOption('');
+    await page.waitForFunction(() => document.documentElement.lang === 'en');
+    expect(await page.locator('html').getAttribute('dir')).toBe('ltr');
+    await page.context().close();
+  });
+});
+
 describe('Parley.setLanguage', () => {
   it('switches an English visitor’s launcher and open chat to Arabic, live', async () => {
     const page = await pageIn('en-US');
