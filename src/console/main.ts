@@ -1,7 +1,7 @@
 import { createPinia } from 'pinia';
 import { createApp } from 'vue';
 import App from './App.vue';
-import { applyBrowserLocale, i18n } from './i18n';
+import { applyLocale, i18n } from './i18n';
 import { disconnectRealtime } from './realtime/connector';
 import { router } from './router';
 import { followSignOutElsewhere } from './session-exit';
@@ -14,7 +14,7 @@ const session = useSessionStore(pinia);
 // Signed out in another tab: this one leaves too, at once, and says why.
 followSignOutElsewhere(() => session.me !== null, disconnectRealtime);
 try {
-  await applyBrowserLocale();
+  await applyLocale();
 } catch (error) {
   console.error('[parley] the browser language could not be loaded; staying in English', error);
 }

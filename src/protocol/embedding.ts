@@ -11,7 +11,13 @@ import { loaderTracking } from './visitor-schemas';
 export const EMBED_REFUSALS = ['unknown_site', 'origin_not_allowed'] as const;
 export type EmbedRefusal = (typeof EMBED_REFUSALS)[number];
 
-export const widgetConfigQuery = z.object({ site: plainText(64).min(1) });
+export const widgetConfigQuery = z.object({
+  site: plainText(64).min(1),
+  lang: plainText(300).optional().meta({
+    description:
+      "The languages the widget may speak, best first, comma separated: the page's Parley.setLanguage, then the browser's",
+  }),
+});
 
 export const widgetConfigSchema = z
   .object({
@@ -23,6 +29,13 @@ export const widgetConfigSchema = z
     tracking: loaderTracking
       .optional()
       .meta({ description: 'When allowed: what the loader may track, and when to ask first' }),
+    language: z.string().optional().meta({
+      description:
+        "When allowed: the widget's language (one of the UI languages), from `lang`, else the site's default",
+    }),
+    launcher: z.record(z.string(), z.string()).optional().meta({
+      description: "When allowed: the launcher's strings in that language",
+    }),
   })
   .meta({ id: 'WidgetConfig' });
 export type WidgetConfig = z.infer<typeof widgetConfigSchema>;

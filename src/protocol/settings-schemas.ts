@@ -3,6 +3,7 @@ import { trackingSettings } from './visitor-schemas';
 import { z } from 'zod';
 import { agentRole, entityId, plainText } from './schemas';
 import { COLOR_PATTERN, MAX_ALLOWED_ORIGINS, parseAllowedOrigin } from './settings';
+import { isUiLanguage, UI_LANGUAGES } from './ui-languages';
 
 const isoTime = z.string().meta({ description: 'ISO 8601, UTC, with milliseconds' });
 
@@ -37,6 +38,48 @@ export const accentColor = z
 export const preChatField = z.enum(['off', 'optional', 'required']);
 
 const offset = z.number().int().min(0).max(400);
+
+/** The texts an admin writes for visitors, with their lengths: the plain fields and per language. */
+const WIDGET_TEXTS = {
+  title: plainText(60),
+  greeting: plainText(300),
+  launcherLabel: plainText(40),
+  offlineMessage: plainText(300),
+};
+export type WidgetTextName = keyof typeof WIDGET_TEXTS;
+
+const localizedTextsSchema = z.object({
+  title: z.string().optional(),
+  greeting: z.string().optional(),
+  launcherLabel: z.string().optional(),
+  offlineMessage: z.string().optional(),
+});
+export type LocalizedWidgetTexts = z.infer<typeof localizedTextsSchema>;
+
+/** Per UI language; empty texts are dropped, and a language left with none with them. */
+const localizedTextsChanges = z
+  .partialRecord(
+    z.enum(UI_LANGUAGES),
+    z
+      .object({
+        title: WIDGET_TEXTS.title.optional(),
+        greeting: WIDGET_TEXTS.greeting.optional(),
+        launcherLabel: WIDGET_TEXTS.launcherLabel.optional(),
+        offlineMessage: WIDGET_TEXTS.offlineMessage.optional(),
+      })
+      .strict(),
+  )
+  .transform(
+    (byLanguage) =>
+      Object.fromEntries(
+        Object.entries(byLanguage)
+          .map(([tag, texts]) => [
+            tag,
+            Object.fromEntries(Object.entries(texts ?? {}).filter(([, text]) => text?.trim())),
+          ])
+          .filter(([, texts]) => Object.keys(texts as object).length > 0),
+      ) as Record<string, LocalizedWidgetTexts>,
+  );
 /** The most departments one pre-chat form may offer. */
 const MAX_OFFERED_DEPARTMENTS = 50;
 
@@ -60,6 +103,18 @@ export const widgetSettingsSchema = z
     sneakPeek: z.boolean().meta({
       description: 'Agents see what the visitor types before sending; the widget says so',
     }),
+    offlineMessage: z.string().meta({
+      description:
+        "What the leave-a-message form says while no one is online; empty: the widget's own",
+    }),
+    defaultLanguage: z.string().meta({
+      description:
+        "The widget's language when neither the page (Parley.setLanguage) nor the visitor's browser asks for one it has",
+    }),
+    localized: z.record(z.string(), localizedTextsSchema).meta({
+      description:
+        'The texts above per UI language; a text left out falls back to the plain field, then to the widget’s own',
+    }),
   })
   .meta({ id: 'WidgetSettings' });
 export type WidgetSettings = z.infer<typeof widgetSettingsSchema>;
@@ -74,6 +129,9 @@ export const DEFAULT_WIDGET_SETTINGS: WidgetSettings = {
   launcherLabel: '',
   preChat: { name: 'off', email: 'off', departments: [] },
   sneakPeek: false,
+  offlineMessage: '',
+  defaultLanguage: 'en',
+  localized: {},
 };
 
 export const widgetSettingsChanges = z.object({
@@ -81,9 +139,16 @@ export const widgetSettingsChanges = z.object({
   position: z.enum(['right', 'left']).optional(),
   offsetX: offset.optional(),
   offsetY: offset.optional(),
-  title: plainText(60).optional(),
-  greeting: plainText(300).optional(),
-  launcherLabel: plainText(40).optional(),
+  title: WIDGET_TEXTS.title.optional(),
+  greeting: WIDGET_TEXTS.greeting.optional(),
+  launcherLabel: WIDGET_TEXTS.launcherLabel.optional(),
+  offlineMessage: WIDGET_TEXTS.offlineMessage.optional(),
+  defaultLanguage: z
+    .string()
+    .refine(isUiLanguage, `must be one of ${UI_LANGUAGES.join(', ')}`)
+    .optional(),
+  /** Replaces every language's texts at once. */
+  localized: localizedTextsChanges.optional(),
   preChat: z
     .object({
       name: preChatField,
@@ -267,13 +332,42 @@ export const disableTwoFactorBody = twoFactorCodeBody.extend({
   currentPassword: z.string().min(1).max(1024),
 });
 
-/** A new display name, or a new email (which needs the current password). */
+/** As many as Settings → Team allows (MAX_AGENT_LANGUAGES), each a BCP 47 tag, canonicalized. */
+const spokenLanguages = z
+  .array(
+    plainText(35)
+      .refine(isLanguageTag, 'must be a language tag such as en or pt-BR')
+      .transform((tag) => Intl.getCanonicalLocales(tag)[0]!),
+  )
+  .max(20)
+  .transform((tags) => [...new Set(tags)]);
+
+/**
+ * A new display name, or a new email (which needs the current password); the console language
+ * (null: the browser's) and the languages the agent speaks (routing prefers them).
+ */
 export const updateProfileBody = z.object({
   name: plainText(120).trim().min(1, 'must not be empty').optional(),
   email: email.optional(),
   currentPassword: z.string().max(1024).optional(),
+  locale: z
+    .string()
+    .refine(isUiLanguage, `must be one of ${UI_LANGUAGES.join(', ')}`)
+    .nullable()
+    .optional(),
+  languages: spokenLanguages.optional(),
 });
 export type UpdateProfileBody = z.input<typeof updateProfileBody>;
+
+/** The agent's console language and the languages they speak, as `GET /api/v1/me` gives them. */
+export const agentLanguagesReply = z.object({
+  locale: z.string().nullable().meta({
+    description: "The console language the agent picked (a UI language tag); null: the browser's",
+  }),
+  languages: z.array(z.string()).meta({
+    description: 'BCP 47 tags of the languages the agent speaks; routing prefers them',
+  }),
+});
 
 export const sessionSchema = z
   .object({

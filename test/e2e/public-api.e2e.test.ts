@@ -108,7 +108,13 @@ describe('window.Parley on the host page', () => {
     await page.goto(shopUrl);
     // Queued open(): the chat shows without a click, and the page heard it.
     const chat = chatFrame(page);
-    const message = await visible(chat.getByRole('textbox', { name: 'Message' }));
+    // Queued setLanguage('de'): the chat frame is asked for in German.
+    const message = await visible(chat.locator('textarea.input'));
+    expect(
+      await page.locator('parley-widget').evaluate((host) => {
+        return host.shadowRoot!.querySelector('iframe')!.src;
+      }),
+    ).toContain('lang=de');
     await expect.poll(() => heard(page)).toContain('open');
     // Queued identify() with the right hash: the loader's visitor is now the verified customer.
     await expect

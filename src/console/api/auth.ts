@@ -15,10 +15,23 @@ export async function signOut(): Promise<void> {
 }
 
 /** `GET /api/v1/me`: the agent, and where they stand with two-factor sign-in. */
-export interface CurrentAgent {
+export interface CurrentAgent extends AgentLanguages {
   agent: Agent;
   twoFactorSetupRequired: boolean;
   twoFactorEnabled: boolean;
+}
+
+/** The console language the agent picked (null: the browser's), and the languages they speak. */
+export interface AgentLanguages {
+  locale: string | null;
+  languages: string[];
+}
+
+/** `PATCH /api/v1/me` with a new console language and/or the languages the agent speaks. */
+export async function saveAgentLanguages(
+  changes: Partial<AgentLanguages>,
+): Promise<AgentLanguages & { agent: Agent }> {
+  return requestJson('PATCH', '/api/v1/me', { body: changes });
 }
 
 /** The signed-in agent, or null when there is no valid session. */

@@ -388,6 +388,16 @@ const en = {
     widgetTitle: 'Title',
     greeting: 'Greeting',
     launcherLabel: 'Launcher label',
+    offlineMessage: 'Offline message',
+    languages: 'Languages',
+    defaultLanguage: 'Default language',
+    defaultLanguageHint:
+      'The widget speaks the language the page asks for (Parley.setLanguage), else the visitor’s browser language; this one when it has neither.',
+    textsPerLanguage: 'Texts per language',
+    textsPerLanguageHint:
+      'Your title, greeting, launcher label and offline message in each language. Left empty: the text above, or the widget’s own in the visitor’s language.',
+    textLanguage: 'Language of the texts',
+    textIn: '{field} ({language})',
     defaultText: 'Empty: the widget’s own text, in the visitor’s language.',
     preChat: 'Before the chat',
     preChatHint: 'Ask visitors for their name or email before they can write.',
@@ -596,6 +606,14 @@ const en = {
     turnOff: 'Turn off two-factor authentication',
     turnedOff: 'Two-factor authentication is off.',
     turnOffPassword: 'Current password (to turn it off)',
+    languageSection: 'Language',
+    language: 'Language',
+    browserDefault: 'Browser default',
+    languagesSpoken: 'Languages I speak',
+    languagesHint:
+      'Language tags such as en, zh-Hans or pt-BR, separated by commas. Visitors writing these languages come to you first.',
+    saveLanguages: 'Save languages',
+    languagesSaved: 'Languages saved.',
   },
   reset: {
     title: 'Set a new password',

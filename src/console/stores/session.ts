@@ -1,7 +1,14 @@
 import { defineStore } from 'pinia';
 import { computed, ref } from 'vue';
 import type { Agent } from '../../protocol/schemas';
-import { fetchCurrentAgent, signIn, signOut } from '../api/auth';
+import {
+  fetchCurrentAgent,
+  saveAgentLanguages,
+  signIn,
+  signOut,
+  type AgentLanguages,
+} from '../api/auth';
+import { applyLocale } from '../i18n';
 import { forgetSignOut } from '../session-exit';
 
 export const useSessionStore = defineStore('session', () => {
@@ -10,6 +17,10 @@ export const useSessionStore = defineStore('session', () => {
   /** The organization requires two-factor sign-in and this agent has none: Profile only. */
   const twoFactorSetupRequired = ref(false);
   const twoFactorEnabled = ref(false);
+  /** The console language the agent picked in Profile; null: the browser's. */
+  const locale = ref<string | null>(null);
+  /** The languages the agent speaks (Profile), which routing prefers. */
+  const languages = ref<string[]>([]);
   /** Owners and admins change sites; the console shows them what only they may use. */
   const isAdmin = computed(() => me.value?.role === 'owner' || me.value?.role === 'admin');
   /** Supervisors and up watch over their departments' conversations, not only their own. */
@@ -27,6 +38,20 @@ export const useSessionStore = defineStore('session', () => {
     me.value = current?.agent ?? null;
     twoFactorSetupRequired.value = current?.twoFactorSetupRequired ?? false;
     twoFactorEnabled.value = current?.twoFactorEnabled ?? false;
+    await takeLanguages(current ?? { locale: null, languages: [] });
+  }
+
+  /** The agent's choice wins over the browser's languages, at once. */
+  async function takeLanguages(chosen: AgentLanguages): Promise<void> {
+    locale.value = chosen.locale;
+    languages.value = chosen.languages;
+    await applyLocale(chosen.locale).catch((error: unknown) => {
+      console.error('[parley] the chosen language could not be loaded', error);
+    });
+  }
+
+  async function saveLanguages(changes: Partial<AgentLanguages>): Promise<void> {
+    await takeLanguages(await saveAgentLanguages(changes));
   }
 
   async function login(email: string, password: string, code?: string): Promise<void> {
@@ -40,6 +65,7 @@ export const useSessionStore = defineStore('session', () => {
   async function logout(): Promise<void> {
     await signOut();
     me.value = null;
+    await takeLanguages({ locale: null, languages: [] });
   }
 
   return {
@@ -49,6 +75,9 @@ export const useSessionStore = defineStore('session', () => {
     isSupervisor,
     twoFactorSetupRequired,
     twoFactorEnabled,
+    locale,
+    languages,
+    saveLanguages,
     ensureChecked,
     refresh,
     login,

@@ -81,6 +81,8 @@ export interface AgentsTable {
   languages: string | null;
   /** When the agent last did something in the console; null: never connected. */
   active_at: string | null;
+  /** The console language the agent picked in Profile (a UI language tag); null: the browser's. */
+  locale: string | null;
 }
 
 /** A team within the organization that conversations are routed to. */

@@ -3,7 +3,11 @@
  * can read and write at once; the connection follows once the page told us its origin.
  */
 import './styles.css';
-import { language, t } from '../i18n/chat';
+import { language, t, useLanguage } from '../i18n/chat';
+import { preferredLanguages } from '../i18n/translator';
+import { pickLocale } from '../../client/locale-match';
+import { isUiLanguage, type UiLanguage } from '../../protocol/ui-languages';
+import { widgetText } from '../widget-texts';
 import { ChatSession } from './chat-session';
 import { connectToHost } from './host-bridge';
 import { openLocalStorage } from '../../client/storage';
@@ -33,14 +37,41 @@ const OFFLINE_FAILURES: Partial<Record<ErrorCode | 'offline', ChatKey>> = {
   rate_limited: 'offlineRateLimited',
 };
 
-document.documentElement.lang = language;
-document.title = t('documentTitle');
+const params = new URLSearchParams(location.search);
+const siteKey = params.get('site');
+void start();
 
-const siteKey = new URLSearchParams(location.search).get('site');
-if (siteKey) startChat(siteKey);
-else document.body.append(element('p', { class: 'fatal' }, t('unavailable')));
+async function start(): Promise<void> {
+  const config = siteKey ? fetchConfig(siteKey) : Promise.resolve(undefined);
+  await useLanguage(await chatLanguage(config));
+  document.title = t('documentTitle');
+  if (siteKey) startChat(siteKey, config);
+  else document.body.append(element('p', { class: 'fatal' }, t('unavailable')));
+}
 
-function startChat(siteKey: string): void {
+/**
+ * The chat's language: the one the loader asks for (`lang`: the page's `Parley.setLanguage`, else
+ * the browser's, else the site's default, as the embed check answered), else the browser's first
+ * language with a catalog, else the site's default.
+ */
+async function chatLanguage(config: Promise<WidgetConfig | undefined>): Promise<UiLanguage> {
+  const asked = params.get('lang');
+  const chosen = pickLocale([...(asked ? [asked] : []), ...preferredLanguages()]);
+  if (chosen) return chosen;
+  const siteDefault = (await config)?.widget.defaultLanguage;
+  return isUiLanguage(siteDefault) ? siteDefault : 'en';
+}
+
+async function fetchConfig(siteKey: string): Promise<WidgetConfig | undefined> {
+  try {
+    const response = await fetch(widgetConfigUrl('', siteKey));
+    return response.ok ? ((await response.json()) as WidgetConfig) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function startChat(siteKey: string, config: Promise<WidgetConfig | undefined>): void {
   // Every identity the frame saves goes to the loader too (once the page said who it is).
   let reportIdentity = (_identity: VisitorIdentity): void => undefined;
   const storage = reportingIdentity(openLocalStorage(), siteKey, (identity) =>
@@ -164,20 +195,21 @@ function startChat(siteKey: string): void {
   const applySettings = (widget: WidgetSettings): void => {
     settings = widget;
     document.documentElement.style.setProperty('--accent', widget.accentColor);
-    view.setTexts(widget.title, widget.greeting);
+    view.setTexts({
+      title: widgetText(widget, language(), 'title'),
+      greeting: widgetText(widget, language(), 'greeting'),
+      offlineMessage: widgetText(widget, language(), 'offlineMessage'),
+    });
     view.setPreChat(preChatOf(widget), storage.getItem(answeredKey) !== null);
     view.setSneakPeek(widget.sneakPeek);
     drafts.setEnabled(widget.sneakPeek);
     changed();
   };
-  void fetch(widgetConfigUrl('', siteKey))
-    .then((response) => (response.ok ? response.json() : undefined))
-    .then((config: WidgetConfig | undefined) => {
-      if (!config) return;
-      departments = config.departments;
-      applySettings(config.widget);
-    })
-    .catch(() => undefined);
+  void config.then((config) => {
+    if (!config) return;
+    departments = config.departments;
+    applySettings(config.widget);
+  });
 
   /**
    * The loader keeps the identity all of the site's pages share (first-party storage): the frame

@@ -7,33 +7,18 @@ export type Translate<Key extends string> = (
 ) => string;
 
 /**
- * Picks the first catalog that matches the visitor's preferred languages, by exact tag (`pt-br`)
- * or by primary language (`de-AT` → `de`), else English. Catalogs come from
- * `import.meta.glob('./locales/*.ts')`, keyed by path, so a language is one new file.
+ * `t` over the current catalog (read on every call, so a language loaded later takes effect),
+ * English for a key it lacks; `{name}` placeholders are filled, one without a value stays visible.
  * Kept terse: the loader on every customer page carries it.
  */
 export function createTranslator<Key extends string>(
-  catalogsByPath: Record<string, Catalog<Key>>,
   english: Record<Key, string>,
-  preferred: readonly string[],
-): { language: string; t: Translate<Key> } {
-  const catalogs = new Map(
-    Object.entries(catalogsByPath).map(([path, catalog]) => [
-      path.slice(path.lastIndexOf('/') + 1, path.lastIndexOf('.')).toLowerCase(),
-      catalog,
-    ]),
-  );
-  const language =
-    preferred
-      .map((tag) => tag.toLowerCase())
-      .flatMap((tag) => [tag, tag.split('-')[0] ?? tag])
-      .find((tag) => catalogs.has(tag)) ?? 'en';
-  const catalog: Catalog<Key> = catalogs.get(language) ?? {};
-  const t: Translate<Key> = (key, params) =>
-    (catalog[key] ?? english[key]).replace(/\{(\w+)\}/g, (placeholder, name: string) =>
+  current: () => Catalog<Key>,
+): Translate<Key> {
+  return (key, params) =>
+    (current()[key] ?? english[key]).replace(/\{(\w+)\}/g, (placeholder, name: string) =>
       String(params?.[name] ?? placeholder),
     );
-  return { language, t };
 }
 
 /** The visitor's languages, most preferred first. */

@@ -1,18 +1,24 @@
 import type { WidgetConfig } from '../../protocol/embedding';
-import { t } from '../i18n/launcher';
+import { setLauncherTexts, t } from '../i18n/launcher';
 
 /**
  * Asks Parley whether this page may embed the site's widget, before anything is drawn: a page
  * that may not would only get a frame the browser refuses to show. When not, says why, once, in
  * the page's console for whoever installs the snippet. When Parley cannot be asked, goes ahead
  * with the launcher's defaults: the frame then explains what it can. The answer carries the
- * site's widget settings, so this is the loader's only request.
+ * site's widget settings, so this is the loader's only request. `preferred`: the languages the
+ * widget may speak, best first; the answer says which one it speaks, with the launcher's strings
+ * in it, which the launcher takes at once.
  */
-export async function embedCheck(siteKey: string, parleyOrigin: string): Promise<WidgetConfig> {
+export async function embedCheck(
+  siteKey: string,
+  parleyOrigin: string,
+  preferred: readonly string[],
+): Promise<WidgetConfig> {
   let answer: WidgetConfig;
   try {
     const res = await fetch(
-      `${parleyOrigin}/api/v1/widget/config?site=${encodeURIComponent(siteKey)}`,
+      `${parleyOrigin}/api/v1/widget/config?site=${encodeURIComponent(siteKey)}&lang=${encodeURIComponent(preferred.slice(0, 10).join(','))}`,
       { credentials: 'omit' },
     );
     if (!res.ok) return { allowed: true };
@@ -20,6 +26,7 @@ export async function embedCheck(siteKey: string, parleyOrigin: string): Promise
   } catch {
     return { allowed: true };
   }
+  setLauncherTexts(answer.launcher);
   if (!answer.allowed) {
     console.warn(
       answer.code === 'unknown_site'

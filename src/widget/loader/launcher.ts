@@ -1,5 +1,7 @@
 import { isFrameMessage, type HostMessage, type PublicMessage } from '../host-messages';
 import { t } from '../i18n/launcher';
+import { textDirection } from '../../client/locale-match';
+import type { WidgetConfig } from '../../protocol/embedding';
 import { ICON_CHAT, ICON_CLOSE, createIcon } from '../icons';
 import { isLauncherLook, type LauncherLook } from '../launcher-look';
 import launcherStyles from './launcher.css?inline';
@@ -30,12 +32,19 @@ export interface LauncherControl {
   restartFrame(): void;
 }
 
+/** The widget's language, and how to ask the server for another (the embed check again). */
+export interface LauncherLanguage {
+  language?: string | undefined;
+  ask?: (language: string) => Promise<WidgetConfig>;
+}
+
 export function mountLauncher(
   siteKey: string,
   parleyOrigin: string,
   identity: IdentityStore,
   settings?: unknown,
   events?: LauncherEvents,
+  languages: LauncherLanguage = {},
 ): LauncherControl {
   const host = document.createElement('parley-widget');
   const root = host.attachShadow({ mode: 'open' });
@@ -62,8 +71,9 @@ export function mountLauncher(
   /** The visitor opened the chat and the frame has not been told to take focus yet. */
   let focusChat = false;
   let unread = 0;
-  let look: LauncherLook | undefined;
-  let language: string | undefined;
+  let look: (LauncherLook & { localized?: unknown }) | undefined;
+  /** The widget's language, as the server chose it (setLanguage, browser, site default). */
+  let language = languages.language;
   /** The invitation the visitor answered, for the frame once it is ready. */
   let invitation: InvitationOffer | undefined;
 
@@ -74,7 +84,7 @@ export function mountLauncher(
 
   const render = (): void => {
     // A visible label is the accessible name too (WCAG 2.5.3), unless there is more to say.
-    const labelText = look?.launcherLabel ?? '';
+    const labelText = look ? localizedLabel(look, language) : '';
     label.textContent = open ? '' : labelText;
     button.classList.toggle('labelled', !open && labelText !== '');
     button.setAttribute(
@@ -111,7 +121,7 @@ export function mountLauncher(
       frame = document.createElement('iframe');
       frame.className = 'panel';
       frame.title = t('frameTitle');
-      frame.src = `${parleyOrigin}/widget/frame?site=${encodeURIComponent(siteKey)}`;
+      frame.src = `${parleyOrigin}/widget/frame?site=${encodeURIComponent(siteKey)}${language ? `&lang=${encodeURIComponent(language)}` : ''}`;
       root.append(frame);
     }
     frame.classList.toggle('open', open);
@@ -166,13 +176,21 @@ export function mountLauncher(
     }
   };
 
-  /** Colour, side and offsets as custom properties, which launcher.css reads. */
+  /**
+   * Colour, side and offsets as custom properties, which launcher.css reads. A right-to-left
+   * visitor reads from the right, so the side mirrors for them: the site's "right" is the side
+   * where reading ends, the left in Arabic (and the invitation card follows).
+   */
   const applyLook = (next: LauncherLook): void => {
     look = next;
+    const rtl = textDirection(language ?? '') === 'rtl';
+    host.dir = rtl ? 'rtl' : 'ltr';
+    if (language) host.lang = language;
+    const right = (next.position === 'right') !== rtl;
     const side = `${next.offsetX}px`;
     host.style.setProperty('--parley-accent', next.accentColor);
-    host.style.setProperty('--parley-right', next.position === 'right' ? side : 'auto');
-    host.style.setProperty('--parley-left', next.position === 'left' ? side : 'auto');
+    host.style.setProperty('--parley-right', right ? side : 'auto');
+    host.style.setProperty('--parley-left', right ? 'auto' : side);
     host.style.setProperty('--parley-bottom', `${next.offsetY}px`);
     render();
   };
@@ -196,16 +214,34 @@ export function mountLauncher(
 
   return {
     setOpen: (next) => setOpen(next, false),
-    setLanguage: (next) => {
-      language = next;
-      post({ type: 'parley:language', language });
-    },
-    restartFrame: () => {
-      if (!frame) return;
-      frame.remove();
-      frame = undefined;
-      frameReady = false;
-      if (open) setOpen(true, false);
-    },
+    setLanguage: (next) => void switchLanguage(next),
+    restartFrame,
   };
+
+  function restartFrame(): void {
+    if (!frame) return;
+    frame.remove();
+    frame = undefined;
+    frameReady = false;
+    if (open) setOpen(true, false);
+  }
+
+  /** `Parley.setLanguage`: the server says what that is in the widget; launcher and chat follow. */
+  async function switchLanguage(next: string): Promise<void> {
+    const answer = await languages.ask?.(next).catch(() => undefined);
+    if (!answer?.language || answer.language === language) return;
+    language = answer.language;
+    if (look) applyLook(look);
+    render();
+    // The chat draws in one language: it starts again in the new one (its history comes back).
+    restartFrame();
+  }
+}
+
+/** The site's launcher label in the widget's language, else its plain one. */
+function localizedLabel(look: LauncherLook & { localized?: unknown }, language?: string): string {
+  const localized = (look.localized as Record<string, { launcherLabel?: unknown }> | undefined)?.[
+    language ?? ''
+  ]?.launcherLabel;
+  return typeof localized === 'string' && localized ? localized : look.launcherLabel;
 }

@@ -10,6 +10,7 @@ import { dismissInvitation, showInvitation } from './invitation';
 import { createPublicApi, installPublicApi } from './public-api';
 import { createTracker } from './tracker';
 import { identityStore } from './visitor-identity';
+import { preferredLanguages } from '../i18n/translator';
 
 function findEmbedScript(): HTMLScriptElement | null {
   const current = document.currentScript;
@@ -38,9 +39,15 @@ if (script && siteKey && !window.parleyLoaded) {
   const identity = identityStore(siteKey, parleyOrigin);
   const publicApi = createPublicApi({ siteKey, parleyOrigin, identity });
   installPublicApi(publicApi.api);
-  void embedCheck(siteKey, parleyOrigin).then(({ allowed, widget, tracking }) => {
+  // The page's Parley.setLanguage first, then the browser's languages: the server picks.
+  const ask = (language?: string) =>
+    embedCheck(siteKey, parleyOrigin, [...(language ? [language] : []), ...preferredLanguages()]);
+  void ask(publicApi.language()).then(({ allowed, widget, tracking, language }) => {
     if (!allowed) return;
-    const launcher = mountLauncher(siteKey, parleyOrigin, identity, widget, publicApi.events);
+    const launcher = mountLauncher(siteKey, parleyOrigin, identity, widget, publicApi.events, {
+      language,
+      ask,
+    });
     const invite = (offer: InvitationOffer): void =>
       showInvitation(offer, {
         onDismiss: () => {

@@ -41,21 +41,25 @@ describe('window.Parley', () => {
     };
     vi.stubGlobal('window', { Parley: stub });
     const tracked: unknown[] = [];
-    const { api, attach } = createPublicApi({
+    const { api, attach, language } = createPublicApi({
       siteKey: 's',
       parleyOrigin: 'https://parley.test',
       identity: identityOf(),
     });
     installPublicApi(api);
+    // The language goes with the embed check, before there is a launcher to tell.
+    expect(language()).toBe('de');
     expect((window as { Parley?: unknown }).Parley).toBe(stub);
     expect(stub.q).toBeUndefined();
     expect(tracked).toEqual([]);
     const control = launcher();
     attach(control, tracker(tracked));
-    expect(control.calls).toEqual(['language de', 'open']);
+    expect(control.calls).toEqual(['open']);
     expect(tracked).toEqual([['cart', { n: 1 }]]);
     api.close();
-    expect(control.calls).toEqual(['language de', 'open', 'close']);
+    api.setLanguage('ar');
+    expect(control.calls).toEqual(['open', 'close', 'language ar']);
+    expect(language()).toBe('ar');
   });
 
   it('tells every listener, even when one throws; ignores what is not a listener', () => {

@@ -70,7 +70,10 @@ export function createPublicApi(deps: PublicApiDeps): {
   api: ParleyApi;
   events: LauncherEvents;
   attach(launcher: LauncherControl, tracker: PublicTracker): void;
+  /** The language the page asked for with `setLanguage`, even before the launcher is attached. */
+  language(): string | undefined;
 } {
+  let language: string | undefined;
   const listeners: Record<EventName, Listener[]> = { message: [], open: [], close: [], unread: [] };
   const emit = (event: EventName, data?: unknown): void =>
     listeners[event].forEach((fn) => {
@@ -96,7 +99,10 @@ export function createPublicApi(deps: PublicApiDeps): {
     open: () => withLauncher((l) => l.setOpen(true)),
     close: () => withLauncher((l) => l.setOpen(false)),
     setLanguage: (code) => {
-      if (typeof code === 'string' && code) withLauncher((l) => l.setLanguage(code));
+      if (typeof code !== 'string' || !code) return;
+      // Before the launcher exists, the embed check asks for it; after, the launcher switches.
+      if (attached) attached.launcher.setLanguage(code);
+      language = code;
     },
     track: (name, data) => whenAttached((_, tracker) => tracker.track(name, data)),
     consent: (on) => whenAttached((_, tracker) => tracker.consent(on === true)),
@@ -113,6 +119,7 @@ export function createPublicApi(deps: PublicApiDeps): {
   return {
     api,
     events,
+    language: () => language,
     attach: (launcher, tracker) => {
       attached = { launcher, tracker };
       waiting.splice(0).forEach((work) => work(launcher, tracker));

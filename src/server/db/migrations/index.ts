@@ -18,6 +18,7 @@ import * as identityRequired from './0019-identity-required';
 import * as invitationOnce from './0020-invitation-once';
 import * as messageLanguage from './0021-message-language';
 import * as translation from './0022-translation';
+import * as agentLocale from './0023-agent-locale';
 
 /** Every migration, by name; names sort in the order they run. Add new ones at the end. */
 export const migrations: Record<string, Migration> = {
@@ -40,4 +41,5 @@ export const migrations: Record<string, Migration> = {
   '0020-invitation-once': invitationOnce,
   '0021-message-language': messageLanguage,
   '0022-translation': translation,
+  '0023-agent-locale': agentLocale,
 };

@@ -5,17 +5,32 @@ import type { Agent, AgentRole } from '../../../protocol/schemas';
 
 export type AgentRow = AgentsTable;
 
-/** Where routing starts a new agent: offline until their console connects, five chats at most. */
+/**
+ * Where routing starts a new agent: offline until their console connects, five chats at most;
+ * their console in their browser's language.
+ */
 export const NEW_AGENT_ROUTING = {
   presence: 'offline',
   chosen_status: 'online',
   max_chats: 5,
   languages: null,
   active_at: null,
+  locale: null,
 } as const satisfies Partial<AgentsTable>;
 
 /** A new agent's row; routing's columns start at NEW_AGENT_ROUTING. */
 export type NewAgent = Omit<Insertable<AgentsTable>, keyof typeof NEW_AGENT_ROUTING>;
+
+/** The languages an agent speaks, from the stored JSON; none when unreadable. */
+export function spokenLanguagesOf(row: Pick<AgentRow, 'languages'>): string[] {
+  if (row.languages === null) return [];
+  try {
+    const parsed: unknown = JSON.parse(row.languages);
+    return Array.isArray(parsed) ? parsed.filter((tag) => typeof tag === 'string') : [];
+  } catch {
+    return [];
+  }
+}
 
 export function toAgent(row: AgentRow): Agent {
   return { id: row.id, orgId: row.org_id, email: row.email, name: row.name, role: row.role };
@@ -35,6 +50,15 @@ export class AgentsRepository {
       .where('org_id', '=', orgId)
       .where('id', '=', id)
       .executeTakeFirst();
+  }
+
+  /** The agent's console language (null: the browser's) and the languages they speak. */
+  async languagesOf(
+    orgId: string,
+    id: string,
+  ): Promise<{ locale: string | null; languages: string[] }> {
+    const row = await this.findForOrg(orgId, id);
+    return { locale: row?.locale ?? null, languages: row ? spokenLanguagesOf(row) : [] };
   }
 
   /** The organization's agents, deactivated ones included, oldest first. */
@@ -91,7 +115,11 @@ export class AgentsRepository {
       .execute();
   }
 
-  async setProfile(id: string, changes: { name?: string; email?: string }): Promise<void> {
+  async setProfile(
+    id: string,
+    changes: { name?: string; email?: string; locale?: string | null; languages?: string | null },
+  ): Promise<void> {
+    if (Object.keys(changes).length === 0) return;
     await this.db.updateTable('agents').set(changes).where('id', '=', id).execute();
   }
 

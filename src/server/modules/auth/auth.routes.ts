@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { agentSchema, loginBody } from '../../../protocol/schemas';
+import { agentLanguagesReply } from '../../../protocol/settings-schemas';
 import type { ClientResolver } from '../../http/client-address';
 import type { OriginPolicy } from '../../http/origin-policy';
 import { refusals, type TypedApp } from '../../http/typed-routes';
@@ -69,6 +70,7 @@ export function authRoutes(app: TypedApp, { auth, cookie, origins, client }: Aut
             twoFactorSetupRequired: z.boolean(),
             /** This agent signs in with a second factor. */
             twoFactorEnabled: z.boolean(),
+            ...agentLanguagesReply.shape,
           }),
           ...refusals,
         },
@@ -83,6 +85,7 @@ export function authRoutes(app: TypedApp, { auth, cookie, origins, client }: Aut
         agent: { id, orgId, email, name, role },
         twoFactorSetupRequired: me.twoFactorSetupRequired,
         twoFactorEnabled: me.twoFactorEnabled,
+        ...(await auth.languagesOf(me)),
       };
     },
   );

@@ -69,6 +69,11 @@ export class AuthService {
     return { agent: toAgent(row), token: await this.startSession(row.id, row.org_id) };
   }
 
+  /** The agent's console language (null: the browser's) and the languages they speak. */
+  languagesOf(me: AgentIdentity): Promise<{ locale: string | null; languages: string[] }> {
+    return this.agents.languagesOf(me.orgId, me.id);
+  }
+
   /** The agent a session token belongs to, or undefined when it is unknown or expired. */
   async authenticate(token: string | undefined): Promise<AgentIdentity | undefined> {
     if (!token) return undefined;

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { agentSchema, plainText } from '../../../protocol/schemas';
 import {
+  agentLanguagesReply,
   changePasswordBody,
   disableTwoFactorBody,
   sessionSchema,
@@ -26,13 +27,14 @@ export const profileModule = parleyModule<{ profile: ProfileService; guards: Age
         schema: {
           tags,
           security,
-          summary: 'Change your display name, or your email (with your current password)',
+          summary:
+            'Change your display name, your email (with your current password), your console language or the languages you speak',
           body: updateProfileBody,
-          response: { 200: z.object({ agent: agentSchema }), ...refusals },
+          response: { 200: agentLanguagesReply.extend({ agent: agentSchema }), ...refusals },
         },
         preHandler: guards.agentWrite,
       },
-      async (request) => ({ agent: await profile.update(agentOf(request), request.body) }),
+      async (request) => profile.update(agentOf(request), request.body),
     );
 
     app.post(

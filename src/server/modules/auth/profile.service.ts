@@ -10,11 +10,17 @@ import type {
   SessionView,
   UpdateProfileBody,
 } from '../../../protocol/settings-schemas';
-import { AgentsRepository, toAgent } from './agents.repository';
+import { AgentsRepository, spokenLanguagesOf, toAgent } from './agents.repository';
 import type { AgentIdentity } from './auth.service';
 import { hashPassword, verifyPassword } from './password';
 import { SessionsRepository } from './sessions.repository';
 import type { TwoFactor } from './two-factor';
+
+export interface AgentLanguages {
+  agent: Agent;
+  locale: string | null;
+  languages: string[];
+}
 
 /** What names a session in the list: a hash of its hash, so the list never hands out a lookup key. */
 const sessionId = (tokenHash: string) =>
@@ -35,7 +41,7 @@ export class ProfileService {
     this.sessions = new SessionsRepository(db);
   }
 
-  async update(me: AgentIdentity, changes: UpdateProfileBody): Promise<Agent> {
+  async update(me: AgentIdentity, changes: UpdateProfileBody): Promise<AgentLanguages> {
     const email = changes.email?.trim().toLowerCase();
     if (email !== undefined && email !== me.email) {
       await this.checkPassword(me, changes.currentPassword ?? '');
@@ -45,10 +51,17 @@ export class ProfileService {
     await this.agents.setProfile(me.id, {
       ...(changes.name === undefined ? {} : { name: changes.name }),
       ...(email === undefined ? {} : { email }),
+      ...(changes.locale === undefined ? {} : { locale: changes.locale }),
+      ...(changes.languages === undefined ? {} : { languages: JSON.stringify(changes.languages) }),
     });
+    return this.languagesOf(me);
+  }
+
+  /** The agent, their console language (null: the browser's) and the languages they speak. */
+  async languagesOf(me: AgentIdentity): Promise<AgentLanguages> {
     const row = await this.agents.findForOrg(me.orgId, me.id);
     if (!row) throw notFound('Agent');
-    return toAgent(row);
+    return { agent: toAgent(row), locale: row.locale, languages: spokenLanguagesOf(row) };
   }
 
   /** A new password; every other session of the agent ends, and its sockets close at once. */

@@ -92,4 +92,59 @@ describe('Settings → Profile', () => {
     expect(renamed.body).toMatchObject({ agent: { name: 'Alice', email: 'alice@shop.test' } });
     await login(server, { email: 'alice@shop.test', password: ADMIN.password });
   });
+
+  it('keeps the console language and the languages spoken, for the agent alone', async () => {
+    const org = await server.parley.db
+      .selectFrom('organizations')
+      .select('id')
+      .executeTakeFirstOrThrow();
+    await createAgent(server.parley.db, org.id, {
+      email: 'b@shop.test',
+      password: NEW_PASSWORD,
+      role: 'agent',
+    });
+    const mine = await login(server);
+    const theirs = await login(server, { email: 'b@shop.test', password: NEW_PASSWORD });
+    expect((await api(server, mine, 'GET', '/api/v1/me')).body).toMatchObject({
+      locale: null,
+      languages: [],
+    });
+
+    const changed = await api(server, mine, 'PATCH', '/api/v1/me', {
+      locale: 'zh-Hant',
+      languages: ['zh-hant', 'en', 'pt-br', 'en'],
+    });
+    expect(changed.status).toBe(200);
+    expect(changed.body).toMatchObject({
+      locale: 'zh-Hant',
+      languages: ['zh-Hant', 'en', 'pt-BR'],
+    });
+    expect((await api(server, mine, 'GET', '/api/v1/me')).body).toMatchObject({
+      locale: 'zh-Hant',
+      languages: ['zh-Hant', 'en', 'pt-BR'],
+    });
+    // Routing reads the same languages Settings → Team shows.
+    const team = await api<{ members: { email: string; languages: string[] }[] }>(
+      server,
+      mine,
+      'GET',
+      '/api/v1/team',
+    );
+    expect(team.body.members.find((m) => m.email === ADMIN.email)?.languages).toEqual([
+      'zh-Hant',
+      'en',
+      'pt-BR',
+    ]);
+    expect((await api(server, theirs, 'GET', '/api/v1/me')).body).toMatchObject({
+      locale: null,
+      languages: [],
+    });
+
+    const unknown = await api(server, mine, 'PATCH', '/api/v1/me', { locale: 'xx' });
+    expect(unknown.status).toBe(400);
+    const notATag = await api(server, mine, 'PATCH', '/api/v1/me', { languages: ['not a tag'] });
+    expect(notATag.status).toBe(400);
+    const browser = await api(server, mine, 'PATCH', '/api/v1/me', { locale: null });
+    expect(browser.body).toMatchObject({ locale: null, languages: ['zh-Hant', 'en', 'pt-BR'] });
+  });
 });

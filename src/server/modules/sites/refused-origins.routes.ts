@@ -12,6 +12,8 @@ import type { OriginPolicy } from '../../http/origin-policy';
 import { refusals, type TypedApp } from '../../http/typed-routes';
 import { agentOf, type AgentRouteGuards } from '../../plugins/agent-auth';
 import type { RefusedOriginsService } from './refused-origins.service';
+import type { UiLanguage } from '../../../protocol/ui-languages';
+import { launcherTexts, widgetLanguage } from './launcher-texts';
 
 export interface RefusedOriginRouteDeps {
   refusedOrigins: RefusedOriginsService;
@@ -51,6 +53,10 @@ export function refusedOriginRoutes(app: TypedApp, deps: RefusedOriginRouteDeps)
     },
     async (request, reply) => {
       const answer = await refusedOrigins.check(request.query.site, pageOrigin(request));
+      if (answer.widget) {
+        answer.language = widgetLanguage(request.query.lang, answer.widget.defaultLanguage);
+        answer.launcher = await launcherTexts(answer.language as UiLanguage);
+      }
       // Public and without credentials: any page may read it. It depends on Origin, and an
       // allowed origin must be seen at once, so no cache keeps it.
       return reply

@@ -53,6 +53,9 @@ describe('the loader asking whether it may run', () => {
       widget: expect.objectContaining({ accentColor: expect.stringMatching(/^#[0-9a-f]{6}$/i) }),
       // No invitation rule waits for a moment on the page yet.
       tracking: { enabled: true, requireConsent: false, honorDoNotTrack: true, trackAt: [] },
+      // The widget's language (no `lang` asked: the site's default) and the launcher's strings in it.
+      language: 'en',
+      launcher: expect.objectContaining({ openChat: 'Open chat' }),
     });
     expect(res.headers.get('access-control-allow-origin')).toBe('*');
     expect(res.headers.get('cache-control')).toBe('no-store');

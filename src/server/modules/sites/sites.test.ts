@@ -101,6 +101,9 @@ describe('Settings → Sites', () => {
       launcherLabel: '',
       preChat: { name: 'required', email: 'optional', departments: [] },
       sneakPeek: false,
+      offlineMessage: '',
+      defaultLanguage: 'en',
+      localized: {},
     });
     expect((await demoSite()).widget).toEqual(res.body.site.widget);
   });

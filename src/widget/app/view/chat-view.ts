@@ -1,4 +1,4 @@
-import { t, type ChatKey } from '../../i18n/chat';
+import { language, t, type ChatKey } from '../../i18n/chat';
 import { ICON_CLOSE, createIcon } from '../../icons';
 import type { ChatState } from '../chat-session';
 import type { ConnectionStatus } from '../visitor-connection';
@@ -20,8 +20,11 @@ interface ChatViewActions extends ComposerActions {
 interface ChatView {
   render(state: ChatState): void;
   focusComposer(): void;
-  /** The site's own title and greeting; empty ones show the widget's, in the visitor's language. */
-  setTexts(title: string, greeting: string): void;
+  /**
+   * The site's own title, greeting and offline message, already in the visitor's language;
+   * empty ones show the widget's.
+   */
+  setTexts(texts: { title: string; greeting: string; offlineMessage: string }): void;
   /**
    * What the site asks before the chat, and whether this visitor already answered: the form
    * replaces the composer while something is asked, unanswered, and no conversation started.
@@ -173,9 +176,10 @@ export function mountChatView(root: HTMLElement, actions: ChatViewActions): Chat
         !answered &&
         (preChat.name !== 'off' || preChat.email !== 'off' || preChat.departments.length > 0);
     },
-    setTexts(title, greeting) {
+    setTexts({ title, greeting, offlineMessage }) {
       setText(titleNode, title || t('title'));
       setText(welcome, greeting || t('welcome'));
+      offlineForm.setIntro(offlineMessage);
     },
     render(state) {
       renderBanner(banner, state.status);
@@ -208,10 +212,14 @@ export function mountChatView(root: HTMLElement, actions: ChatViewActions): Chat
 
 /** "You are number 2 in line — about 3 minutes", or without the wait when it is unknown. */
 export function queueText(queue: NonNullable<ChatState['queue']>): string {
-  const place = t('queuePosition', { position: queue.position });
+  const number = new Intl.NumberFormat(language());
+  const place = t('queuePosition', { position: number.format(queue.position) });
   if (queue.estimatedWaitSeconds === null) return place;
   const minutes = Math.max(1, Math.round(queue.estimatedWaitSeconds / 60));
-  return t(minutes === 1 ? 'queueWaitMinute' : 'queueWaitMinutes', { place, minutes });
+  // "about a minute" is its own sentence; any other count is a number in the reader's digits.
+  return minutes === 1
+    ? t('queueWaitMinute', { place })
+    : t('queueWaitMinutes', { place, minutes: number.format(minutes) });
 }
 
 function renderBanner(banner: HTMLElement, status: ConnectionStatus): void {

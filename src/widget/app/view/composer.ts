@@ -19,10 +19,9 @@ interface Composer {
 /** The length counter appears from here on, so it does not distract in ordinary messages. */
 const COUNT_FROM = Math.floor(MAX_MESSAGE_LENGTH * 0.9);
 
-const numberFormat = new Intl.NumberFormat(language);
-
 /** The message box: Enter sends, Shift+Enter breaks the line, blank text is never sent. */
 export function createComposer(actions: ComposerActions): Composer {
+  const numberFormat = new Intl.NumberFormat(language());
   const count = element('span', { class: 'count', id: 'composer-count' });
   const textarea = element('textarea', {
     class: 'input',

@@ -31,7 +31,14 @@ const FAILURE_TEXT: Partial<Record<ErrorCode, ChatKey>> = {
   contact_required: 'errorContactRequired',
 };
 
-const formatTime = timeFormatter(language);
+/** Times in the chat's language, made once that is known (it loads before the view mounts). */
+let timeFormat: { language: string; format: (isoTime: string) => string } | undefined;
+function formatTime(isoTime: string): string {
+  if (timeFormat?.language !== language()) {
+    timeFormat = { language: language(), format: timeFormatter(language()) };
+  }
+  return timeFormat.format(isoTime);
+}
 
 /**
  * Keeps the log's rows in step with the entries, by key: rows are created once and then only

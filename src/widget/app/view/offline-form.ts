@@ -17,6 +17,8 @@ export interface LeftMessage {
 interface OfflineForm {
   root: HTMLFormElement;
   focus(): void;
+  /** The site's own words above the form; empty: the widget's. */
+  setIntro(text: string): void;
 }
 
 const FIELDS = ['name', 'email', 'body'] as const;
@@ -43,13 +45,14 @@ export function createOfflineForm(
     body: fieldRow('body', { dir: 'auto', rows: '3' }, MAX_MESSAGE_LENGTH),
   };
   const formError = element('p', { class: 'prechat-error', role: 'alert' });
+  const intro = element('p', { class: 'prechat-intro', dir: 'auto' }, t('offlineIntro'));
   const button = element('button', { type: 'submit', class: 'prechat-start' }, t('offlineSend'));
   const back = element('button', { type: 'button', class: 'offline-back' }, t('offlineBack'));
   back.addEventListener('click', cancel);
   const form = element(
     'form',
     { class: 'prechat offline', novalidate: '', 'aria-label': t('offlineLabel') },
-    element('p', { class: 'prechat-intro' }, t('offlineIntro')),
+    intro,
     rows.name.root,
     rows.email.root,
     rows.body.root,
@@ -89,6 +92,7 @@ export function createOfflineForm(
   return {
     root: form,
     focus: () => rows.name.input.focus(),
+    setIntro: (text) => setText(intro, text || t('offlineIntro')),
   };
 }
 
