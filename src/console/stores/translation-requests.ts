@@ -24,7 +24,8 @@ export function needsTranslation(
   conversationLanguage: string | null = null,
 ): boolean {
   if (message.internal || message.meta !== null) return false;
-  const written = message.language ?? (message.author.type === 'visitor' ? conversationLanguage : null);
+  const written =
+    message.language ?? (message.author.type === 'visitor' ? conversationLanguage : null);
   return lacksTranslation({ ...message, language: written }, language);
 }
 
