@@ -55,9 +55,11 @@ describe('bundle size budgets (gzip)', () => {
 
   // 25 KiB until issue 12's languages: the frame picks its language (setLanguage, browser, site
   // default), loads that catalog as a chunk of its own (1.1–1.4 KiB each, one per visitor), and
-  // shows the site's texts per language: 24.9 KiB plus the largest catalog, 26.3 KiB.
-  it('keeps the chat frame, in one language, under 27 KiB of script and 3 KiB of CSS', () => {
-    expect(readerLoads('widget')).toBeLessThan(27);
+  // shows the site's texts per language: 24.9 KiB plus the largest catalog, 26.3 KiB. Showing
+  // support's messages in the visitor's language ("Show original", the pending mark) added
+  // 0.8 KiB: 27.1 KiB.
+  it('keeps the chat frame, in one language, under 28 KiB of script and 3 KiB of CSS', () => {
+    expect(readerLoads('widget')).toBeLessThan(28);
     expect(gzippedKiB(assetsOf('widget', '.css'))).toBeLessThan(3);
   });
 
