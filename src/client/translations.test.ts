@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   lacksTranslation,
+  oldestPendingSeq,
   sameLanguage,
   translationFor,
   withTranslation,
@@ -78,5 +79,17 @@ describe('a translation arriving', () => {
     const message: Translatable = { body: 'Hola', translations: [done('en', 'Hello')] };
     expect(withTranslation(message, pending('en'))).toBe(message);
     expect(withTranslation(message, done('en', 'Hello'))).toBe(message);
+  });
+});
+
+describe('the oldest message waiting for a translation', () => {
+  it('is the lowest seq with a pending translation, or null', () => {
+    const at = (seq: number, translations: MessageTranslation[]) => ({
+      seq,
+      body: '',
+      translations,
+    });
+    expect(oldestPendingSeq([at(1, []), at(2, [done('en', 'Hi')])])).toBeNull();
+    expect(oldestPendingSeq([at(5, [pending('en')]), at(3, [pending('es')]), at(4, [])])).toBe(3);
   });
 });

@@ -61,3 +61,18 @@ export function lacksTranslation(message: Translatable, language: string): boole
   if (!message.language || sameLanguage(message.language, language)) return false;
   return !message.translations?.some((t) => sameLanguage(t.language, language));
 }
+
+/**
+ * The lowest seq among messages whose translation is still on its way, or null. A push missed
+ * while disconnected would leave it pending for good: catching up fetches again from there.
+ */
+export function oldestPendingSeq(
+  messages: Iterable<Translatable & { seq: number }>,
+): number | null {
+  let oldest: number | null = null;
+  for (const message of messages) {
+    const waiting = message.translations?.some((t) => t.status === 'pending') ?? false;
+    if (waiting && (oldest === null || message.seq < oldest)) oldest = message.seq;
+  }
+  return oldest;
+}

@@ -218,6 +218,34 @@ describe('syncing with the server', () => {
     await store.catchUp('c1');
     expect(store.thread('c1')?.topSeq).toBe(5);
   });
+
+  it('fetches again from a message whose translation was pending when the connection dropped', async () => {
+    serveHistory(3);
+    const store = useMessagesStore();
+    await store.open('c1');
+    store.applyTranslation({
+      conversationId: 'c1',
+      messageId: 'm2',
+      seq: 2,
+      translation: { language: 'en', status: 'pending', body: null },
+    });
+    // While away, the translation was done; the server's copy has it.
+    fetchMock.mockImplementation(async (_id, afterSeq) => ({
+      conversation: aConversation({ lastSeq: 3 }),
+      messages: range(afterSeq + 1, 3).map((m) =>
+        m.seq === 2 ? { ...m, translations: [{ language: 'en', status: 'done', body: 'Hi' }] } : m,
+      ),
+      hasMore: false,
+    }));
+    fetchMock.mockClear();
+
+    await store.catchUp('c1');
+
+    expect(fetchMock.mock.calls.map(([, afterSeq]) => afterSeq)).toEqual([3, 1]);
+    expect(store.thread('c1')?.messages[1]?.translations).toEqual([
+      { language: 'en', status: 'done', body: 'Hi' },
+    ]);
+  });
 });
 
 describe('translations', () => {

@@ -2,7 +2,7 @@ import { defineStore } from 'pinia';
 import { ref } from 'vue';
 import { SYNC_PAGE_SIZE } from '../../protocol/limits';
 import type { Message } from '../../protocol/schemas';
-import { withTranslation, type TranslatedEvent } from '../../client/translations';
+import { oldestPendingSeq, withTranslation, type TranslatedEvent } from '../../client/translations';
 import { fetchMessagesAfter } from '../api/conversations';
 import { reportBackgroundFailure } from '../report';
 import { useConversationsStore } from './conversations';
@@ -56,10 +56,18 @@ export const useMessagesStore = defineStore('messages', () => {
     }
   }
 
-  /** After a reconnect: catches up a thread we hold or are loading; others load when opened. */
-  function catchUp(conversationId: string): Promise<void> {
-    if (!threads.value[conversationId] && !syncs.has(conversationId)) return Promise.resolve();
-    return syncNewer(conversationId);
+  /**
+   * After a reconnect: catches up a thread we hold or are loading; others load when opened. A
+   * translation finished while we were away was pushed to nobody: the page from the oldest
+   * message still waiting for one is fetched again, so its mark does not stay "Translating…".
+   */
+  async function catchUp(conversationId: string): Promise<void> {
+    if (!threads.value[conversationId] && !syncs.has(conversationId)) return;
+    const pending = oldestPendingSeq(threads.value[conversationId]?.messages ?? []);
+    await syncNewer(conversationId);
+    if (pending === null) return;
+    const result = await fetchMessagesAfter(conversationId, pending - 1);
+    applyNewer(conversationId, pending - 1, result.messages);
   }
 
   /** A page fetched with `afterSeq`: the messages after it, ascending, possibly overlapping ours. */

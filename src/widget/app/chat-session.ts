@@ -319,10 +319,12 @@ export class ChatSession implements ConnectionListener {
 
   /** `conversation:sync` from the last seq known, page after page. True when up to date. */
   private async syncPages(): Promise<boolean> {
+    let first = true;
     for (;;) {
       const socket = this.socket;
       if (!socket?.connected) return false;
-      const afterSeq = this.timeline.syncedSeq;
+      const afterSeq = first ? this.timeline.catchUpSeq() : this.timeline.syncedSeq;
+      first = false;
       let page: SyncPage | null;
       try {
         const ack: unknown = await socket

@@ -187,6 +187,27 @@ describe('translations pushed for held messages', () => {
     });
   });
 
+  it('makes a catch-up start before a message still waiting for its translation', () => {
+    const timeline = new ConversationTimeline();
+    timeline.receive(message(1));
+    timeline.receive(message(2));
+    timeline.receive(message(3));
+    expect(timeline.catchUpSeq()).toBe(3);
+    timeline.applyTranslation(event(2, 'pending', null));
+    expect(timeline.catchUpSeq()).toBe(1);
+    // The sync page brings the copy whose translation was done meanwhile.
+    timeline.applySync({
+      conversation: conversation({ lastSeq: 3 }),
+      messages: [
+        message(2, { translations: [{ language: 'es', status: 'done', body: 'Hola' }] }),
+        message(3),
+      ],
+      hasMore: false,
+    });
+    expect(timeline.catchUpSeq()).toBe(3);
+    expect(timeline.messages()[1]?.translations[0]?.body).toBe('Hola');
+  });
+
   it('ignores one for a message it does not hold or another conversation', () => {
     const timeline = new ConversationTimeline();
     timeline.receive(message(1));

@@ -1,5 +1,5 @@
 import type { Message, SyncResult, VisitorConversation } from '../../protocol/schemas';
-import { withTranslation, type TranslatedEvent } from '../../client/translations';
+import { oldestPendingSeq, withTranslation, type TranslatedEvent } from '../../client/translations';
 
 /** How a pushed message fitted: `gap` means messages before it are missing, so sync. */
 type Arrival = 'appended' | 'gap' | 'known';
@@ -67,6 +67,15 @@ export class ConversationTimeline {
     if (message.seq !== this.syncedSeq + 1) return 'gap';
     this.advanceSyncedSeq();
     return 'appended';
+  }
+
+  /**
+   * Where a catch-up sync starts: after the last contiguous message, or before the oldest one
+   * whose translation was still on its way (its push may have come while we were away).
+   */
+  catchUpSeq(): number {
+    const pending = oldestPendingSeq(this.bySeq.values());
+    return pending === null ? this.syncedSeq : Math.min(this.syncedSeq, pending - 1);
   }
 
   /** A translation pushed for a message we hold; true when it changed what is shown. */
