@@ -75,4 +75,7 @@ export const chat: Partial<typeof english> = {
   offlineRateLimited: 'メッセージが多すぎます。しばらく待ってからもう一度お試しください。',
   offlineFailed: '送信できませんでした。接続を確認して、もう一度お試しください。',
   offlineSent: 'ありがとうございます！メッセージを受け付けました。{email} 宛てにご返信します。',
+  showOriginal: '原文を表示',
+  showTranslation: '翻訳を表示',
+  translationPending: '翻訳待ち',
 };

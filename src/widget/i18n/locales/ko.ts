@@ -75,4 +75,7 @@ export const chat: Partial<typeof english> = {
   offlineRateLimited: '메시지를 너무 많이 보냈습니다. 잠시 후 다시 시도하세요.',
   offlineFailed: '전송되지 않았습니다. 인터넷 연결을 확인하고 다시 시도하세요.',
   offlineSent: '감사합니다! 메시지를 받았으며 {email} 주소로 답변해 드리겠습니다.',
+  showOriginal: '원문 보기',
+  showTranslation: '번역 보기',
+  translationPending: '번역 대기 중',
 };

@@ -74,4 +74,7 @@ export const chat: Partial<typeof english> = {
   offlineRateLimited: '消息发送过于频繁。请稍后再试。',
   offlineFailed: '发送失败。请检查网络连接后重试。',
   offlineSent: '谢谢！我们已收到您的留言，会回复到 {email}。',
+  showOriginal: '显示原文',
+  showTranslation: '显示译文',
+  translationPending: '正在等待翻译',
 };

@@ -73,4 +73,7 @@ export const chat: Partial<typeof english> = {
   offlineRateLimited: '訊息傳送過於頻繁。請稍候片刻再試一次。',
   offlineFailed: '傳送失敗。請檢查網路連線後再試一次。',
   offlineSent: '謝謝！我們已收到您的留言，將回覆至 {email}。',
+  showOriginal: '顯示原文',
+  showTranslation: '顯示譯文',
+  translationPending: '正在等待翻譯',
 };
