@@ -79,4 +79,7 @@ export const chat: Partial<typeof english> = {
   offlineRateLimited: 'Zu viele Nachrichten. Warten Sie einen Moment und versuchen Sie es erneut.',
   offlineFailed: 'Das hat nicht geklappt. Prüfen Sie Ihre Verbindung und versuchen Sie es erneut.',
   offlineSent: 'Vielen Dank! Wir haben Ihre Nachricht erhalten und antworten an {email}.',
+  showOriginal: 'Original anzeigen',
+  showTranslation: 'Übersetzung anzeigen',
+  translationPending: 'Übersetzung ausstehend',
 };

@@ -75,4 +75,7 @@ export const chat: Partial<typeof english> = {
   offlineRateLimited: 'Demasiados mensajes. Espera un momento y vuelve a intentarlo.',
   offlineFailed: 'No se pudo enviar. Revisa tu conexión y vuelve a intentarlo.',
   offlineSent: '¡Gracias! Recibimos tu mensaje y te responderemos a {email}.',
+  showOriginal: 'Mostrar original',
+  showTranslation: 'Mostrar traducción',
+  translationPending: 'Traducción pendiente',
 };

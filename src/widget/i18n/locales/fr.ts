@@ -77,4 +77,7 @@ export const chat: Partial<typeof english> = {
   offlineRateLimited: 'Trop de messages. Patientez un instant et réessayez.',
   offlineFailed: 'L’envoi a échoué. Vérifiez votre connexion et réessayez.',
   offlineSent: 'Merci ! Nous avons bien reçu votre message et répondrons à {email}.',
+  showOriginal: 'Afficher l’original',
+  showTranslation: 'Afficher la traduction',
+  translationPending: 'Traduction en attente',
 };

@@ -75,4 +75,7 @@ export const chat: Partial<typeof english> = {
   offlineRateLimited: 'Muitas mensagens. Aguarde um momento e tente novamente.',
   offlineFailed: 'Não deu certo. Verifique sua conexão e tente novamente.',
   offlineSent: 'Obrigado! Recebemos sua mensagem e responderemos para {email}.',
+  showOriginal: 'Mostrar original',
+  showTranslation: 'Mostrar tradução',
+  translationPending: 'Tradução pendente',
 };
