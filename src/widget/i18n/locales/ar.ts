@@ -75,4 +75,7 @@ export const chat: Partial<typeof english> = {
   offlineRateLimited: 'رسائل كثيرة جدًا. انتظر لحظة ثم حاول مجددًا.',
   offlineFailed: 'لم يتم الإرسال. تحقق من اتصالك وحاول مجددًا.',
   offlineSent: 'شكرًا! وصلتنا رسالتك، وسنرد عليك على {email}.',
+  showOriginal: 'عرض النص الأصلي',
+  showTranslation: 'عرض الترجمة',
+  translationPending: 'الترجمة قيد الانتظار',
 };

@@ -75,4 +75,7 @@ export const chat: Partial<typeof english> = {
   offlineRateLimited: 'Слишком много сообщений. Подождите немного и повторите попытку.',
   offlineFailed: 'Не получилось отправить. Проверьте подключение и повторите попытку.',
   offlineSent: 'Спасибо! Мы получили ваше сообщение и ответим на {email}.',
+  showOriginal: 'Показать оригинал',
+  showTranslation: 'Показать перевод',
+  translationPending: 'Перевод готовится',
 };

@@ -75,4 +75,7 @@ export const chat: Partial<typeof english> = {
   offlineRateLimited: 'Çok fazla mesaj gönderildi. Biraz bekleyip tekrar deneyin.',
   offlineFailed: 'Gönderilemedi. Bağlantınızı kontrol edip tekrar deneyin.',
   offlineSent: 'Teşekkürler! Mesajınızı aldık, {email} adresine yanıt vereceğiz.',
+  showOriginal: 'Orijinali göster',
+  showTranslation: 'Çeviriyi göster',
+  translationPending: 'Çeviri bekleniyor',
 };
