@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Message } from '../../src/protocol/schemas';
 import { MAX_GLOSSARY_TERMS } from '../../src/protocol/translation-schemas';
+import { TRANSLATION_REQUESTS_PER_ADDRESS_PER_MINUTE } from '../../src/server/modules/translation/translation.module';
 import { api, codeOf } from '../helpers/api';
 import { connectVisitor, createVisitor, login, requestOk } from '../helpers/clients';
 import { createAgent, createOrganization } from '../helpers/factories';
@@ -220,6 +221,21 @@ describe('translation routes', () => {
       { language: 'not a language tag!' },
     );
     expect(badLanguage.status).toBe(400);
+  });
+
+  // Last: it spends this address's budget.
+  it('bounds the previews one address asks for, each of which may call the provider', async () => {
+    const path = `/api/v1/conversations/${conversationId}/translate-preview`;
+    // The bucket refills while the requests are served: ask for well over the budget at once.
+    const asked = TRANSLATION_REQUESTS_PER_ADDRESS_PER_MINUTE + 200;
+    const answers = await Promise.all(
+      Array.from({ length: asked }, () =>
+        api(server, agent, 'POST', path, { text: 'Your order ships tomorrow' }),
+      ),
+    );
+    const refused = answers.filter((answer) => answer.status === 429);
+    expect(refused.length).toBeGreaterThan(0);
+    expect(new Set(refused.map(codeOf))).toEqual(new Set(['rate_limited']));
   });
 });
 

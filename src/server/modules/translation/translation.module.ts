@@ -21,6 +21,15 @@ const params = z.object({ id: entityId });
 const settingsReply = z.object({ translation: translationSettingsSchema });
 
 /** Translation's REST surface: thin, every route through the service's policy checks. */
+/**
+ * Each preview may call the paid provider, each request for translations reads up to 200
+ * messages: bound what one address can ask (a composer previews at most twice a second).
+ */
+export const TRANSLATION_REQUESTS_PER_ADDRESS_PER_MINUTE = 600;
+const translationRateLimit = {
+  rateLimit: { max: TRANSLATION_REQUESTS_PER_ADDRESS_PER_MINUTE, timeWindow: '1 minute' },
+};
+
 export const translationModule = parleyModule<{
   translation: TranslationService;
   guards: AgentRouteGuards;
@@ -37,6 +46,7 @@ export const translationModule = parleyModule<{
         body: translatePreviewBody,
         response: { 200: translatePreviewReply, ...refusals },
       },
+      config: translationRateLimit,
       preHandler: guards.agentWrite,
     },
     async (request) => translation.preview(agentOf(request), request.params.id, request.body.text),
@@ -53,6 +63,7 @@ export const translationModule = parleyModule<{
         body: requestTranslationsBody,
         response: { 202: requestTranslationsReply, ...refusals },
       },
+      config: translationRateLimit,
       preHandler: guards.agentWrite,
     },
     async (request, reply) =>
