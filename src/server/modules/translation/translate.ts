@@ -3,7 +3,8 @@
  * after, and the provider's answer is checked before anyone reads it. A bad answer is a
  * ProviderError, retried like an outage.
  */
-import { normalizeLanguage } from '../../../protocol/languages';
+import { baseLanguage, normalizeLanguage } from '../../../protocol/languages';
+import { detectLanguage } from '../language/detect-language';
 import { protectTerms, restoreTerms, type GlossaryEntry } from './glossary';
 import { ProviderError, type TranslationAdapter } from './providers';
 
@@ -50,8 +51,8 @@ const LATIN = /\p{Script=Latin}/u;
 
 /**
  * The answer, trimmed, or a ProviderError when it is not a translation of `source` into
- * `target`: empty, HTML where the text had none, absurdly long, in the wrong script, or (for
- * a chat model, `strict`) the text given back untouched.
+ * `target`: empty, HTML where the text had none, absurdly long, in the wrong script or
+ * confidently in another language, or (for a chat model, `strict`) the text given back untouched.
  */
 export function checkAnswer(
   source: string,
@@ -69,7 +70,7 @@ export function checkAnswer(
   if (text.length > source.length * 6 + 200) {
     throw new ProviderError('the provider answered far more than the text');
   }
-  if (!inTargetScript(text, target)) {
+  if (!inTargetScript(text, target) || inOtherLanguage(text, target)) {
     throw new ProviderError(`the provider did not answer in ${target}`);
   }
   if (strict && untouched(source, text)) {
@@ -87,6 +88,20 @@ function inTargetScript(text: string, target: string): boolean {
   if (script) return letters.some((l) => script.test(l));
   // A Latin-script language: most of its letters are Latin (a name in another script may stay).
   return letters.filter((l) => LATIN.test(l)).length * 2 >= letters.length;
+}
+
+/**
+ * The answer is, with confidence, in another language than `target` though in its script (Spanish
+ * asked, Portuguese or the Spanish itself given back). Names, numbers and short answers are
+ * never confidently anything, so they pass.
+ */
+function inOtherLanguage(text: string, target: string): boolean {
+  const detected = detectLanguage(text.replace(/\{\{\s*\d+\s*\}\}/g, ' '));
+  return detected !== null && detected.confident && !sameBase(detected.language, target);
+}
+
+function sameBase(a: string, b: string): boolean {
+  return baseLanguage(a) === baseLanguage(b);
 }
 
 function untouched(source: string, answer: string): boolean {
