@@ -7,7 +7,9 @@ import { randomUUID } from 'node:crypto';
 import type { Parley } from '../../src/server/app';
 import type { PresenceStatus, RoutingStrategy } from '../../src/protocol/routing-schemas';
 import type { AgentRole } from '../../src/protocol/schemas';
-import { createAgent } from './factories';
+import { connected, visitorSocket, type VisitorSocket } from './clients';
+import { createAgent, createOrganization } from './factories';
+import type { TestServer } from './server';
 
 export const AGENT_PASSWORD = 'a long enough password';
 
@@ -95,4 +97,60 @@ export async function createDepartment(
       .execute();
   }
   return id;
+}
+
+/** An organization of a test's own with one site; its owner stays offline. */
+export interface Team {
+  orgId: string;
+  origin: string;
+  endpoint: { url: string; widgetKey: string };
+  ownerEmail: string;
+}
+
+/** A new organization with its own site, so agents online in one do not route another's chats. */
+export async function createTeam(server: TestServer): Promise<Team> {
+  const name = `t${randomUUID().slice(0, 8)}`;
+  const origin = `https://${name}.test`;
+  const ownerEmail = `owner@${name}.test`;
+  const { orgId, widgetKey } = await createOrganization(
+    server.parley.db,
+    name,
+    { email: ownerEmail, password: AGENT_PASSWORD },
+    origin,
+  );
+  return { orgId, origin, endpoint: { url: server.url, widgetKey }, ownerEmail };
+}
+
+let visitorsMade = 0;
+
+/**
+ * A new visitor of the team's site, connected, whose browser says `language`. Each comes from an
+ * address of its own (the server must trust one proxy), as many visitors do.
+ */
+export async function teamVisitor(
+  server: TestServer,
+  team: Team,
+  language?: string,
+): Promise<VisitorSocket> {
+  visitorsMade += 1;
+  const res = await fetch(`${server.url}/api/v1/widget/visitors`, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/json',
+      origin: team.origin,
+      'x-forwarded-for': `10.9.${(visitorsMade >> 8) & 255}.${visitorsMade & 255}`,
+    },
+    body: JSON.stringify({ siteKey: team.endpoint.widgetKey, ...(language ? { language } : {}) }),
+  });
+  const { token } = (await res.json()) as { token: string };
+  return connected(visitorSocket(team.endpoint, { token }, team.origin));
+}
+
+export async function assigneeOf(parley: Parley, conversationId: string): Promise<string | null> {
+  const row = await parley.db
+    .selectFrom('conversations')
+    .select('assignee_id')
+    .where('id', '=', conversationId)
+    .executeTakeFirstOrThrow();
+  return row.assignee_id;
 }

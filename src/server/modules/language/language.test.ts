@@ -9,21 +9,20 @@ import { MAX_MESSAGE_LENGTH } from '../../../protocol/limits';
 import type { MessageMeta } from '../../../protocol/routing-schemas';
 import type { Conversation, Message, SyncResult } from '../../../protocol/schemas';
 import { api } from '../../../../test/helpers/api';
+import { eventually, login, requestOk, type VisitorSocket } from '../../../../test/helpers/clients';
 import {
-  connected,
-  eventually,
-  login,
-  requestOk,
-  visitorSocket,
-  type VisitorSocket,
-} from '../../../../test/helpers/clients';
-import { createOrganization } from '../../../../test/helpers/factories';
-import { AGENT_PASSWORD, routingAgent, setPresence } from '../../../../test/helpers/routing';
+  AGENT_PASSWORD,
+  assigneeOf as assigneeOfIn,
+  createTeam,
+  routingAgent,
+  setPresence,
+  teamVisitor,
+  type Team as RoutingTeam,
+} from '../../../../test/helpers/routing';
 import { startServer, type TestServer } from '../../../../test/helpers/server';
 
 let server: TestServer;
 const sockets: VisitorSocket[] = [];
-let visitorsMade = 0;
 
 beforeAll(async () => {
   // Behind a trusted proxy: each visitor comes from an address of its own.
@@ -35,41 +34,23 @@ afterAll(async () => {
   await server?.close();
 });
 
-interface Team {
-  orgId: string;
-  origin: string;
-  endpoint: { url: string; widgetKey: string };
+interface Team extends RoutingTeam {
+  /** The owner's session: they read over REST. */
   cookie: string;
 }
 
 /** A new organization with its own site; its owner stays offline but reads over REST. */
 async function newTeam(): Promise<Team> {
-  const name = `l${randomUUID().slice(0, 8)}`;
-  const origin = `https://${name}.test`;
-  const email = `owner@${name}.test`;
-  const { orgId, widgetKey } = await createOrganization(
-    server.parley.db,
-    name,
-    { email, password: AGENT_PASSWORD },
-    origin,
-  );
-  const cookie = await login(server, { email, password: AGENT_PASSWORD });
-  return { orgId, origin, endpoint: { url: server.url, widgetKey }, cookie };
+  const team = await createTeam(server);
+  return {
+    ...team,
+    cookie: await login(server, { email: team.ownerEmail, password: AGENT_PASSWORD }),
+  };
 }
 
 /** A new visitor of the team's site whose browser says `language`. */
 async function newVisitor(team: Team, language: string): Promise<VisitorSocket> {
-  const res = await fetch(`${server.url}/api/v1/widget/visitors`, {
-    method: 'POST',
-    headers: {
-      'content-type': 'application/json',
-      origin: team.origin,
-      'x-forwarded-for': `10.12.${(++visitorsMade >> 8) & 255}.${visitorsMade & 255}`,
-    },
-    body: JSON.stringify({ siteKey: team.endpoint.widgetKey, language }),
-  });
-  const { token } = (await res.json()) as { token: string };
-  const widget = await connected(visitorSocket(team.endpoint, { token }, team.origin));
+  const widget = await teamVisitor(server, team, language);
   sockets.push(widget);
   return widget;
 }
@@ -94,14 +75,7 @@ async function read(team: Team, conversationId: string): Promise<SyncResult<Conv
   return reply.body;
 }
 
-async function assigneeOf(conversationId: string): Promise<string | null> {
-  const row = await server.parley.db
-    .selectFrom('conversations')
-    .select('assignee_id')
-    .where('id', '=', conversationId)
-    .executeTakeFirstOrThrow();
-  return row.assignee_id;
-}
+const assigneeOf = (conversationId: string) => assigneeOfIn(server.parley, conversationId);
 
 describe('detected languages', () => {
   it('routes a visitor whose browser is English but who writes Portuguese to the Portuguese speaker', async () => {

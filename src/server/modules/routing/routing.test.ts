@@ -18,12 +18,15 @@ import {
   visitorSocket,
   type VisitorSocket,
 } from '../../../../test/helpers/clients';
-import { createOrganization } from '../../../../test/helpers/factories';
 import {
   AGENT_PASSWORD,
+  assigneeOf as assigneeOfIn,
   createDepartment,
+  createTeam,
   routingAgent,
   setPresence,
+  teamVisitor,
+  type Team,
 } from '../../../../test/helpers/routing';
 import { startServer, type TestServer } from '../../../../test/helpers/server';
 
@@ -35,33 +38,10 @@ beforeAll(async () => {
   server = await startServer(undefined, { trustProxy: 1 });
 });
 
-let visitorsMade = 0;
-
 afterAll(async () => {
   sockets.forEach((s) => s.close());
   await server?.close();
 });
-
-interface Team {
-  orgId: string;
-  origin: string;
-  endpoint: { url: string; widgetKey: string };
-  ownerEmail: string;
-}
-
-/** A new organization with its own site; its owner stays offline. */
-async function newTeam(): Promise<Team> {
-  const name = `t${randomUUID().slice(0, 8)}`;
-  const origin = `https://${name}.test`;
-  const ownerEmail = `owner@${name}.test`;
-  const { orgId, widgetKey } = await createOrganization(
-    server.parley.db,
-    name,
-    { email: ownerEmail, password: AGENT_PASSWORD },
-    origin,
-  );
-  return { orgId, origin, endpoint: { url: server.url, widgetKey }, ownerEmail };
-}
 
 interface Opened {
   conversationId: string;
@@ -70,17 +50,7 @@ interface Opened {
 
 /** A new visitor of the team's site, in `language`, writes its first message. */
 async function openConversation(team: Team, language?: string): Promise<Opened> {
-  const res = await fetch(`${server.url}/api/v1/widget/visitors`, {
-    method: 'POST',
-    headers: {
-      'content-type': 'application/json',
-      origin: team.origin,
-      'x-forwarded-for': `10.9.${(++visitorsMade >> 8) & 255}.${visitorsMade & 255}`,
-    },
-    body: JSON.stringify({ siteKey: team.endpoint.widgetKey, ...(language ? { language } : {}) }),
-  });
-  const { token } = (await res.json()) as { token: string };
-  const widget = await connected(visitorSocket(team.endpoint, { token }, team.origin));
+  const widget = await teamVisitor(server, team, language);
   sockets.push(widget);
   const { message } = await requestOk<{ message: Message }>(widget, 'message:send', {
     clientId: randomUUID(),
@@ -89,14 +59,7 @@ async function openConversation(team: Team, language?: string): Promise<Opened> 
   return { conversationId: message.conversationId, widget };
 }
 
-async function assigneeOf(conversationId: string): Promise<string | null> {
-  const row = await server.parley.db
-    .selectFrom('conversations')
-    .select('assignee_id')
-    .where('id', '=', conversationId)
-    .executeTakeFirstOrThrow();
-  return row.assignee_id;
-}
+const assigneeOf = (conversationId: string) => assigneeOfIn(server.parley, conversationId);
 
 /** The "why this agent" entries of the organization, oldest first. */
 async function assignments(orgId: string): Promise<Extract<MessageMeta, { kind: 'assignment' }>[]> {
@@ -149,7 +112,7 @@ async function emailOf(agentId: string): Promise<string> {
 
 describe('auto-assignment', () => {
   it('spreads 60 new conversations over 3 online agents 20/20/20 by round-robin', async () => {
-    const team = await newTeam();
+    const team = await createTeam(server);
     const agents = await Promise.all(
       ['Ana', 'Bo', 'Cy'].map((n) => routingAgent(server.parley, team.orgId, n, { maxChats: 100 })),
     );
@@ -168,7 +131,7 @@ describe('auto-assignment', () => {
   });
 
   it('gives every conversation to the agent with the fewest open chats, by least-busy', async () => {
-    const team = await newTeam();
+    const team = await createTeam(server);
     const [ana, bo, cy] = await Promise.all(
       ['Ana', 'Bo', 'Cy'].map((n) => routingAgent(server.parley, team.orgId, n, { maxChats: 10 })),
     );
@@ -202,7 +165,7 @@ describe('auto-assignment', () => {
   });
 
   it('prefers an agent who speaks the visitor language, and says why', async () => {
-    const team = await newTeam();
+    const team = await createTeam(server);
     const ana = await routingAgent(server.parley, team.orgId, 'Ana', { languages: ['en'] });
     const bo = await routingAgent(server.parley, team.orgId, 'Bo', { languages: ['pt-PT', 'en'] });
     for (const id of [ana, bo]) await setPresence(server.parley, id, 'online');
@@ -232,7 +195,7 @@ describe('auto-assignment', () => {
   });
 
   it('never gives an agent more than their maximum; the queue moves up as chats are resolved', async () => {
-    const team = await newTeam();
+    const team = await createTeam(server);
     const ana = await routingAgent(server.parley, team.orgId, 'Ana', { maxChats: 2 });
     const bo = await routingAgent(server.parley, team.orgId, 'Bo', { maxChats: 1 });
     for (const id of [ana, bo]) await setPresence(server.parley, id, 'online');
@@ -288,7 +251,7 @@ describe('the queue', () => {
   }
 
   it('tells only a newcomer its place while nobody is assigned, counting its own queue', async () => {
-    const team = await newTeam(); // nobody online: everyone waits
+    const team = await createTeam(server); // nobody online: everyone waits
     const told = positionsTold(team.orgId);
     const inTeam = [await openConversation(team), await openConversation(team)];
     const sales = await createDepartment(server.parley, team.orgId, {
@@ -319,7 +282,7 @@ describe('the queue', () => {
   });
 
   it('tells everyone behind a waiting conversation that is resolved that they moved up', async () => {
-    const team = await newTeam();
+    const team = await createTeam(server);
     const first = await openConversation(team);
     const second = await openConversation(team);
     const pushes = collect<QueuePosition>(second.widget, 'queue:position');
@@ -334,7 +297,7 @@ describe('claim and take over', () => {
   }
 
   it('lets one agent claim a waiting conversation; the next one is told it is taken', async () => {
-    const team = await newTeam();
+    const team = await createTeam(server);
     const ana = await routingAgent(server.parley, team.orgId, 'Ana');
     const bo = await routingAgent(server.parley, team.orgId, 'Bo');
     const { conversationId, widget } = await openConversation(team); // nobody online: it waits
@@ -364,7 +327,7 @@ describe('claim and take over', () => {
   });
 
   it('lets supervisors take over an assigned conversation, and not agents', async () => {
-    const team = await newTeam();
+    const team = await createTeam(server);
     const ana = await routingAgent(server.parley, team.orgId, 'Ana');
     const bo = await routingAgent(server.parley, team.orgId, 'Bo');
     const sue = await routingAgent(server.parley, team.orgId, 'Sue', { role: 'supervisor' });
@@ -393,7 +356,7 @@ describe('claim and take over', () => {
   });
 
   it('refuses an agent outside the conversation department, and a resolved one', async () => {
-    const team = await newTeam();
+    const team = await createTeam(server);
     const ana = await routingAgent(server.parley, team.orgId, 'Ana');
     const bo = await routingAgent(server.parley, team.orgId, 'Bo');
     await createDepartment(server.parley, team.orgId, {
@@ -416,7 +379,7 @@ describe('claim and take over', () => {
 
 describe('what the visitor sees', () => {
   it('never receives the assignment reason, over the socket or in its sync', async () => {
-    const team = await newTeam();
+    const team = await createTeam(server);
     const ana = await routingAgent(server.parley, team.orgId, 'Ana');
     const { conversationId, widget } = await openConversation(team);
     const heard = collect<Message>(widget, 'message:new');
@@ -447,7 +410,7 @@ describe('what the visitor sees', () => {
   });
 
   it('routes a reopened conversation again, and a chosen department over the site default', async () => {
-    const team = await newTeam();
+    const team = await createTeam(server);
     const ana = await routingAgent(server.parley, team.orgId, 'Ana');
     const bo = await routingAgent(server.parley, team.orgId, 'Bo');
     await createDepartment(server.parley, team.orgId, {
