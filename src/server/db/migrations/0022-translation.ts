@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import { dropIndex, tableOptions } from '../dialect';
+import { tableOptions } from '../dialect';
 
 /**
  * Live translation (issue 12): each message's translations (one row per language, pending until
@@ -74,11 +74,9 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 
 export async function down(db: Kysely<unknown>): Promise<void> {
   await db.schema.alterTable('organizations').dropColumn('translation_settings').execute();
-  await dropIndex(db, 'glossary_terms_org_term', 'glossary_terms');
+  // A table's indexes go with it. Dropping glossary_terms_org_term first fails on MariaDB: its
+  // foreign key to organizations uses that index.
   await db.schema.dropTable('glossary_terms').execute();
-  await dropIndex(db, 'translation_cache_org', 'translation_cache');
   await db.schema.dropTable('translation_cache').execute();
-  await dropIndex(db, 'message_translations_conversation', 'message_translations');
-  await dropIndex(db, 'message_translations_id', 'message_translations');
   await db.schema.dropTable('message_translations').execute();
 }
