@@ -105,19 +105,15 @@ export class TranslationRepository {
       .execute();
   }
 
-  /**
-   * The console language an agent picked (`agents.locale`, added by another migration): read
-   * from the whole row, so that a store without the column yet answers null rather than failing.
-   */
+  /** The console language an agent picked in Profile, or null (the browser's). */
   async agentLocale(orgId: string, agentId: string): Promise<string | null> {
     const row = await this.db
       .selectFrom('agents')
-      .selectAll()
+      .select('locale')
       .where('org_id', '=', orgId)
       .where('id', '=', agentId)
       .executeTakeFirst();
-    const locale = (row as Record<string, unknown> | undefined)?.locale;
-    return typeof locale === 'string' && locale !== '' ? locale : null;
+    return row?.locale || null;
   }
 
   async cached(key: string): Promise<string | undefined> {

@@ -158,7 +158,7 @@ export class TranslationService implements MessageTranslations {
     input: NewMessage,
   ): Promise<string | null> {
     if (message.author_type === 'visitor') {
-      const source = messageLanguage(message) ?? conversation.language;
+      const source = message.language ?? conversation.language;
       const reader =
         conversation.assignee_id === null
           ? null
@@ -205,9 +205,7 @@ export class TranslationService implements MessageTranslations {
       if (!provider)
         throw new AppError('translation_not_configured', 'No translation provider is set up');
       const source =
-        message.author_type === 'visitor'
-          ? (messageLanguage(message) ?? conversation.language)
-          : null;
+        message.author_type === 'visitor' ? (message.language ?? conversation.language) : null;
       const body = await this.translate(job.orgId, provider, message.body, source, job.language);
       await this.repo.settle(row, {
         status: 'done',
@@ -354,9 +352,7 @@ export class TranslationService implements MessageTranslations {
         let queued = 0;
         for (const message of messages) {
           const source =
-            message.author_type === 'visitor'
-              ? (messageLanguage(message) ?? conversation.language)
-              : null;
+            message.author_type === 'visitor' ? (message.language ?? conversation.language) : null;
           if (sameLanguage(source, language)) continue;
           const had = (existing.get(message.id) ?? []).find((t) =>
             sameLanguage(t.language, language),
@@ -529,11 +525,6 @@ export class TranslationService implements MessageTranslations {
 }
 
 /** The detected language of a message (`messages.language`, once that column exists). */
-function messageLanguage(message: MessagesTable): string | null {
-  const language = (message as MessagesTable & { language?: unknown }).language;
-  return typeof language === 'string' ? language : null;
-}
-
 function toTranslation(row: TranslationRow): MessageTranslation {
   return {
     language: row.language,
