@@ -3,7 +3,7 @@
  * a reply, and asking for translations of a conversation.
  */
 import { z } from 'zod';
-import { languageTag } from './routing-schemas';
+import { UI_LANGUAGES } from './ui-languages';
 import { messageBody, plainText, type MessageTranslation } from './schemas';
 
 /** At most this many glossary terms per organization. */
@@ -82,7 +82,11 @@ export const translatePreviewReply = z
   .meta({ id: 'TranslationPreview' });
 export type TranslatePreview = z.infer<typeof translatePreviewReply>;
 
-export const requestTranslationsBody = z.object({ language: languageTag });
+/**
+ * The reader's console language: one of the UI languages, so that a flood of tags (`es-MX`,
+ * `es-AR`…) cannot queue the same conversation again and again.
+ */
+export const requestTranslationsBody = z.object({ language: z.enum(UI_LANGUAGES) });
 export const requestTranslationsReply = z.object({ queued: z.number().int() });
 
 /** Server → clients (`message:translated`): a message's translation is done, or failed for good. */

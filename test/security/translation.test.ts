@@ -221,6 +221,15 @@ describe('translation routes', () => {
       { language: 'not a language tag!' },
     );
     expect(badLanguage.status).toBe(400);
+    // Only a console language: variants of one cannot queue the conversation over and over.
+    const variant = await api(
+      server,
+      owner,
+      'POST',
+      `/api/v1/conversations/${conversationId}/translations`,
+      { language: 'es-MX' },
+    );
+    expect(variant.status).toBe(400);
   });
 
   // Last: it spends this address's budget.
